@@ -1,0 +1,30 @@
+/**
+ * Who may talk to the background: this extension's own pages, and its content
+ * scripts on the hosts the manifest lists. Anything else is refused before its
+ * message is even parsed.
+ */
+export interface SenderLike {
+  id?: string;
+  url?: string;
+  tab?: { id?: number; url?: string };
+}
+
+/** Hosts whose pages run our content script (manifest content_scripts.matches). */
+export const ALLOWED_HOSTS = ['huggingface.co'];
+
+export function senderAllowed(sender: SenderLike, extensionId: string, extensionOrigin: string): string | null {
+  if (sender.id !== extensionId) return 'message from another extension or a web page';
+  const url = sender.url ?? sender.tab?.url;
+  if (!url) return 'message without a sender URL';
+  if (!sender.tab) {
+    // An extension page (popup, options): its URL is on our own origin.
+    return url.startsWith(extensionOrigin) ? null : `extension page not on ${extensionOrigin}`;
+  }
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return 'sender URL does not parse';
+  }
+  return ALLOWED_HOSTS.includes(host) ? null : `content script on a host we do not serve: ${host}`;
+}

@@ -1,0 +1,155 @@
+/**
+ * Puts exactly one set of controls on every card the page's adapter finds,
+ * keeps them in step with the library, and takes them away cleanly.
+ */
+import browser from 'webextension-polyfill';
+import { CHANGE_KEY, type Change } from '../shared/messages';
+import type { PaperStatus } from '../shared/model';
+import { ContextGone, send } from '../shared/client';
+import type { SiteAdapter } from './sites/types';
+import { createControls, HOST_ATTR, type CardControls, type ControlEvents } from './ui/controls';
+
+const RELOAD = 'PaperShelf was updated: reload the page to use it here';
+
+export class Annotator {
+  /** Which controls a card carries (a card re-rendered in place keeps its element). */
+  private bound = new WeakMap<Element, CardControls>();
+  /** Live controls by paper id, for status changes. */
+  private byId = new Map<string, Set<CardControls>>();
+  private known = new Map<string, PaperStatus>();
+  private gone = false;
+
+  constructor(
+    private adapter: () => SiteAdapter | undefined,
+    private doc: Document,
+    signal: AbortSignal,
+  ) {
+    const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
+      if (area === 'local' && changes[CHANGE_KEY]?.newValue) this.applyChange(changes[CHANGE_KEY].newValue as Change);
+    };
+    browser.storage.onChanged.addListener(onChange);
+    signal.addEventListener('abort', () => {
+      try {
+        browser.storage.onChanged.removeListener(onChange);
+      } catch {
+        // The extension context is gone with the listener.
+      }
+    });
+  }
+
+  private events: ControlEvents = {
+    onToggle: (c, save) => void this.toggle(c, save),
+  };
+
+  /** Annotates every card in `roots` (and the cards they sit in). Returns how many controls were mounted. */
+  scan(roots: ParentNode[]): number {
+    const adapter = this.adapter();
+    if (!adapter || this.gone) return 0;
+    const cards = new Set<Element>();
+    for (const root of roots) {
+      for (const card of adapter.findCards(root)) cards.add(card);
+      if (root instanceof Element && root !== this.doc.documentElement) {
+        const card = adapter.cardOf(root);
+        if (card) cards.add(card);
+      }
+    }
+    const fresh: string[] = [];
+    for (const card of cards) {
+      const id = adapter.cardId(card)?.id;
+      const have = this.bound.get(card);
+      if (have && have.id === id && have.host.isConnected && card.contains(have.host)) continue;
+      if (have) this.unbind(have);
+      // A re-render may have copied our host; a card never gets two.
+      for (const stray of Array.from(card.querySelectorAll(`[${HOST_ATTR}]`))) stray.remove();
+      if (!id) continue;
+      const c = createControls(id, this.events);
+      const { parent, before } = adapter.mountPoint(card);
+      parent.insertBefore(c.host, before);
+      this.bound.set(card, c);
+      let set = this.byId.get(id);
+      if (!set) this.byId.set(id, (set = new Set()));
+      set.add(c);
+      const status = this.known.get(id);
+      if (status) c.set(status);
+      else fresh.push(id);
+    }
+    if (fresh.length) void this.fetchStatus([...new Set(fresh)]);
+    return cards.size;
+  }
+
+  private unbind(c: CardControls) {
+    c.host.remove();
+    this.byId.get(c.id)?.delete(c);
+  }
+
+  private async fetchStatus(ids: string[]) {
+    try {
+      this.apply(await send('papers.status', { ids }));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private apply(statuses: Record<string, PaperStatus>) {
+    for (const [id, status] of Object.entries(statuses)) {
+      this.known.set(id, status);
+      const set = this.byId.get(id);
+      if (!set) continue;
+      for (const c of set) {
+        if (!c.host.isConnected) set.delete(c);
+        else c.set(status);
+      }
+    }
+  }
+
+  private applyChange(change: Change) {
+    if (change.papers === 'all') {
+      const ids = [...this.byId.keys()];
+      this.known.clear();
+      if (ids.length) void this.fetchStatus(ids);
+    } else this.apply(change.papers);
+  }
+
+  private async toggle(c: CardControls, save: boolean) {
+    const adapter = this.adapter();
+    const card = c.host.parentElement ? findCard(this.bound, c) : null;
+    this.apply({ [c.id]: { saved: save } }); // show it at once; undone below if it fails
+    try {
+      if (save) {
+        const ref = card && adapter?.readCard(card, this.doc);
+        if (!ref) throw new Error('could not read this paper from the page');
+        await send('paper.save', { ref });
+      } else {
+        await send('paper.unsave', { id: c.id });
+      }
+    } catch (e) {
+      this.apply({ [c.id]: { saved: !save } });
+      this.fail(e, c);
+    }
+  }
+
+  private fail(e: unknown, c?: CardControls) {
+    if (e instanceof ContextGone) return this.orphan();
+    const text = `PaperShelf: ${e instanceof Error ? e.message : String(e)}`;
+    if (c) c.say(text);
+    else console.warn(text);
+  }
+
+  /** The extension was reloaded under us: every control says so and stops. */
+  orphan() {
+    if (this.gone) return;
+    this.gone = true;
+    for (const set of this.byId.values()) for (const c of set) c.disable(RELOAD);
+  }
+
+  /** Removes every control (teardown). */
+  clear() {
+    for (const set of this.byId.values()) for (const c of set) c.host.remove();
+    this.byId.clear();
+  }
+}
+
+function findCard(bound: WeakMap<Element, CardControls>, c: CardControls): Element | null {
+  for (let el = c.host.parentElement; el; el = el.parentElement) if (bound.get(el) === c) return el;
+  return null;
+}

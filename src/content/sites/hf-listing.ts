@@ -1,0 +1,169 @@
+/**
+ * Hugging Face Papers listings: the daily digest and its date, week and month
+ * views, trending, and search results (sites.md "Hugging Face Papers").
+ * Classes there are Tailwind utilities that change often, so cards are found
+ * from their paper links, and metadata a compact card lacks comes from the
+ * `data-props` JSON of the DailyPapers hydrater.
+ */
+import { arxivIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import type { SiteAdapter } from './types';
+
+const LISTING = /^\/papers(?:\/(?:date\/\d{4}-\d{2}-\d{2}|week\/\d{4}-W\d{2}|month\/\d{4}-\d{2}|trending))?\/?$/;
+const PAPER_LINK = 'a[href*="/papers/"]';
+
+/** The id a link points at, if it is a link to one paper (not #community, not a listing). */
+export function paperLinkId(a: Element): ArxivId | null {
+  const href = a.getAttribute('href');
+  if (!href || href.includes('#')) return null;
+  return arxivIdFromUrl(href, 'https://huggingface.co/');
+}
+
+/** The element that stands for one paper: article, else li, else the widest ancestor with no other paper in it. */
+export function cardFromLink(link: Element, id: string): Element | null {
+  const box = link.closest('article') ?? link.closest('li');
+  if (box) return box;
+  let card: Element = link;
+  for (let up = link.parentElement; up && up !== link.ownerDocument.body; up = up.parentElement) {
+    const other = Array.from(up.querySelectorAll(PAPER_LINK)).some((a) => {
+      const o = paperLinkId(a);
+      return o !== null && o.id !== id;
+    });
+    if (other) break;
+    card = up;
+  }
+  return card === link ? link.parentElement : card;
+}
+
+function findCards(root: ParentNode): Element[] {
+  const seen = new Set<Element>();
+  const links = Array.from(root.querySelectorAll(PAPER_LINK));
+  if (root instanceof Element && root.matches(PAPER_LINK)) links.unshift(root);
+  for (const a of links) {
+    const id = paperLinkId(a);
+    if (!id) continue;
+    const card = cardFromLink(a, id.id);
+    if (card) seen.add(card);
+  }
+  return [...seen];
+}
+
+function cardId(card: Element): ArxivId | null {
+  for (const a of Array.from(card.querySelectorAll(PAPER_LINK))) {
+    const id = paperLinkId(a);
+    if (id) return id;
+  }
+  return null;
+}
+
+/** The title link: the paper link that has text (the thumbnail link holds only an image). */
+function titleOf(card: Element, id: string): string {
+  const heading = card.querySelector('h1, h2, h3, h4');
+  if (heading) return cleanText(heading.textContent);
+  for (const a of Array.from(card.querySelectorAll(PAPER_LINK))) {
+    const text = cleanText(a.textContent);
+    if (text && paperLinkId(a)?.id === id) return text;
+  }
+  return '';
+}
+
+/** One entry of `dailyPapers[]` / `searchResults[]` in data-props (only the fields we read). */
+interface HfEntry {
+  paper?: {
+    id?: string;
+    title?: string;
+    summary?: string;
+    authors?: { name?: string; hidden?: boolean }[];
+    publishedAt?: string;
+    upvotes?: number;
+    organization?: { fullname?: string; name?: string } | null;
+  };
+  title?: string;
+  thumbnail?: string;
+  organization?: { fullname?: string; name?: string } | null;
+}
+
+let propsCache: { raw: string; byId: Map<string, HfEntry> } | undefined;
+
+/**
+ * Entries of the page's DailyPapers JSON by id. Re-read when the attribute
+ * changes: after a client-side navigation it may be stale or replaced.
+ */
+export function hfProps(doc: Document): Map<string, HfEntry> {
+  const raw = doc.querySelector('[data-target="DailyPapers"][data-props]')?.getAttribute('data-props') ?? '';
+  if (propsCache?.raw === raw) return propsCache.byId;
+  const byId = new Map<string, HfEntry>();
+  try {
+    const props = raw ? JSON.parse(raw) : {};
+    for (const list of [props.dailyPapers, props.searchResults]) {
+      if (!Array.isArray(list)) continue;
+      for (const e of list as HfEntry[]) if (typeof e?.paper?.id === 'string') byId.set(e.paper.id, e);
+    }
+  } catch {
+    // A page that breaks its own JSON still gets its cards read from the DOM.
+  }
+  propsCache = { raw, byId };
+  return byId;
+}
+
+const str = (x: unknown) => (typeof x === 'string' && x.trim() ? cleanText(x) : undefined);
+
+/** Completes a ref from an HF paper entry (also used by the paper page adapter). */
+export function fromHfEntry(ref: PaperRef, e: HfEntry | undefined): PaperRef {
+  if (!e) return ref;
+  const p = e.paper ?? {};
+  const authors = (p.authors ?? []).filter((a) => a && !a.hidden && typeof a.name === 'string').map((a) => cleanText(a.name));
+  const org = e.organization ?? p.organization;
+  return {
+    ...ref,
+    title: ref.title || str(p.title) || str(e.title) || '',
+    authors: ref.authors.length ? ref.authors : authors,
+    abstract: ref.abstract ?? str(p.summary),
+    published: ref.published ?? str(p.publishedAt),
+    upvotes: ref.upvotes ?? (Number.isInteger(p.upvotes) && p.upvotes! >= 0 ? p.upvotes : undefined),
+    organization: ref.organization ?? str(org?.fullname) ?? str(org?.name),
+    thumbnail: ref.thumbnail ?? (str(e.thumbnail)?.startsWith('https://') ? str(e.thumbnail) : undefined),
+  };
+}
+
+function readCard(card: Element, doc: Document): PaperRef | null {
+  const id = cardId(card);
+  if (!id) return null;
+  const upvoteText = cleanText(card.querySelector('label .leading-none, label input[type="checkbox"] ~ div')?.textContent);
+  const img = card.querySelector(`a[href*="/papers/${id.id}"] img`)?.getAttribute('src') ?? undefined;
+  let ref: PaperRef = {
+    id: id.id,
+    ...(id.version ? { version: id.version } : {}),
+    title: titleOf(card, id.id),
+    authors: [],
+    upvotes: /^\d+$/.test(upvoteText) ? Number(upvoteText) : undefined,
+    thumbnail: img && /^https:\/\//.test(img) ? img : undefined,
+    url: doc.location?.href ?? `https://huggingface.co/papers/${id.id}`,
+    source: 'hf',
+  };
+  ref = fromHfEntry(ref, hfProps(doc).get(id.id));
+  return ref.title ? ref : null;
+}
+
+function mountPoint(card: Element): { parent: Element; before: Node | null } {
+  const heading = card.querySelector('h1, h2, h3, h4');
+  if (heading?.parentElement && card.contains(heading.parentElement)) return { parent: heading.parentElement, before: heading.nextSibling };
+  return { parent: card, before: null };
+}
+
+export const hfListing: SiteAdapter = {
+  name: 'hf-listing',
+  match: (url) => url.hostname === 'huggingface.co' && LISTING.test(url.pathname),
+  findCards,
+  cardOf(el) {
+    const link = el.closest(PAPER_LINK) ?? el;
+    const article = link.closest('article, li');
+    if (article && cardId(article)) return article;
+    return null;
+  },
+  cardId,
+  readCard,
+  mountPoint,
+};
+
+// Written for: https://huggingface.co/papers, /papers/date/2025-05-20,
+// /papers/week/2025-W21, /papers/month/2025-05, /papers/trending, /papers?q=…

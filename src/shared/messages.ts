@@ -1,0 +1,83 @@
+/**
+ * The message API between the page, the popup and the background, declared once:
+ * a valibot schema per request, the response type beside it. The background
+ * registers one handler per name (background/index.ts); the other contexts call
+ * through `send` (shared/client.ts). Errors cross contexts as values, never throws.
+ */
+import * as v from 'valibot';
+import type { Paper, PaperStatus } from './model';
+
+const Id = v.pipe(v.string(), v.maxLength(64), v.regex(/^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)*(\.[A-Z]{2})?\/\d{7})$/));
+const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+export const PaperRefSchema = v.strictObject({
+  id: Id,
+  version: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
+  title: v.pipe(Text(1000), v.minLength(1)),
+  authors: v.pipe(v.array(Text(300)), v.maxLength(5000)),
+  abstract: v.optional(Text(20000)),
+  published: v.optional(Text(40)),
+  upvotes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  organization: v.optional(Text(300)),
+  thumbnail: v.optional(v.pipe(Text(2000), v.url())),
+  url: v.pipe(Text(2000), v.url()),
+  source: v.picklist(['hf', 'arxiv']),
+});
+
+/** Request schemas, one per message name. */
+export const requests = {
+  'papers.status': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(5000)) }),
+  'paper.save': v.strictObject({ ref: PaperRefSchema }),
+  'paper.unsave': v.strictObject({ id: Id }),
+  'papers.list': v.strictObject({}),
+} as const;
+
+export type MessageName = keyof typeof requests;
+export type Request<N extends MessageName> = v.InferOutput<(typeof requests)[N]>;
+
+/** Response types, one per message name. */
+export interface Responses {
+  'papers.status': Record<string, PaperStatus>;
+  'paper.save': Paper;
+  'paper.unsave': { removed: boolean };
+  'papers.list': Paper[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface Envelope {
+  /** Marks our messages apart from anything else on the runtime channel. */
+  papershelf: 1;
+  name: string;
+  body: unknown;
+}
+
+/**
+ * A change the background broadcasts after each write, through
+ * `storage.local` key CHANGE_KEY: every content script, popup and options page
+ * hears it through `storage.onChanged` without the `tabs` permission and
+ * whether or not the worker is still awake.
+ */
+export interface Change {
+  seq: number;
+  /** Papers whose state changed, with their new state; `all` when too many to list. */
+  papers: Record<string, PaperStatus> | 'all';
+}
+export const CHANGE_KEY = 'papershelf.change';
+
+export function isEnvelope(m: unknown): m is Envelope {
+  return typeof m === 'object' && m !== null && (m as Envelope).papershelf === 1 && typeof (m as Envelope).name === 'string';
+}
+
+/** Checks a request's shape; returns a readable reason where it fails. */
+export function parseRequest(name: string, body: unknown): Result<{ name: MessageName; body: unknown }> {
+  if (!Object.prototype.hasOwnProperty.call(requests, name)) return { ok: false, error: `unknown message "${name}"` };
+  const schema = requests[name as MessageName];
+  const r = v.safeParse(schema, body);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const path = v.getDotPath(issue) ?? '(message)';
+    return { ok: false, error: `invalid "${name}": ${path}: ${issue.message}` };
+  }
+  return { ok: true, value: { name: name as MessageName, body: r.output } };
+}

@@ -1,0 +1,96 @@
+/**
+ * The one vocabulary shared by the content script, the background and the popup.
+ * A paper is keyed by its arXiv id without version (sites.md "arXiv identifiers").
+ */
+
+export type Source = 'hf' | 'arxiv';
+
+/** What a page tells us about a paper: read from a card, completed from page JSON. */
+export interface PaperRef {
+  id: string;
+  version?: string;
+  title: string;
+  authors: string[];
+  abstract?: string;
+  /** ISO date (YYYY-MM-DD or full ISO string) the paper was published. */
+  published?: string;
+  upvotes?: number;
+  organization?: string;
+  thumbnail?: string;
+  /** Where the user saw it. */
+  url: string;
+  source: Source;
+}
+
+export interface Paper extends PaperRef {
+  /** ms since epoch. */
+  savedAt: number;
+  updatedAt: number;
+}
+
+/** What a card needs to draw itself. */
+export interface PaperStatus {
+  saved: boolean;
+}
+
+// New style: 0704.0001 to 1412.9999 have 4 digits, since 1501 5 digits; optional vN.
+const NEW_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;
+// Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136v2. Case matters.
+const OLD_ID = /^([a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
+
+export interface ArxivId {
+  id: string;
+  version?: string;
+}
+
+/** Parses a bare id ("2205.12345v2", "arXiv:hep-th/9901001") into id and version. */
+export function parseArxivId(text: string): ArxivId | null {
+  const bare = text.trim().replace(/^arxiv:\s*/i, '');
+  const m = NEW_ID.exec(bare) ?? OLD_ID.exec(bare);
+  if (!m) return null;
+  return m[2] ? { id: m[1], version: m[2] } : { id: m[1] };
+}
+
+// Path forms that carry an id: /abs/<id>, /pdf/<id>[.pdf], /html/<id>, /papers/<id>, /format/<id>.
+const PATH_ID = /^\/(?:abs|pdf|html|papers|format)\/(.+?)(?:\.pdf)?\/?$/;
+
+/**
+ * Reads the arXiv id from a URL or path on arxiv.org or huggingface.co.
+ * Takes the whole rest of the path, never only the text after the last "/",
+ * since old-style ids contain a slash.
+ */
+export function arxivIdFromUrl(href: string, base = 'https://arxiv.org/'): ArxivId | null {
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return null;
+  }
+  const host = url.hostname.replace(/^www\./, '');
+  if (host !== 'arxiv.org' && host !== 'export.arxiv.org' && host !== 'huggingface.co') return null;
+  const m = PATH_ID.exec(decodeURIComponent(url.pathname));
+  if (!m) return null;
+  if (host === 'huggingface.co' && !url.pathname.startsWith('/papers/')) return null;
+  return parseArxivId(m[1]);
+}
+
+export const absUrl = (id: string) => `https://arxiv.org/abs/${id}`;
+export const pdfUrl = (id: string) => `https://arxiv.org/pdf/${id}`;
+export const hfUrl = (id: string) => `https://huggingface.co/papers/${id}`;
+
+/** Collapses runs of white space, as a reader sees the text. */
+export const cleanText = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/**
+ * Merges what a page tells about a paper into what we hold: fields the new
+ * ref has win, fields it lacks are kept (a compact card must not erase an
+ * abstract read earlier from a full listing).
+ */
+export function mergeRef<T extends PaperRef>(old: T, ref: PaperRef): T {
+  const out = { ...old } as T;
+  for (const [k, v] of Object.entries(ref) as [keyof PaperRef, unknown][]) {
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * One manifest.json, two builds: `vite build --mode chrome` writes dist/chrome
+ * (service worker), `--mode firefox` writes dist/firefox (event page, gecko id).
+ * The version always comes from package.json.
+ */
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import { defineConfig } from 'vitest/config';
+import base from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
+
+export type Target = 'chrome' | 'firefox';
+
+export const GECKO_ID = 'papershelf@papershelf.dev';
+
+export function manifestFor(target: Target) {
+  const { background, ...rest } = structuredClone(base);
+  const common = { ...rest, version: pkg.version };
+  if (target === 'chrome') return { ...common, background };
+  return {
+    ...common,
+    // Firefox MV3 has no service workers for extensions: an event page.
+    background: { scripts: [background.service_worker], type: background.type },
+    browser_specific_settings: {
+      gecko: {
+        id: GECKO_ID,
+        strict_min_version: '140.0',
+        // PaperShelf sends nothing anywhere: everything stays in the browser.
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const target: Target = mode === 'firefox' ? 'firefox' : 'chrome';
+  return {
+    plugins:
+      mode === 'test'
+        ? []
+        : [
+          crx({
+            manifest: manifestFor(target) as ManifestV3Export,
+            browser: target,
+            // One self-contained IIFE: no loader, and no web_accessible_resources
+            // that would let huggingface.co pages probe for the extension.
+            contentScripts: { standaloneFiles: ['src/content/index.ts'] },
+          }),
+        ],
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    build: {
+      outDir: `dist/${target}`,
+      emptyOutDir: true,
+      // Readable output helps store review; the size budgets are checked gzipped.
+      minify: true,
+      sourcemap: false,
+    },
+    test: {
+      environment: 'happy-dom',
+      include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+      setupFiles: ['test/unit/setup.ts'],
+    },
+  };
+});
