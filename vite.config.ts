@@ -35,7 +35,7 @@ export default defineConfig(({ mode }) => {
   const target: Target = mode === 'firefox' ? 'firefox' : 'chrome';
   return {
     plugins:
-      mode === 'test'
+      mode === 'test' || mode === 'e2e'
         ? []
         : [
           crx({
@@ -54,10 +54,20 @@ export default defineConfig(({ mode }) => {
       minify: true,
       sourcemap: false,
     },
-    test: {
-      environment: 'happy-dom',
-      include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
-      setupFiles: ['test/unit/setup.ts'],
-    },
+    test:
+      mode === 'e2e'
+        ? {
+            // The built extension in real browsers: one browser at a time on a 2-core machine.
+            include: ['test/e2e/**/*.e2e.ts'],
+            environment: 'node',
+            fileParallelism: false,
+            testTimeout: 60_000,
+            hookTimeout: 90_000,
+          }
+        : {
+            environment: 'happy-dom',
+            include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+            setupFiles: ['test/unit/setup.ts'],
+          },
   };
 });

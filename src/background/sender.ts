@@ -16,10 +16,9 @@ export function senderAllowed(sender: SenderLike, extensionId: string, extension
   if (sender.id !== extensionId) return 'message from another extension or a web page';
   const url = sender.url ?? sender.tab?.url;
   if (!url) return 'message without a sender URL';
-  if (!sender.tab) {
-    // An extension page (popup, options): its URL is on our own origin.
-    return url.startsWith(extensionOrigin) ? null : `extension page not on ${extensionOrigin}`;
-  }
+  // An extension page (popup, options; also when opened in a tab): its URL is on our own origin.
+  if (url.startsWith(extensionOrigin)) return null;
+  if (!sender.tab) return `extension page not on ${extensionOrigin}`;
   let host: string;
   try {
     host = new URL(url).hostname;

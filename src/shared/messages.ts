@@ -9,6 +9,8 @@ import type { Paper, PaperStatus } from './model';
 
 const Id = v.pipe(v.string(), v.maxLength(64), v.regex(/^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)*(\.[A-Z]{2})?\/\d{7})$/));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+// Only web links: a javascript: or data: URL saved from a hostile page must never become a link in the popup.
+const WebUrl = v.pipe(Text(2000), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'));
 
 export const PaperRefSchema = v.strictObject({
   id: Id,
@@ -19,8 +21,8 @@ export const PaperRefSchema = v.strictObject({
   published: v.optional(Text(40)),
   upvotes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   organization: v.optional(Text(300)),
-  thumbnail: v.optional(v.pipe(Text(2000), v.url())),
-  url: v.pipe(Text(2000), v.url()),
+  thumbnail: v.optional(WebUrl),
+  url: WebUrl,
   source: v.picklist(['hf', 'arxiv']),
 });
 

@@ -1,0 +1,148 @@
+/**
+ * Issue 2, as a user does it: cards on Hugging Face listings get one save
+ * control each; saving survives reloads, tabs and a killed worker; the popup
+ * lists and removes. Runs in every browser of BROWSERS (default: both).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFixtures } from '../harness/routes.mjs';
+import { openSession, type BrowserName, type Session, type Tab } from './session';
+import { controlsReady, popupItems, pressedIs, readControls, saveButton } from './page';
+
+const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
+const fixtures = expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>;
+const hf = (file: string) => fixtures[`hf/${file}.html`];
+
+describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
+  let s: Session;
+  const tabs: Tab[] = [];
+  const open = async (url: string) => {
+    const t = await s.open(url);
+    tabs.push(t);
+    return t;
+  };
+
+  beforeAll(async () => {
+    s = await openSession(name);
+  });
+  afterAll(async () => {
+    for (const t of tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
+    await s?.close();
+  });
+
+  it.each(['digest', 'date', 'week', 'month', 'trending', 'search'])('every card on %s gets exactly one control', async (file) => {
+    const f = hf(file);
+    const t = await open(f.url);
+    await t.waitFor(controlsReady, f.count);
+    const controls = await t.evaluate(readControls);
+    expect(controls.map((c) => c.id)).toEqual(f.cards.map((c) => c.id));
+    expect(controls.every((c) => c.pressed === 'false')).toBe(true);
+    await t.close();
+  });
+
+  it('saves two papers; they stay saved after a reload, in another tab and on another listing', async () => {
+    const digest = hf('digest');
+    const [a, b] = digest.cards;
+    const t = await open(digest.url);
+    await t.waitFor(controlsReady, digest.count);
+    await t.click(...saveButton(a.id));
+    await t.waitFor(pressedIs, [a.id, 'true']);
+    await t.click(...saveButton(b.id));
+    await t.waitFor(pressedIs, [b.id, 'true']);
+    await t.reload();
+    await t.waitFor(controlsReady, digest.count);
+    await t.waitFor(pressedIs, [a.id, 'true']);
+    await t.waitFor(pressedIs, [b.id, 'true']);
+    expect((await t.evaluate(readControls)).filter((c) => c.pressed === 'true').map((c) => c.id)).toEqual([a.id, b.id]);
+
+    // The same paper on another listing (week view) shows saved too.
+    const week = hf('week');
+    const shared = week.cards.find((c) => c.id === a.id || c.id === b.id);
+    if (shared) {
+      const w = await open(week.url);
+      await w.waitFor(controlsReady, week.count);
+      await w.waitFor(pressedIs, [shared.id, 'true']);
+      await w.close();
+    }
+  });
+
+  it('lists saved papers in the popup, newest first; removing one there flips the open card', async () => {
+    const digest = hf('digest');
+    const [a, b] = digest.cards;
+    const page = tabs.find((t) => t.url() === digest.url)!;
+    const popup = await open(s.popupUrl);
+    await popup.waitFor(() => document.querySelectorAll('li').length === 2);
+    const items = await popup.evaluate(popupItems);
+    expect(items[0].text).toContain(b.title);
+    expect(items[1].text).toContain(a.title);
+    expect(items[1].href).toContain(a.id);
+    expect(await popup.evaluate(() => (globalThis as any).chrome?.action?.getBadgeText?.({}) ?? (globalThis as any).browser.action.getBadgeText({}))).toBe('2');
+
+    await popup.click(`li:nth-child(2) button[aria-label="Remove"]`);
+    await popup.waitFor(() => document.querySelectorAll('li').length === 1);
+    await page.waitFor(pressedIs, [a.id, 'false']);
+    await page.waitFor(pressedIs, [b.id, 'true']);
+    await popup.close();
+  });
+
+  it('unsaves with a second click', async () => {
+    const digest = hf('digest');
+    const b = digest.cards[1];
+    const page = tabs.find((t) => t.url() === digest.url)!;
+    await page.click(...saveButton(b.id));
+    await page.waitFor(pressedIs, [b.id, 'false']);
+    await page.reload();
+    await page.waitFor(controlsReady, digest.count);
+    expect((await page.evaluate(readControls)).every((c) => c.pressed === 'false')).toBe(true);
+  });
+
+  it('gives controls to cards added after load, and never two to one card', async () => {
+    const digest = hf('digest');
+    const page = tabs.find((t) => t.url() === digest.url)!;
+    // Infinite scroll: clone a card with another paper id and append it; re-render another in place.
+    await page.evaluate(() => {
+      const first = document.querySelector('article')!;
+      const clone = first.cloneNode(true) as Element; // carries a copy of our host: must not count twice
+      for (const a of Array.from(clone.querySelectorAll('a[href^="/papers/"]'))) {
+        a.setAttribute('href', a.getAttribute('href')!.replace(/\/papers\/[^#?]+/, '/papers/2511.99999'));
+      }
+      first.parentElement!.append(clone);
+      const second = document.querySelectorAll('article')[1];
+      second.innerHTML = second.innerHTML; // Svelte-style re-render: same element, new children
+    });
+    await page.waitFor(controlsReady, digest.count + 1);
+    const ids = (await page.evaluate(readControls)).map((c) => c.id);
+    expect(ids).toHaveLength(digest.count + 1);
+    expect(new Set(ids).size).toBe(digest.count + 1);
+    expect(ids).toContain('2511.99999');
+  });
+
+  it('renders a hostile title as text and runs nothing', async () => {
+    const f = fixtures['hf/hostile.html'];
+    const t = await open(f.url);
+    await t.waitFor(controlsReady, f.count);
+    const evil = f.cards.find((c) => c.title.includes('<img'))!;
+    await t.click(...saveButton(evil.id));
+    await t.waitFor(pressedIs, [evil.id, 'true']);
+    const popup = await open(s.popupUrl);
+    await popup.waitFor((title) => Array.from(document.querySelectorAll('li a')).some((a) => a.textContent === title), evil.title);
+    expect(await popup.evaluate(() => document.querySelectorAll('li img, li script').length)).toBe(0);
+    expect(await t.evaluate(() => (window as any).__pwned ?? null)).toBeNull();
+    expect(await popup.evaluate(() => (window as any).__pwned ?? null)).toBeNull();
+    await t.click(...saveButton(evil.id));
+    await t.waitFor(pressedIs, [evil.id, 'false']);
+    await popup.close();
+    await t.close();
+  });
+
+  it('still saves on the first click after the background was stopped', async () => {
+    const digest = hf('digest');
+    const c = digest.cards[2];
+    const page = tabs.find((t) => t.url() === digest.url)!;
+    await s.stopWorker();
+    await page.click(...saveButton(c.id));
+    await page.waitFor(pressedIs, [c.id, 'true']);
+    await page.reload();
+    await page.waitFor(controlsReady, digest.count);
+    await page.waitFor(pressedIs, [c.id, 'true']);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * One small driver over two automation libraries, so every browser scenario is
+ * written once and runs in Chromium (playwright-core) and Firefox (puppeteer-core,
+ * WebDriver BiDi). Checks read the page's DOM (shadow roots included) through
+ * `evaluate`; clicks and keys are real input events.
+ */
+import { resolve } from 'node:path';
+import { launchChromium } from '../harness/chromium.mjs';
+
+export type BrowserName = 'chromium' | 'firefox';
+
+export interface Tab {
+  url(): string;
+  goto(url: string): Promise<void>;
+  reload(): Promise<void>;
+  close(): Promise<void>;
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  waitFor<A>(fn: (arg: A) => unknown, arg?: A, timeout?: number): Promise<void>;
+  /** Clicks an element found through shadow roots: each selector looks inside the shadow root of the last match. */
+  click(...path: string[]): Promise<void>;
+  press(key: string): Promise<void>;
+  type(text: string): Promise<void>;
+  /** Uncaught errors and unhandled rejections seen on this tab. */
+  errors: string[];
+}
+
+export interface Session {
+  name: BrowserName;
+  open(url: string): Promise<Tab>;
+  /** The toolbar popup's page (manifest action.default_popup), to open in a tab. */
+  popupUrl: string;
+  /** Kills the background (Chrome service worker); resolves when it is stopped. */
+  stopWorker(): Promise<void>;
+  /** Per-test pages served at real URLs (url → html), besides the fixtures. */
+  pages: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export const POPUP = 'src/popup/index.html';
+export const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
+
+export async function openSession(name: BrowserName): Promise<Session> {
+  return name === 'chromium' ? chromiumSession() : (await import('./firefox')).firefoxSession();
+}
+
+async function chromiumSession(): Promise<Session> {
+  const pages = new Map<string, string>();
+  const b = await launchChromium({ extension: DIST.chromium, pages });
+  const wrap = async (url: string): Promise<Tab> => {
+    const page = await b.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+    });
+    await page.goto(url);
+    return {
+      url: () => page.url(),
+      goto: async (u) => void (await page.goto(u)),
+      reload: async () => void (await page.reload()),
+      close: () => page.close(),
+      evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+      waitFor: async (fn, arg, timeout = 5000) => void (await page.waitForFunction(fn as never, arg, { timeout })),
+      // Playwright's CSS engine pierces open shadow roots on its own.
+      click: (...path) => page.locator(path.join(' ')).first().click(),
+      press: (key) => page.keyboard.press(key),
+      type: (text) => page.keyboard.type(text),
+      errors,
+    };
+  };
+  return {
+    name: 'chromium',
+    pages,
+    open: wrap,
+    popupUrl: b.extensionUrl(POPUP),
+    stopWorker: b.stopWorker,
+    close: b.close,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Real Firefox (Debian's /usr/bin/firefox-esr) with the built extension
+ * installed as a temporary add-on, driven by puppeteer-core over WebDriver
+ * BiDi. Every request is answered from fixtures (routes.mjs); the profile's
+ * prefs close Firefox's own network traffic, and a dead proxy catches anything
+ * that slips through, so nothing reaches the internet.
+ */
+import { existsSync } from 'node:fs';
+import { answer } from './routes.mjs';
+
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const GECKO_ID = 'papershelf@papershelf.dev';
+/** The extension's internal UUID, pinned so the popup's URL is known before launch. */
+export const EXTENSION_UUID = 'a7b1c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** Prefs for a closed network and a quiet, deterministic profile (on top of puppeteer's own defaults). */
+export const QUIET_PREFS = {
+  // Catch-all: any request not answered by the interception goes to a dead proxy.
+  'network.proxy.type': 1,
+  'network.proxy.http': '127.0.0.1',
+  'network.proxy.http_port': 9,
+  'network.proxy.ssl': '127.0.0.1',
+  'network.proxy.ssl_port': 9,
+  'network.proxy.socks': '127.0.0.1',
+  'network.proxy.socks_port': 9,
+  'network.proxy.socks_remote_dns': true,
+  'network.proxy.no_proxies_on': '',
+  'network.proxy.allow_hijacking_localhost': false,
+  'network.trr.mode': 5,
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+  'network.predictor.enabled': false,
+  'network.http.speculative-parallel-limit': 0,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'captivedetect.canonicalURL': '',
+  'toolkit.telemetry.enabled': false,
+  'toolkit.telemetry.unified': false,
+  'toolkit.telemetry.archive.enabled': false,
+  'toolkit.telemetry.server': '',
+  'datareporting.healthreport.uploadEnabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'app.update.enabled': false,
+  'app.update.auto': false,
+  'app.normandy.enabled': false,
+  'app.shield.optoutstudies.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.safebrowsing.downloads.enabled': false,
+  'browser.safebrowsing.downloads.remote.enabled': false,
+  'browser.safebrowsing.blockedURIs.enabled': false,
+  'browser.safebrowsing.provider.google4.updateURL': '',
+  'browser.safebrowsing.provider.mozilla.updateURL': '',
+  'services.settings.server': 'http://127.0.0.1:9/remote-settings',
+  'extensions.blocklist.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'extensions.systemAddon.update.enabled': false,
+  'extensions.update.enabled': false,
+  'browser.region.update.enabled': false,
+  'browser.region.network.url': '',
+  'browser.search.geoSpecificDefaults': false,
+  'browser.newtabpage.enabled': false,
+  'browser.newtabpage.activity-stream.feeds.system.topstories': false,
+  'browser.newtabpage.activity-stream.feeds.topsites': false,
+  'browser.newtabpage.activity-stream.telemetry': false,
+  'browser.topsites.contile.enabled': false,
+  'browser.ping-centre.telemetry': false,
+  'browser.aboutHomeSnippets.updateUrl': '',
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'messaging-system.rsexperimentloader.enabled': false,
+  'identity.fxaccounts.enabled': false,
+  'services.sync.engine.addons': false,
+  'media.gmp-manager.updateEnabled': false,
+  'media.gmp-gmpopenh264.enabled': false,
+  'privacy.sanitize.sanitizeOnShutdown': false,
+  'browser.ml.enable': false,
+  'browser.translations.enable': false,
+};
+
+/** Prefs the extension needs in the test profile. */
+export function extensionPrefs() {
+  return {
+    // moz-extension://<EXTENSION_UUID>/… instead of a random UUID per profile.
+    'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
+    // MV3 host permissions (content_scripts matches) are granted at install, as
+    // for a user who accepted the install prompt; default in Firefox ≥ 127.
+    'extensions.originControls.grantByDefault': true,
+    // Temporary add-ons (webExtension.install of a directory) need no signature.
+    'xpinstall.signatures.required': false,
+    'extensions.install.requireBuiltInCerts': false,
+    'extensions.autoDisableScopes': 0,
+    'extensions.enabledScopes': 5,
+  };
+}
+
+/** Answers every request of `page` from fixtures; moz-extension:// and data: go on. */
+export async function routePage(page, pages) {
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const url = request.url();
+    if (/^(moz-extension|data|blob|about):/.test(url)) return void request.continue().catch(() => {});
+    let a;
+    try {
+      a = answer(url, pages);
+    } catch (e) {
+      a = { status: 500, contentType: 'text/plain', body: `routes.mjs failed: ${e?.message ?? e}` };
+    }
+    request
+      .respond({ status: a.status, contentType: a.contentType, body: a.body })
+      .catch(() => {}); // the page went away meanwhile
+  });
+}
+
+export async function launchFirefox({ extension, headless = true, pages = new Map() } = {}) {
+  if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install it with "apt-get install -y firefox-esr"`);
+  const { default: puppeteer } = await import('puppeteer-core');
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless,
+    defaultViewport: { width: 1280, height: 900 },
+    // System access lets BiDi navigate tabs to moz-extension:// (the popup) and
+    // reach the parent process (stopWorker); the pages themselves stay web content.
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: { ...QUIET_PREFS, ...extensionPrefs() },
+  });
+  try {
+    const id = await browser.installExtension(extension);
+    if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+  // Tabs the extension or a page opens get routed too.
+  const routed = new WeakSet();
+  const route = async (page) => {
+    if (!page || routed.has(page)) return page;
+    routed.add(page);
+    await routePage(page, pages);
+    return page;
+  };
+  browser.on('targetcreated', (t) => {
+    if (t.type() === 'page') t.page().then(route).catch(() => {});
+  });
+  for (const p of await browser.pages()) await route(p);
+
+  /** Evaluates `expression` in the parent process (a chrome window), which needs --remote-allow-system-access. */
+  const chrome = async (expression) => {
+    const { result } = await browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
+    const context = result.contexts[0]?.context;
+    if (!context) throw new Error('no chrome window to evaluate in');
+    const r = await browser.connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true, resultOwnership: 'none' });
+    if (r.result.type === 'exception') throw new Error(`chrome evaluate: ${r.result.exceptionDetails.text}`);
+    return r.result.result.value;
+  };
+  const extensionUrl = (path) => `moz-extension://${EXTENSION_UUID}/${path}`;
+  return {
+    browser,
+    extensionId: GECKO_ID,
+    extensionUrl,
+    /** A new tab, routed before it loads anything. */
+    async newPage() {
+      return route(await browser.newPage());
+    },
+    /**
+     * Firefox has no extension service worker: the background is an event page,
+     * which Firefox unloads after `extensions.background.idle.timeout` (30 s).
+     * This unloads it now, as about:debugging's "Terminate background script"
+     * does (extension.terminateBackground in the parent process, reached over
+     * BiDi with system access), and resolves once its state is "stopped", so
+     * the next message has to wake it, as after Chrome stops the worker.
+     */
+    async stopWorker() {
+      const state = await chrome(`(async () => {
+        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+        const ext = WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)})?.extension;
+        if (!ext) throw new Error('PaperShelf is not installed');
+        await ext.terminateBackground({ ignoreDevToolsAttached: true, disableResetIdleForTest: true });
+        for (let i = 0; i < 100 && ext.backgroundState !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 50));
+        return ext.backgroundState;
+      })()`);
+      if (state !== 'stopped') throw new Error(`stopWorker: the event page is ${state}`);
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Serves fixture pages at the real URLs (https://huggingface.co/papers…,
+ * https://arxiv.org/list/…), so the extension's match patterns and the
+ * adapters see exactly what they see in the wild. Nothing reaches the network:
+ * any other request gets an empty answer.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+let expected;
+/** expected.json: fixture file → { url, count, cards[] }. */
+export function expectedFixtures() {
+  expected ??= JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'));
+  return expected;
+}
+
+/** The fixture file for a real URL, matched on the whole URL, then on its path. */
+export function fixtureFor(url) {
+  const u = new URL(url);
+  const all = Object.entries(expectedFixtures());
+  const full = all.find(([, e]) => e.url === url);
+  if (full) return full[0];
+  const path = all.find(([, e]) => {
+    const f = new URL(e.url);
+    return f.host === u.host && f.pathname === u.pathname;
+  });
+  return path?.[0];
+}
+
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/**
+ * Decides the answer to one request. `pages` are per-test overrides
+ * (url → html), checked first.
+ */
+export function answer(url, pages = new Map()) {
+  if (pages.has(url)) return { status: 200, contentType: 'text/html; charset=utf-8', body: pages.get(url) };
+  const u = new URL(url);
+  if (/\.(png|jpe?g|gif|webp|svg)$/i.test(u.pathname)) return { status: 200, contentType: 'image/png', body: PNG_1PX };
+  if (u.host === 'huggingface.co' || u.host === 'arxiv.org') {
+    const file = fixtureFor(url);
+    if (file && existsSync(join(FIXTURES, file))) {
+      return { status: 200, contentType: 'text/html; charset=utf-8', body: readFileSync(join(FIXTURES, file)) };
+    }
+    return { status: 404, contentType: 'text/html', body: `<!doctype html><title>404</title><h1>No fixture for ${u.pathname.replace(/</g, '')}</h1>` };
+  }
+  // Fonts, analytics, CDNs of the real pages: never fetched.
+  return { status: 204, contentType: 'text/plain', body: '' };
+}

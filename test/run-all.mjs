@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: builds both targets, then runs every test there is: unit tests
+ * (Vitest, happy-dom), browser tests (the built extension in real Chromium and
+ * Firefox), and web-ext lint of the Firefox build. Ends with one line
+ * "N passed, N failed" counting all of them; exits non-zero if any failed.
+ * Set BROWSERS=chromium (or firefox) to run the browser tests in one only.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+
+const OUT = 'test-results';
+mkdirSync(OUT, { recursive: true });
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function run(cmd, args, opts = {}) {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  return spawnSync(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', ...opts });
+}
+
+/** Runs one Vitest mode and adds its counts. A suite that failed before any test ran counts as one failure. */
+function vitest(mode) {
+  const file = `${OUT}/${mode}.json`;
+  rmSync(file, { force: true });
+  const r = run('npx', ['vitest', 'run', '--mode', mode, '--reporter=default', '--reporter=json', `--outputFile=${file}`]);
+  if (!existsSync(file)) {
+    failed++;
+    failures.push(`${mode}: vitest produced no report (exit ${r.status})`);
+    return;
+  }
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  passed += j.numPassedTests;
+  failed += j.numFailedTests;
+  if (j.numFailedTests) failures.push(`${mode}: ${j.numFailedTests} failed`);
+  if (r.status !== 0 && j.numFailedTests === 0) {
+    failed++;
+    failures.push(`${mode}: vitest exited ${r.status} with no failed test (a suite failed to load or a hook failed)`);
+  }
+}
+
+const build = run('npm', ['run', 'build', '--silent']);
+if (build.status !== 0) {
+  failed++;
+  failures.push('build failed');
+} else {
+  vitest('test');
+  vitest('e2e');
+  const lint = run('npx', ['web-ext', 'lint', '--source-dir', 'dist/firefox', '--output', 'json'], { capture: true });
+  try {
+    const j = JSON.parse(lint.stdout);
+    for (const m of [...j.errors, ...j.warnings]) console.log(`web-ext lint ${m._type}: ${m.code} ${m.message} ${m.file ?? ''}`);
+    if (j.summary.errors === 0) passed++;
+    else {
+      failed++;
+      failures.push(`web-ext lint: ${j.summary.errors} errors`);
+    }
+  } catch {
+    failed++;
+    failures.push(`web-ext lint did not run (exit ${lint.status})`);
+  }
+}
+
+if (failures.length) console.log(`\nFailures:\n- ${failures.join('\n- ')}`);
+const line = `${passed} passed, ${failed} failed`;
+writeFileSync(`${OUT}/summary.txt`, line + '\n');
+console.log(`\n${line}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,45 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openShelf, type Shelf } from '../../src/shared/db';
+import { listPapers, savePaper, statusOf, unsavePaper, countPapers } from '../../src/background/papers';
+import type { PaperRef } from '../../src/shared/model';
+
+const ref = (id: string, extra: Partial<PaperRef> = {}): PaperRef => ({
+  id,
+  title: `Paper ${id}`,
+  authors: ['Ada Lovelace'],
+  url: `https://huggingface.co/papers/${id}`,
+  source: 'hf',
+  ...extra,
+});
+
+let db: Shelf;
+let n = 0;
+beforeEach(async () => {
+  db = await openShelf(`test-${n++}`);
+});
+
+describe('store', () => {
+  it('saves, lists newest first, and unsaves', async () => {
+    await savePaper(db, ref('2505.00001'), 1000);
+    await savePaper(db, ref('2505.00002'), 2000);
+    expect((await listPapers(db)).map((p) => p.id)).toEqual(['2505.00002', '2505.00001']);
+    expect(await unsavePaper(db, '2505.00001')).toBe(true);
+    expect(await unsavePaper(db, '2505.00001')).toBe(false);
+    expect((await listPapers(db)).map((p) => p.id)).toEqual(['2505.00002']);
+  });
+
+  it('is idempotent by id: a second save merges and keeps the first savedAt', async () => {
+    await savePaper(db, ref('2505.00001', { abstract: 'From the digest' }), 1000);
+    const again = await savePaper(db, ref('2505.00001', { title: 'Better title', upvotes: 7 }), 5000);
+    expect(again).toMatchObject({ savedAt: 1000, updatedAt: 5000, title: 'Better title', upvotes: 7, abstract: 'From the digest' });
+    expect(await countPapers(db)).toBe(1);
+  });
+
+  it('reports status for saved and unsaved ids', async () => {
+    await savePaper(db, ref('hep-th/9901001'));
+    expect(await statusOf(db, ['hep-th/9901001', '2505.00009'])).toEqual({
+      'hep-th/9901001': { saved: true },
+      '2505.00009': { saved: false },
+    });
+  });
+});
