@@ -114,6 +114,7 @@ export class Annotator {
     const adapter = this.adapter();
     const card = c.host.parentElement ? findCard(this.bound, c) : null;
     this.apply({ [c.id]: { saved: save } }); // show it at once; undone below if it fails
+    c.busy(true);
     try {
       if (save) {
         const ref = card && adapter?.readCard(card, this.doc);
@@ -125,6 +126,8 @@ export class Annotator {
     } catch (e) {
       this.apply({ [c.id]: { saved: !save } });
       this.fail(e, c);
+    } finally {
+      c.busy(false);
     }
   }
 

@@ -21,7 +21,12 @@ export function observe(onBatch: (b: Batch) => void, signal: AbortSignal): void 
   let scheduled = false;
   let lastUrl = location.href;
 
+  let raf = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+    if (!scheduled) return;
     scheduled = false;
     if (signal.aborted) return;
     const nodes = [...pending].filter((n) => n.isConnected);
@@ -33,9 +38,9 @@ export function observe(onBatch: (b: Batch) => void, signal: AbortSignal): void 
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    // A frame when visible; a background tab gets no frames, so a timer there.
-    if (document.visibilityState === 'visible') requestAnimationFrame(flush);
-    else setTimeout(flush, 50);
+    // The next frame; a background or occluded tab gets no frames, so a timer too, whichever comes first.
+    raf = requestAnimationFrame(flush);
+    timer = setTimeout(flush, 100);
   };
 
   const mo = new MutationObserver((records) => {

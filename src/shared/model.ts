@@ -22,15 +22,57 @@ export interface PaperRef {
   source: Source;
 }
 
+export const READING_STATUSES = ['to-read', 'reading', 'read'] as const;
+export type ReadingStatus = (typeof READING_STATUSES)[number];
+export const STATUS_LABEL: Record<ReadingStatus, string> = { 'to-read': 'To read', reading: 'Reading', read: 'Read' };
+
 export interface Paper extends PaperRef {
   /** ms since epoch. */
   savedAt: number;
   updatedAt: number;
+  /** Tag keys (tagKey of the name); display names and colours live in the tags store. Since v2. */
+  tags: string[];
+  /** Since v2; new saves are "to-read". */
+  status: ReadingStatus;
+  /** Free text, since v2. */
+  note: string;
+}
+
+/** A tag: its key is the case-folded name, `name` keeps the case the user typed first. */
+export interface Tag {
+  key: string;
+  name: string;
+  /** Hue 0–359, stable for the key. */
+  hue: number;
 }
 
 /** What a card needs to draw itself. */
 export interface PaperStatus {
   saved: boolean;
+  /** Display names of the paper's tags, in the order added. */
+  tags?: string[];
+}
+
+export const TAG_MAX = 40;
+
+/** Trims, collapses spaces and caps a tag as typed; '' when nothing is left. */
+export function normaliseTag(name: string): string {
+  return name.replace(/[\s\u200b]+/g, ' ').trim().slice(0, TAG_MAX).trim();
+}
+
+/** The key a tag is matched by: normalised, Unicode-normalised and case-folded. */
+export function tagKey(name: string): string {
+  return normaliseTag(name).normalize('NFKC').toLocaleLowerCase('en-US');
+}
+
+/** A stable hue for a tag key (FNV-1a), so a tag keeps its colour everywhere. */
+export function tagHue(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % 360;
 }
 
 // New style: 0704.0001 to 1412.9999 have 4 digits, since 1501 5 digits; optional vN.

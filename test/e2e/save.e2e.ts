@@ -14,6 +14,8 @@ const hf = (file: string) => fixtures[`hf/${file}.html`];
 
 describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   let s: Session;
+  /** The digest tab that the save scenarios share, left open between them. */
+  let page: Tab;
   const tabs: Tab[] = [];
   const open = async (url: string) => {
     const t = await s.open(url);
@@ -42,7 +44,7 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('saves two papers; they stay saved after a reload, in another tab and on another listing', async () => {
     const digest = hf('digest');
     const [a, b] = digest.cards;
-    const t = await open(digest.url);
+    const t = (page = await open(digest.url));
     await t.waitFor(controlsReady, digest.count);
     await t.click(...saveButton(a.id));
     await t.waitFor(pressedIs, [a.id, 'true']);
@@ -68,7 +70,6 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('lists saved papers in the popup, newest first; removing one there flips the open card', async () => {
     const digest = hf('digest');
     const [a, b] = digest.cards;
-    const page = tabs.find((t) => t.url() === digest.url)!;
     const popup = await open(s.popupUrl);
     await popup.waitFor(() => document.querySelectorAll('li').length === 2);
     const items = await popup.evaluate(popupItems);
@@ -87,7 +88,6 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('unsaves with a second click', async () => {
     const digest = hf('digest');
     const b = digest.cards[1];
-    const page = tabs.find((t) => t.url() === digest.url)!;
     await page.click(...saveButton(b.id));
     await page.waitFor(pressedIs, [b.id, 'false']);
     await page.reload();
@@ -97,7 +97,6 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
 
   it('gives controls to cards added after load, and never two to one card', async () => {
     const digest = hf('digest');
-    const page = tabs.find((t) => t.url() === digest.url)!;
     // Infinite scroll: clone a card with another paper id and append it; re-render another in place.
     await page.evaluate(() => {
       const first = document.querySelector('article')!;
@@ -137,7 +136,6 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('still saves on the first click after the background was stopped', async () => {
     const digest = hf('digest');
     const c = digest.cards[2];
-    const page = tabs.find((t) => t.url() === digest.url)!;
     await s.stopWorker();
     await page.click(...saveButton(c.id));
     await page.waitFor(pressedIs, [c.id, 'true']);

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { launchChromium } from '../harness/chromium.mjs';
+import { dumpControls } from './page';
 
 export type BrowserName = 'chromium' | 'firefox';
 
@@ -60,7 +61,14 @@ async function chromiumSession(): Promise<Session> {
       reload: async () => void (await page.reload()),
       close: () => page.close(),
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
-      waitFor: async (fn, arg, timeout = 5000) => void (await page.waitForFunction(fn as never, arg, { timeout })),
+      // Polled on a timer: a tab in the background gets no animation frames.
+      waitFor: async (fn, arg, timeout = 5000) => {
+        try {
+          await page.waitForFunction(fn as never, arg, { timeout, polling: 100 });
+        } catch (e) {
+          throw new Error(`${fn.name || 'condition'}(${JSON.stringify(arg)}) did not hold in ${timeout} ms; ${await page.evaluate(dumpControls).catch(() => '')}`, { cause: e });
+        }
+      },
       // Playwright's CSS engine pierces open shadow roots on its own.
       click: (...path) => page.locator(path.join(' ')).first().click(),
       press: (key) => page.keyboard.press(key),

@@ -93,8 +93,8 @@ export function extensionPrefs() {
   };
 }
 
-/** Answers every request of `page` from fixtures; moz-extension:// and data: go on. */
-export async function routePage(page, pages) {
+/** Answers every request of `page` from fixtures; moz-extension:, data:, blob: and about: go on. */
+export async function routePage(page, pages = new Map()) {
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     if (request.isInterceptResolutionHandled()) return;
@@ -112,7 +112,27 @@ export async function routePage(page, pages) {
   });
 }
 
-export async function launchFirefox({ extension, headless = true, pages = new Map() } = {}) {
+export const isExtensionUrl = (url) => url.startsWith('moz-extension:');
+
+/**
+ * Firefox's BiDi sends no events for extension documents (bug 1755014), so
+ * puppeteer's goto/reload never see a moz-extension:// page load (and
+ * page.url() stays at the previous URL). These wait in the parent process
+ * instead (browsingContext.navigate/reload with wait: "complete"). Scripts,
+ * clicks and keys work in extension pages as usual.
+ */
+export async function gotoExtension(page, url, timeout = 15000) {
+  await page.browser().connection.send('browsingContext.navigate', { context: page.mainFrame()._id, url, wait: 'complete' }, timeout);
+}
+export async function reloadExtension(page, timeout = 15000) {
+  await page.browser().connection.send('browsingContext.reload', { context: page.mainFrame()._id, wait: 'complete' }, timeout);
+}
+
+/**
+ * `live: true` (npm start on a reachable network) lets pages load from the
+ * internet: no interception and no dead proxy. Everything else is closed.
+ */
+export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false } = {}) {
   if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install it with "apt-get install -y firefox-esr"`);
   const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
@@ -123,7 +143,7 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
     // System access lets BiDi navigate tabs to moz-extension:// (the popup) and
     // reach the parent process (stopWorker); the pages themselves stay web content.
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { ...QUIET_PREFS, ...extensionPrefs() },
+    extraPrefsFirefox: { ...QUIET_PREFS, ...(live ? { 'network.proxy.type': 0 } : {}), ...extensionPrefs() },
   });
   try {
     const id = await browser.installExtension(extension);
@@ -137,7 +157,7 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
   const route = async (page) => {
     if (!page || routed.has(page)) return page;
     routed.add(page);
-    await routePage(page, pages);
+    if (!live) await routePage(page, pages);
     return page;
   };
   browser.on('targetcreated', (t) => {
@@ -159,6 +179,8 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
     browser,
     extensionId: GECKO_ID,
     extensionUrl,
+    /** Routes a page opened with browser.newPage() (newPage() below already does). */
+    route,
     /** A new tab, routed before it loads anything. */
     async newPage() {
       return route(await browser.newPage());
@@ -173,7 +195,6 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
      */
     async stopWorker() {
       const state = await chrome(`(async () => {
-        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
         const ext = WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)})?.extension;
         if (!ext) throw new Error('PaperShelf is not installed');
         await ext.terminateBackground({ ignoreDevToolsAttached: true, disableResetIdleForTest: true });

@@ -16,6 +16,8 @@ export interface CardControls {
   set(status: PaperStatus): void;
   /** Shows a message (an error, or "reload the page") beside the controls. */
   say(text: string): void;
+  /** A write is on its way to the background (aria-busy): the state shown is not yet stored. */
+  busy(on: boolean): void;
   /** The extension went away: controls stay visible but inert. */
   disable(text: string): void;
 }
@@ -49,6 +51,10 @@ export function createControls(id: string, events: ControlEvents): CardControls 
     },
     say(text) {
       msg.textContent = text;
+    },
+    busy(on) {
+      if (on) save.setAttribute('aria-busy', 'true');
+      else save.removeAttribute('aria-busy');
     },
     disable(text) {
       save.disabled = true;

@@ -6,6 +6,7 @@ button:hover { background: #f3f4f6; }
 button:focus-visible { outline: 2px solid #2563eb; outline-offset: 2px; }
 button[aria-pressed="true"] { background: #fef3c7; border-color: #f59e0b; color: #92400e; }
 button[disabled] { opacity: .6; cursor: default; }
+button[aria-busy="true"] { opacity: .75; cursor: progress; }
 .msg { color: #b91c1c; }
 @media (prefers-color-scheme: dark) {
   :host { color: #e5e7eb; }

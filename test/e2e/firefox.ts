@@ -1,0 +1,105 @@
+/**
+ * The Firefox side of session.ts: Firefox ESR with the built extension
+ * (dist/firefox) installed as a temporary add-on, driven by puppeteer-core
+ * over WebDriver BiDi (launcher: test/harness/firefox.mjs).
+ */
+// @ts-ignore: plain ESM JS shared with `npm start` (no declaration file)
+import { gotoExtension, isExtensionUrl, launchFirefox, reloadExtension } from '../harness/firefox.mjs';
+import type { Page } from 'puppeteer-core';
+import { DIST, POPUP, type Session, type Tab } from './session';
+
+/** Console noise that says a resource did not load (the routes answer 204/404 on purpose), not that code failed. */
+const NETWORK_NOISE = /Failed to load resource|Loading failed for|downloadable font|NS_ERROR_|NS_BINDING_ABORTED|Content-Security-Policy|was blocked because of a disallowed MIME type/;
+
+/**
+ * BiDi reports no console or error events for extension documents (bug 1755014),
+ * so an extension page (the popup) collects its own once it has loaded; they
+ * are gathered after every step and on close. Errors thrown while the page is
+ * still loading are not seen there (a popup that fails to load fails its checks anyway).
+ */
+function collectErrors(): void {
+  const w = window as unknown as { __papershelfErrors?: string[] };
+  if (w.__papershelfErrors) return;
+  const errs: string[] = (w.__papershelfErrors = []);
+  addEventListener('error', (e) => errs.push(String(e.error ?? e.message)));
+  addEventListener('unhandledrejection', (e) => errs.push(`Unhandled rejection: ${String(e.reason)}`));
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    errs.push(args.map(String).join(' '));
+    original.apply(console, args);
+  };
+}
+const takeErrors = () => (window as unknown as { __papershelfErrors?: string[] }).__papershelfErrors?.splice(0) ?? [];
+
+export async function firefoxSession(): Promise<Session> {
+  const pages = new Map<string, string>();
+  const b = await launchFirefox({ extension: DIST.firefox, pages });
+
+  const wrap = async (url: string): Promise<Tab> => {
+    const page: Page = await b.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !NETWORK_NOISE.test(m.text())) errors.push(m.text());
+    });
+    /** Set while the tab shows an extension page, whose URL puppeteer does not see. */
+    let extensionUrl: string | null = null;
+    const harvest = async () => {
+      if (extensionUrl && !page.isClosed()) errors.push(...(await page.evaluate(takeErrors).catch(() => [] as string[])));
+    };
+    /** Runs one step; on an extension page, picks up the errors it logged meanwhile. */
+    const step = async <T>(run: () => Promise<T>): Promise<T> => {
+      try {
+        return await run();
+      } finally {
+        await harvest();
+      }
+    };
+    const goto = async (u: string) => {
+      await harvest();
+      if (isExtensionUrl(u)) {
+        await gotoExtension(page, u);
+        extensionUrl = u;
+        await page.evaluate(collectErrors);
+      } else {
+        extensionUrl = null;
+        await page.goto(u);
+      }
+    };
+    await goto(url);
+    return {
+      url: () => extensionUrl ?? page.url(),
+      goto,
+      reload: async () => {
+        if (!extensionUrl) return void (await page.reload());
+        await harvest();
+        await reloadExtension(page);
+        await page.evaluate(collectErrors);
+      },
+      close: async () => {
+        await harvest();
+        await page.close();
+      },
+      evaluate: (fn, arg) => step(() => page.evaluate(fn as never, arg) as never),
+      waitFor: (fn, arg, timeout = 5000) => step(async () => void (await page.waitForFunction(fn as never, { timeout, polling: 100 }, arg).catch(async (e) => {
+        const dbg = await page.evaluate(() => Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.getAttribute('data-papershelf') + ':' + h.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed') + ':' + h.shadowRoot?.querySelector('.msg')?.textContent)).catch((x) => String(x));
+        console.log('DEBUG waitFor failed', JSON.stringify(arg), dbg);
+        throw e;
+      }))),
+      // `>>>` is puppeteer's deep combinator: the next selector matches inside open shadow roots.
+      click: (...path) => step(() => page.locator(path.join(' >>> ')).setTimeout(10_000).click()),
+      press: (key) => step(() => page.keyboard.press(key as never)),
+      type: (text) => step(() => page.keyboard.type(text)),
+      errors,
+    };
+  };
+
+  return {
+    name: 'firefox',
+    pages,
+    open: wrap,
+    popupUrl: b.extensionUrl(POPUP),
+    stopWorker: b.stopWorker,
+    close: b.close,
+  };
+}
