@@ -66,6 +66,8 @@ export default defineConfig(({ mode }) => {
           }
         : {
             environment: 'happy-dom',
+            // Fixture pages link the real sites' stylesheets: never fetched, never an error.
+            environmentOptions: { happyDOM: { settings: { disableCSSFileLoading: true, handleDisabledFileLoadingAsSuccess: true } } },
             include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
             setupFiles: ['test/unit/setup.ts'],
           },

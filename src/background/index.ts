@@ -8,35 +8,97 @@
 import browser from 'webextension-polyfill';
 import { openShelf, type Shelf } from '../shared/db';
 import { CHANGE_KEY, isEnvelope, parseRequest, type Change, type MessageName, type Request, type Responses, type Result } from '../shared/messages';
-import { countPapers, listPapers, savePaper, statusOf, unsavePaper } from './papers';
+import {
+  countPapers,
+  getPapers,
+  listPapers,
+  removePapers,
+  restorePapers,
+  savePaper,
+  setNote,
+  setStatus,
+  statusOf,
+  tagPapers,
+  untagPaper,
+} from './papers';
 import { senderAllowed, type SenderLike } from './sender';
+import { deleteTag, listTags, mergeTags, renameTag } from './tags';
 
 let dbPromise: Promise<Shelf> | undefined;
-const db = () => (dbPromise ??= openShelf().catch((e) => {
-  dbPromise = undefined; // let the next message try again
-  throw e;
-}));
+const db = () =>
+  (dbPromise ??= openShelf().catch((e) => {
+    dbPromise = undefined; // let the next message try again
+    throw e;
+  }));
 
 type Handlers = { [N in MessageName]: (req: Request<N>) => Promise<Responses[N]> };
+
+/** Above this many papers a change says "all" and listeners re-read what they show. */
+const LIST_LIMIT = 500;
 
 const handlers: Handlers = {
   'papers.status': async ({ ids }) => statusOf(await db(), ids),
   'paper.save': async ({ ref }) => {
     const paper = await savePaper(await db(), ref);
-    await changed({ [ref.id]: { saved: true } });
+    await changed([ref.id]);
     return paper;
   },
   'paper.unsave': async ({ id }) => {
-    const removed = await unsavePaper(await db(), id);
-    if (removed) await changed({ [id]: { saved: false } });
+    const removed = await removePapers(await db(), [id]);
+    if (removed.length) await changed([id], removed.some((p) => p.tags.length > 0));
+    return { removed: removed.length > 0 };
+  },
+  'papers.list': async ({ limit }) => listPapers(await db(), limit),
+  'papers.get': async ({ ids }) => getPapers(await db(), ids),
+  'papers.remove': async ({ ids }) => {
+    const removed = await removePapers(await db(), ids);
+    await changed(removed.map((p) => p.id), true);
     return { removed };
   },
-  'papers.list': async () => listPapers(await db()),
+  'papers.restore': async ({ papers }) => {
+    const restored = await restorePapers(await db(), papers);
+    await changed(restored, true);
+    return { restored };
+  },
+  'papers.setStatus': async ({ ids, status }) => {
+    const updated = await setStatus(await db(), ids, status);
+    await changed(updated.map((p) => p.id));
+    return { updated: updated.length };
+  },
+  'paper.setNote': async ({ id, note }) => {
+    const updated = await setNote(await db(), id, note);
+    if (updated.length) await changed([id]);
+    return { updated: updated.length };
+  },
+  'papers.tag': async ({ ids, name, ref }) => {
+    const updated = await tagPapers(await db(), ids, name, ref);
+    await changed(updated.map((p) => p.id), true);
+    return { updated: updated.length };
+  },
+  'paper.untag': async ({ id, key }) => {
+    const updated = await untagPaper(await db(), id, key);
+    await changed([id], true);
+    return { updated: updated.length };
+  },
+  'tags.list': async () => listTags(await db()),
+  'tags.rename': async ({ key, name }) => tagChange(await renameTag(await db(), key, name)),
+  'tags.merge': async ({ from, into }) => tagChange(await mergeTags(await db(), from, into)),
+  'tags.delete': async ({ key }) => tagChange(await deleteTag(await db(), key)),
 };
 
-/** Tells every tab, popup and options page what changed, and updates the badge. */
-async function changed(papers: Change['papers']): Promise<void> {
-  const change: Change = { seq: Date.now() + Math.random(), papers };
+async function tagChange(ids: string[]) {
+  await changed(ids, true);
+  return { updated: ids.length };
+}
+
+/**
+ * Tells every tab, popup and options page what changed (with the new state
+ * cards show), and updates the badge. Goes through storage.local, whose
+ * onChanged reaches every context of ours without the `tabs` permission.
+ */
+async function changed(ids: string[], tags = false): Promise<void> {
+  const papers = ids.length > LIST_LIMIT ? 'all' : await statusOf(await db(), ids);
+  const change: Change = { seq: Date.now() + Math.random(), papers, ...(tags ? { tags } : {}) };
   await Promise.all([browser.storage.local.set({ [CHANGE_KEY]: change }), updateBadge()]);
 }
 
@@ -69,4 +131,3 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.runtime.onInstalled.addListener(() => void updateBadge().catch(console.error));
 browser.runtime.onStartup.addListener(() => void updateBadge().catch(console.error));
-

@@ -1,39 +1,126 @@
 /** Saved papers: the writes and reads behind the paper.* messages. */
-import type { Shelf } from '../shared/db';
-import { mergeRef, type Paper, type PaperRef, type PaperStatus } from '../shared/model';
+import { STRICT, type Shelf } from '../shared/db';
+import { mergeRef, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
+import { ensureTag, tagNames } from './tags';
 
-// A save must survive a crash or a killed worker right after it was acknowledged.
-const STRICT = { durability: 'strict' } as const;
+export function newPaper(ref: PaperRef, now: number): Paper {
+  return { ...ref, savedAt: now, updatedAt: now, tags: [], status: 'to-read', note: '' };
+}
 
 /** Saves a paper; saving again merges the new fields and keeps the first savedAt (idempotent by id). */
 export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<Paper> {
   const tx = db.transaction('papers', 'readwrite', STRICT);
   const old = await tx.store.get(ref.id);
-  const paper: Paper = old ? { ...mergeRef(old, ref), updatedAt: now } : { ...ref, savedAt: now, updatedAt: now };
+  const paper: Paper = old ? { ...mergeRef(old, ref), updatedAt: now } : newPaper(ref, now);
   await Promise.all([tx.store.put(paper), tx.done]);
   return paper;
 }
 
 export async function unsavePaper(db: Shelf, id: string): Promise<boolean> {
+  return (await removePapers(db, [id])).length > 0;
+}
+
+/** Removes papers; returns the records removed, so the popup can offer to undo. */
+export async function removePapers(db: Shelf, ids: string[]): Promise<Paper[]> {
   const tx = db.transaction('papers', 'readwrite', STRICT);
-  const had = (await tx.store.getKey(id)) !== undefined;
-  if (had) await tx.store.delete(id);
+  const found = (await Promise.all(ids.map((id) => tx.store.get(id)))).filter((p): p is Paper => !!p);
+  await Promise.all([...found.map((p) => tx.store.delete(p.id)), tx.done]);
+  return found;
+}
+
+/** Puts removed papers back as they were (undo). A paper saved again meanwhile keeps its newer record. */
+export async function restorePapers(db: Shelf, papers: Paper[]): Promise<string[]> {
+  const tx = db.transaction(['papers', 'tags'], 'readwrite', STRICT);
+  const store = tx.objectStore('papers');
+  const restored: string[] = [];
+  for (const p of papers) {
+    if (await store.getKey(p.id)) continue;
+    await store.put(p);
+    restored.push(p.id);
+  }
   await tx.done;
-  return had;
+  return restored;
 }
 
-/** Saved papers, newest first. */
-export async function listPapers(db: Shelf): Promise<Paper[]> {
-  // One getAll beats a cursor walk by an order of magnitude at 10,000 papers.
-  return (await db.getAllFromIndex('papers', 'savedAt')).reverse();
+/** Applies `fn` to each paper that exists, in one transaction; returns the updated records. */
+export async function updatePapers(db: Shelf, ids: string[], fn: (p: Paper) => Paper | null, now = Date.now()): Promise<Paper[]> {
+  const tx = db.transaction('papers', 'readwrite', STRICT);
+  const out: Paper[] = [];
+  for (const id of ids) {
+    const p = await tx.store.get(id);
+    if (!p) continue;
+    const next = fn(p);
+    if (!next) continue;
+    next.updatedAt = now;
+    await tx.store.put(next);
+    out.push(next);
+  }
+  await tx.done;
+  return out;
 }
 
-export async function statusOf(db: Shelf, ids: string[]): Promise<Record<string, PaperStatus>> {
+export const setStatus = (db: Shelf, ids: string[], status: ReadingStatus) =>
+  updatePapers(db, ids, (p) => (p.status === status ? null : { ...p, status }));
+
+export const setNote = (db: Shelf, id: string, note: string) => updatePapers(db, [id], (p) => (p.note === note ? null : { ...p, note }));
+
+/**
+ * Adds a tag to papers. A paper not saved yet is saved first when its ref is
+ * given (tagging on a card saves the paper).
+ */
+export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: PaperRef, now = Date.now()): Promise<Paper[]> {
+  const tx = db.transaction(['papers', 'tags'], 'readwrite', STRICT);
+  const tag = await ensureTag(tx.objectStore('tags'), name);
+  const store = tx.objectStore('papers');
+  const out: Paper[] = [];
+  for (const id of ids) {
+    let p = await store.get(id);
+    if (!p && ref && ref.id === id) p = newPaper(ref, now);
+    if (!p) continue;
+    if (!p.tags.includes(tag.key)) p = { ...p, tags: [...p.tags, tag.key], updatedAt: now };
+    await store.put(p);
+    out.push(p);
+  }
+  await tx.done;
+  return out;
+}
+
+export const untagPaper = (db: Shelf, id: string, key: string) =>
+  updatePapers(db, [id], (p) => (p.tags.includes(key) ? { ...p, tags: p.tags.filter((k) => k !== key) } : null));
+
+/** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
+export async function listPapers(db: Shelf, limit?: number): Promise<Paper[]> {
+  if (limit === undefined) {
+    // One getAll beats a cursor walk by an order of magnitude at 10,000 papers.
+    return (await db.getAllFromIndex('papers', 'savedAt')).reverse();
+  }
+  const out: Paper[] = [];
+  let cursor = await db.transaction('papers').store.index('savedAt').openCursor(null, 'prev');
+  while (cursor && out.length < limit) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
+export async function getPapers(db: Shelf, ids: string[]): Promise<Paper[]> {
   const tx = db.transaction('papers');
-  const keys = await Promise.all(ids.map((id) => tx.store.getKey(id)));
+  const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+  await tx.done;
+  return found.filter((p): p is Paper => !!p);
+}
+
+/** What cards show: saved or not, and the tags' display names. */
+export async function statusOf(db: Shelf, ids: string[]): Promise<Record<string, PaperStatus>> {
+  const tx = db.transaction(['papers', 'tags']);
+  const papers = await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)));
+  const names = await tagNames(tx.objectStore('tags'), papers.flatMap((p) => p?.tags ?? []));
   await tx.done;
   const out: Record<string, PaperStatus> = {};
-  ids.forEach((id, i) => (out[id] = { saved: keys[i] !== undefined }));
+  ids.forEach((id, i) => {
+    const p = papers[i];
+    out[id] = p ? { saved: true, tags: p.tags.map((k) => names.get(k) ?? k) } : { saved: false, tags: [] };
+  });
   return out;
 }
 

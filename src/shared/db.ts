@@ -24,6 +24,9 @@ export interface ShelfDB extends DBSchema {
 
 export type Shelf = IDBPDatabase<ShelfDB>;
 
+// Writes must survive a crash or a killed worker right after they were acknowledged.
+export const STRICT = { durability: 'strict' } as const;
+
 export function openShelf(name = DB_NAME): Promise<Shelf> {
   return openDB<ShelfDB>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, transaction) {

@@ -5,7 +5,7 @@
  * through `send` (shared/client.ts). Errors cross contexts as values, never throws.
  */
 import * as v from 'valibot';
-import type { Paper, PaperStatus } from './model';
+import { READING_STATUSES, TAG_MAX, type Paper, type PaperStatus, type TagCount } from './model';
 
 const Id = v.pipe(v.string(), v.maxLength(64), v.regex(/^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)*(\.[A-Z]{2})?\/\d{7})$/));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
@@ -26,12 +26,41 @@ export const PaperRefSchema = v.strictObject({
   source: v.picklist(['hf', 'arxiv']),
 });
 
+const Ids = v.pipe(v.array(Id), v.maxLength(20000));
+const TagName = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
+const TagKey = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
+const Status = v.picklist(READING_STATUSES);
+export const NOTE_MAX = 20000;
+
+/** A whole stored paper, as the popup hands back for undo. */
+export const PaperSchema = v.strictObject({
+  ...PaperRefSchema.entries,
+  savedAt: v.number(),
+  updatedAt: v.number(),
+  tags: v.pipe(v.array(TagKey), v.maxLength(200)),
+  status: Status,
+  note: Text(NOTE_MAX),
+});
+
 /** Request schemas, one per message name. */
 export const requests = {
   'papers.status': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(5000)) }),
   'paper.save': v.strictObject({ ref: PaperRefSchema }),
   'paper.unsave': v.strictObject({ id: Id }),
-  'papers.list': v.strictObject({}),
+  /** Newest first; `limit` reads only the first rows from the savedAt index. */
+  'papers.list': v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+  'papers.get': v.strictObject({ ids: Ids }),
+  'papers.remove': v.strictObject({ ids: Ids }),
+  'papers.restore': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(20000)) }),
+  'papers.setStatus': v.strictObject({ ids: Ids, status: Status }),
+  'paper.setNote': v.strictObject({ id: Id, note: Text(NOTE_MAX) }),
+  /** Tags papers; on a card the ref is sent too, so tagging an unsaved paper saves it. */
+  'papers.tag': v.strictObject({ ids: Ids, name: TagName, ref: v.optional(PaperRefSchema) }),
+  'paper.untag': v.strictObject({ id: Id, key: TagKey }),
+  'tags.list': v.strictObject({}),
+  'tags.rename': v.strictObject({ key: TagKey, name: TagName }),
+  'tags.merge': v.strictObject({ from: TagKey, into: TagKey }),
+  'tags.delete': v.strictObject({ key: TagKey }),
 } as const;
 
 export type MessageName = keyof typeof requests;
@@ -43,6 +72,17 @@ export interface Responses {
   'paper.save': Paper;
   'paper.unsave': { removed: boolean };
   'papers.list': Paper[];
+  'papers.get': Paper[];
+  'papers.remove': { removed: Paper[] };
+  'papers.restore': { restored: string[] };
+  'papers.setStatus': { updated: number };
+  'paper.setNote': { updated: number };
+  'papers.tag': { updated: number };
+  'paper.untag': { updated: number };
+  'tags.list': TagCount[];
+  'tags.rename': { updated: number };
+  'tags.merge': { updated: number };
+  'tags.delete': { updated: number };
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -62,8 +102,10 @@ export interface Envelope {
  */
 export interface Change {
   seq: number;
-  /** Papers whose state changed, with their new state; `all` when too many to list. */
+  /** Papers whose state changed, with their new state as cards show it; `all` when too many to list. */
   papers: Record<string, PaperStatus> | 'all';
+  /** The tag list changed (names, counts). */
+  tags?: boolean;
 }
 export const CHANGE_KEY = 'papershelf.change';
 

@@ -46,6 +46,11 @@ export interface Tag {
   hue: number;
 }
 
+export interface TagCount {
+  tag: Tag;
+  count: number;
+}
+
 /** What a card needs to draw itself. */
 export interface PaperStatus {
   saved: boolean;
@@ -77,8 +82,10 @@ export function tagHue(key: string): number {
 
 // New style: 0704.0001 to 1412.9999 have 4 digits, since 1501 5 digits; optional vN.
 const NEW_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;
-// Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136v2. Case matters.
-const OLD_ID = /^([a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
+// Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136v2. Case matters:
+// subject classes are upper case (math.GT, cs.AI, q-bio.NC) except in cond-mat and
+// physics, whose are lower case and may hold a hyphen (cond-mat.str-el/0601123, physics.acc-ph).
+const OLD_ID = /^((?:[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?|(?:cond-mat|physics)\.[a-z]+(?:-[a-z]+)*)\/\d{7})(v\d+)?$/;
 
 export interface ArxivId {
   id: string;

@@ -21,8 +21,11 @@ export const QUIET_FLAGS = [
   '--no-sandbox',
 ];
 
-/** `live: true` lets requests through to the real sites (npm start); tests never set it. */
-export async function launchChromium({ extension, headless = true, pages = new Map(), live = false } = {}) {
+/**
+ * `live: true` lets requests through to the real sites (npm start); tests never set it.
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean }} opts
+ */
+export async function launchChromium({ extension, headless = true, pages = new Map(), live = false }) {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium"`);
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'papershelf-chromium-'));

@@ -38,8 +38,8 @@ describe('store', () => {
   it('reports status for saved and unsaved ids', async () => {
     await savePaper(db, ref('hep-th/9901001'));
     expect(await statusOf(db, ['hep-th/9901001', '2505.00009'])).toEqual({
-      'hep-th/9901001': { saved: true },
-      '2505.00009': { saved: false },
+      'hep-th/9901001': { saved: true, tags: [] },
+      '2505.00009': { saved: false, tags: [] },
     });
   });
 });

@@ -1,0 +1,93 @@
+/** Tags: one record per case-folded key, shared by every paper that carries it. */
+import type { IDBPObjectStore, StoreNames } from 'idb';
+import { STRICT, type Shelf, type ShelfDB } from '../shared/db';
+import { normaliseTag, tagHue, tagKey, type Tag, type TagCount } from '../shared/model';
+
+type TagStore<M extends IDBTransactionMode> = IDBPObjectStore<ShelfDB, StoreNames<ShelfDB>[], 'tags', M>;
+
+export class TagError extends Error {}
+
+/** The tag for a name, created on first use with the case as typed. */
+export async function ensureTag(store: TagStore<'readwrite'>, name: string): Promise<Tag> {
+  const display = normaliseTag(name);
+  const key = tagKey(display);
+  if (!key) throw new TagError('a tag needs at least one letter or digit');
+  const have = await store.get(key);
+  if (have) return have;
+  const tag: Tag = { key, name: display, hue: tagHue(key) };
+  await store.put(tag);
+  return tag;
+}
+
+export async function tagNames(store: TagStore<IDBTransactionMode>, keys: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(keys)];
+  const tags = await Promise.all(unique.map((k) => store.get(k)));
+  return new Map(unique.map((k, i) => [k, tags[i]?.name ?? k]));
+}
+
+/** Every tag with how many papers carry it, most used first. */
+export async function listTags(db: Shelf): Promise<TagCount[]> {
+  const tx = db.transaction(['tags', 'papers']);
+  const tags = await tx.objectStore('tags').getAll();
+  const index = tx.objectStore('papers').index('tags');
+  const counts = await Promise.all(tags.map((t) => index.count(t.key)));
+  await tx.done;
+  return tags.map((tag, i) => ({ tag, count: counts[i] })).sort((a, b) => b.count - a.count || a.tag.name.localeCompare(b.tag.name));
+}
+
+/** Moves every paper from tag `from` to tag `into` and deletes `from`. Returns the ids changed. */
+export async function mergeTags(db: Shelf, from: string, into: string, now = Date.now()): Promise<string[]> {
+  if (from === into) return [];
+  const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
+  const tags = tx.objectStore('tags');
+  if (!(await tags.get(into))) throw new TagError(`no tag "${into}"`);
+  const papers = tx.objectStore('papers');
+  const changed: string[] = [];
+  for (const p of await papers.index('tags').getAll(from)) {
+    const next = p.tags.includes(into) ? p.tags.filter((k) => k !== from) : p.tags.map((k) => (k === from ? into : k));
+    await papers.put({ ...p, tags: next, updatedAt: now });
+    changed.push(p.id);
+  }
+  await tags.delete(from);
+  await tx.done;
+  return changed;
+}
+
+/**
+ * Renames a tag. Only the case or spacing changes: the display name changes.
+ * The name of another existing tag: the two merge. Returns the ids changed.
+ */
+export async function renameTag(db: Shelf, key: string, name: string, now = Date.now()): Promise<string[]> {
+  const display = normaliseTag(name);
+  const newKey = tagKey(display);
+  if (!newKey) throw new TagError('a tag needs at least one letter or digit');
+  const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
+  const tags = tx.objectStore('tags');
+  const old = await tags.get(key);
+  if (!old) throw new TagError(`no tag "${key}"`);
+  const papers = tx.objectStore('papers');
+  const affected = await papers.index('tags').getAll(key);
+  if (newKey === key) {
+    await tags.put({ ...old, name: display });
+  } else {
+    if (!(await tags.get(newKey))) await tags.put({ key: newKey, name: display, hue: old.hue });
+    for (const p of affected) {
+      const next = p.tags.includes(newKey) ? p.tags.filter((k) => k !== key) : p.tags.map((k) => (k === key ? newKey : k));
+      await papers.put({ ...p, tags: next, updatedAt: now });
+    }
+    await tags.delete(key);
+  }
+  await tx.done;
+  return affected.map((p) => p.id);
+}
+
+/** Deletes a tag; its papers keep their other tags. Returns the ids changed. */
+export async function deleteTag(db: Shelf, key: string, now = Date.now()): Promise<string[]> {
+  const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
+  const papers = tx.objectStore('papers');
+  const affected = await papers.index('tags').getAll(key);
+  for (const p of affected) await papers.put({ ...p, tags: p.tags.filter((k) => k !== key), updatedAt: now });
+  await tx.objectStore('tags').delete(key);
+  await tx.done;
+  return affected.map((p) => p.id);
+}
