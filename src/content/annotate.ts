@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { CHANGE_KEY, type Change } from '../shared/messages';
-import type { PaperStatus } from '../shared/model';
+import { tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
 import { createControls, HOST_ATTR, type CardControls, type ControlEvents } from './ui/controls';
@@ -37,8 +37,32 @@ export class Annotator {
     });
   }
 
+  private tagNames: Promise<string[]> | undefined;
+
   private events: ControlEvents = {
     onToggle: (c, save) => void this.toggle(c, save),
+    onAddTag: (c, name) => {
+      const now = this.known.get(c.id)?.tags ?? [];
+      if (now.some((t) => tagKey(t) === tagKey(name))) return;
+      void this.write(c, { saved: true, tags: [...now, name.trim()] }, async () => {
+        const ref = this.refOf(c);
+        await send('papers.tag', { ids: [c.id], name, ...(ref ? { ref } : {}) });
+      });
+    },
+    onRemoveTag: (c, name) => {
+      const st = this.known.get(c.id);
+      void this.write(c, { saved: st?.saved ?? true, tags: (st?.tags ?? []).filter((t) => t !== name) }, () =>
+        send('paper.untag', { id: c.id, key: tagKey(name) }),
+      );
+    },
+    suggestions: () =>
+      (this.tagNames ??= send('tags.list', {}).then(
+        (list) => list.map((t) => t.tag.name),
+        () => {
+          this.tagNames = undefined;
+          return [];
+        },
+      )),
   };
 
   /** Annotates every card in `roots` (and the cards they sit in). Returns how many controls were mounted. */
@@ -103,6 +127,7 @@ export class Annotator {
   }
 
   private applyChange(change: Change) {
+    if (change.tags) this.tagNames = undefined;
     if (change.papers === 'all') {
       const ids = [...this.byId.keys()];
       this.known.clear();
@@ -110,21 +135,34 @@ export class Annotator {
     } else this.apply(change.papers);
   }
 
-  private async toggle(c: CardControls, save: boolean) {
-    const adapter = this.adapter();
-    const card = c.host.parentElement ? findCard(this.bound, c) : null;
-    this.apply({ [c.id]: { saved: save } }); // show it at once; undone below if it fails
-    c.busy(true);
-    try {
+  private refOf(c: CardControls) {
+    const card = findCard(this.bound, c);
+    return (card && this.adapter()?.readCard(card, this.doc)) || undefined;
+  }
+
+  private toggle(c: CardControls, save: boolean) {
+    const tags = save ? (this.known.get(c.id)?.tags ?? []) : [];
+    return this.write(c, { saved: save, tags }, async () => {
       if (save) {
-        const ref = card && adapter?.readCard(card, this.doc);
+        const ref = this.refOf(c);
         if (!ref) throw new Error('could not read this paper from the page');
         await send('paper.save', { ref });
       } else {
         await send('paper.unsave', { id: c.id });
       }
+    });
+  }
+
+  /** Shows `next` at once, runs the write, and puts the old state back if it fails. */
+  private async write(c: CardControls, next: PaperStatus, run: () => Promise<unknown>) {
+    const before = this.known.get(c.id) ?? { saved: false, tags: [] };
+    this.apply({ [c.id]: next });
+    c.say('');
+    c.busy(true);
+    try {
+      await run();
     } catch (e) {
-      this.apply({ [c.id]: { saved: !save } });
+      this.apply({ [c.id]: before });
       this.fail(e, c);
     } finally {
       c.busy(false);

@@ -1,77 +1,351 @@
-/** The toolbar popup: the saved papers, newest first. Talks to the background only through messages. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+/**
+ * The toolbar popup, the review tool: saved papers with search, tag and status
+ * filters, sort, notes, tags, bulk actions and undo. Talks to the background
+ * only through messages, and follows every change it broadcasts.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
-import { CHANGE_KEY } from '../shared/messages';
-import { hfUrl, absUrl, type Paper } from '../shared/model';
+import { CHANGE_KEY, type Change } from '../shared/messages';
+import { absUrl, hfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type ReadingStatus, type Tag, type TagCount } from '../shared/model';
+import { applyView, DEFAULT_VIEW, nextStatus, PaperIndex, type SortKey, type View } from './query';
+import { Row, TagInput } from './Row';
+import { TagsView } from './TagsView';
+import { useVirtual } from './useVirtual';
+import { loadView, saveView } from './view-store';
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+/** Rows read from the savedAt index for the first paint, before the whole library arrives. */
+const FIRST_ROWS = 30;
+const UNDO_MS = 6000;
 
-export function shortAuthors(authors: string[]): string {
-  if (authors.length <= 3) return authors.join(', ');
-  return `${authors.slice(0, 2).join(', ')} et al. (${authors.length})`;
-}
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function App() {
   const [papers, setPapers] = useState<Paper[] | null>(null);
+  const [complete, setComplete] = useState(false);
+  const [tags, setTags] = useState<TagCount[]>([]);
+  const [view, setViewState] = useState<View | null>(null);
+  const [index, setIndex] = useState<PaperIndex | null>(null);
+  const [indexVersion, setIndexVersion] = useState(0);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [focus, setFocus] = useState(0);
+  const [tagging, setTagging] = useState<string | null>(null);
+  const [tab, setTab] = useState<'papers' | 'tags'>('papers');
   const [error, setError] = useState('');
+  const [undo, setUndo] = useState<{ papers: Paper[]; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
 
-  const load = useCallback(async () => {
+  const tagMap = useMemo(() => new Map<string, Tag>(tags.map((t) => [t.tag.key, t.tag])), [tags]);
+  const tagMapRef = useRef(tagMap);
+  tagMapRef.current = tagMap;
+  const tagName = useCallback((k: string) => tagMapRef.current.get(k)?.name ?? k, []);
+
+  const run = useCallback(async (what: string, fn: () => Promise<unknown>) => {
     try {
-      setPapers(await send('papers.list', {}));
+      await fn();
       setError('');
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(`${what}: ${message(e)}`);
     }
   }, []);
 
+  const loadTags = useCallback(() => run('Could not load tags', async () => setTags(await send('tags.list', {}))), [run]);
+
+  const loadAll = useCallback(
+    () =>
+      run('Could not load your papers', async () => {
+        const [all] = await Promise.all([send('papers.list', {}), loadTags()]);
+        setPapers(all);
+        setComplete(true);
+        // Build the search index off the first paint, in slices, so typing never waits on it.
+        const idx = new PaperIndex(tagName);
+        for (let i = 0; i < all.length; i += 1000) {
+          all.slice(i, i + 1000).forEach((p) => idx.put(p));
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        setIndex(idx);
+      }),
+    [run, loadTags, tagName],
+  );
+
+  // First paint from the index, then everything.
   useEffect(() => {
-    void load();
+    void loadView().then(setViewState, () => setViewState(DEFAULT_VIEW));
+    void run('Could not load your papers', async () => {
+      const first = await send('papers.list', { limit: FIRST_ROWS });
+      setPapers((now) => now ?? first);
+      void loadAll();
+    });
+  }, []);
+
+  // Follow changes from cards, other tabs and this popup.
+  const indexRef = useRef(index);
+  indexRef.current = index;
+  useEffect(() => {
     const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
-      if (area === 'local' && changes[CHANGE_KEY]) void load();
+      const change = area === 'local' ? (changes[CHANGE_KEY]?.newValue as Change | undefined) : undefined;
+      if (!change) return;
+      if (change.tags) void loadTags();
+      if (change.papers === 'all') return void loadAll();
+      const ids = Object.keys(change.papers);
+      if (!ids.length) return;
+      void run('Could not refresh', async () => {
+        const fresh = new Map((await send('papers.get', { ids })).map((p) => [p.id, p]));
+        setPapers((list) => {
+          if (!list) return list;
+          const kept = list.filter((p) => !ids.includes(p.id) || fresh.has(p.id)).map((p) => fresh.get(p.id) ?? p);
+          const added = [...fresh.values()].filter((p) => !list.some((q) => q.id === p.id));
+          return added.length ? [...added, ...kept].sort((a, b) => b.savedAt - a.savedAt) : kept;
+        });
+        const idx = indexRef.current;
+        if (idx) {
+          for (const id of ids) fresh.has(id) ? idx.put(fresh.get(id)!) : idx.remove(id);
+          setIndexVersion((v) => v + 1);
+        }
+      });
     };
     browser.storage.onChanged.addListener(onChange);
     return () => browser.storage.onChanged.removeListener(onChange);
-  }, [load]);
+  }, [loadAll, loadTags, run]);
 
-  const remove = async (p: Paper) => {
-    setPapers((list) => list && list.filter((x) => x.id !== p.id));
-    try {
-      await send('paper.unsave', { id: p.id });
-    } catch (e) {
-      setError(`Could not remove "${p.title}": ${e instanceof Error ? e.message : String(e)}`);
-      void load();
-    }
+  const setView = (next: Partial<View>) => {
+    setViewState((v) => {
+      const merged = { ...(v ?? DEFAULT_VIEW), ...next };
+      void saveView(merged);
+      return merged;
+    });
+    setFocus(0);
   };
 
+  const shown = useMemo(
+    () => (papers && view ? applyView(papers, view, index, tagName) : []),
+    [papers, view, index, indexVersion, tags],
+  );
+
+  const virtual = useVirtual(shown.length, () => scroller.current, 92, (i) => shown[i]?.id ?? i);
+
+  const remove = (ids: string[]) =>
+    run('Could not remove', async () => {
+      const { removed } = await send('papers.remove', { ids });
+      setSelected(new Set());
+      if (undo) clearTimeout(undo.timer);
+      const timer = setTimeout(() => setUndo(null), UNDO_MS);
+      setUndo({ papers: removed, timer });
+    });
+
+  const takeBack = () =>
+    undo &&
+    run('Could not undo', async () => {
+      clearTimeout(undo.timer);
+      setUndo(null);
+      await send('papers.restore', { papers: undo.papers });
+    });
+
+  const setStatus = (ids: string[], status: ReadingStatus) => run('Could not set the status', () => send('papers.setStatus', { ids, status }));
+  const addTag = (ids: string[], name: string) => run('Could not add the tag', () => send('papers.tag', { ids, name }));
+
+  // Keyboard: / search, arrows or j/k move, Enter opens, s status, t tag, Delete removes.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
+      if (e.key === 'Escape' && typing && t === search.current) return void t.blur();
+      if (typing || e.ctrlKey || e.metaKey || e.altKey || tab !== 'papers') return;
+      const p = shown[focus];
+      const move = (to: number) => {
+        const i = Math.max(0, Math.min(shown.length - 1, to));
+        setFocus(i);
+        virtual.scrollToIndex(i, { align: 'auto' });
+        requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
+      };
+      const keys: Record<string, () => void> = {
+        '/': () => search.current?.focus(),
+        ArrowDown: () => move(focus + 1),
+        j: () => move(focus + 1),
+        ArrowUp: () => move(focus - 1),
+        k: () => move(focus - 1),
+        Enter: () => p && window.open(p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id), '_blank', 'noopener'),
+        s: () => p && void setStatus([p.id], nextStatus(p.status)),
+        t: () => p && setTagging(p.id),
+        Delete: () => p && void remove([p.id]),
+      };
+      const act = keys[e.key];
+      if (act && (e.key !== 'Enter' || t.tagName === 'LI')) {
+        e.preventDefault();
+        act();
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  });
+
+  const suggestions = useMemo(() => tags.map((t) => t.tag.name), [tags]);
+  const total = papers?.length ?? 0;
+  const filtered = view && (view.query || view.tags.length || view.status);
+
   return (
-    <>
+    <div class="app">
       <header>
         <h1>PaperShelf</h1>
-        {papers && <span class="count">{papers.length} saved</span>}
+        <nav role="tablist" aria-label="Views">
+          <button role="tab" aria-selected={tab === 'papers'} onClick={() => setTab('papers')}>
+            Papers {complete ? `(${total})` : ''}
+          </button>
+          <button role="tab" aria-selected={tab === 'tags'} onClick={() => setTab('tags')}>
+            Tags ({tags.length})
+          </button>
+        </nav>
       </header>
-      {error && <p class="error" role="alert">{error}</p>}
-      {papers && papers.length === 0 && (
-        <p class="empty">Nothing saved yet. Open Hugging Face Papers and press “Save” on a paper card.</p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
       )}
-      {papers && papers.length > 0 && (
-        <ul aria-label="Saved papers">
-          {papers.map((p) => (
-            <li key={p.id}>
-              <a class="title" href={p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id)} target="_blank" rel="noopener noreferrer">
-                {p.title}
-              </a>
-              <button type="button" class="remove" aria-label="Remove" title={`Remove “${p.title}”`} onClick={() => void remove(p)}>
-                Remove
+      {tab === 'tags' ? (
+        <TagsView
+          tags={tags}
+          onRename={(key, name) => void run('Could not rename', () => send('tags.rename', { key, name }))}
+          onMerge={(from, into) => void run('Could not merge', () => send('tags.merge', { from, into }))}
+          onDelete={(key) => void run('Could not delete the tag', () => send('tags.delete', { key }))}
+          onFilter={(key) => {
+            setView({ tags: [key] });
+            setTab('papers');
+          }}
+        />
+      ) : (
+        <>
+          <div class="controls">
+            <input
+              ref={search}
+              type="search"
+              class="search"
+              aria-label="Search saved papers"
+              placeholder="Search titles, authors, tags, notes  ( / )"
+              value={view?.query ?? ''}
+              onInput={(e) => setView({ query: e.currentTarget.value, ...(e.currentTarget.value && view?.sort === 'saved' ? { sort: 'relevance' as SortKey } : {}) })}
+            />
+            <div class="filters">
+              <select aria-label="Filter by status" value={view?.status ?? ''} onChange={(e) => setView({ status: e.currentTarget.value as View['status'] })}>
+                <option value="">Any status</option>
+                {READING_STATUSES.map((s) => (
+                  <option value={s}>{STATUS_LABEL[s]}</option>
+                ))}
+              </select>
+              <select
+                aria-label="Filter by tag"
+                value=""
+                onChange={(e) => e.currentTarget.value && setView({ tags: [...(view?.tags ?? []), e.currentTarget.value] })}
+              >
+                <option value="">+ Tag filter</option>
+                {tags
+                  .filter((t) => !view?.tags.includes(t.tag.key))
+                  .map((t) => (
+                    <option value={t.tag.key}>
+                      {t.tag.name} ({t.count})
+                    </option>
+                  ))}
+              </select>
+              <select aria-label="Sort by" value={view?.sort ?? 'saved'} onChange={(e) => setView({ sort: e.currentTarget.value as SortKey })}>
+                {view?.query && <option value="relevance">Best match</option>}
+                <option value="saved">Date saved</option>
+                <option value="published">Published</option>
+                <option value="title">Title</option>
+                <option value="upvotes">Upvotes</option>
+              </select>
+            </div>
+            {view && view.tags.length > 0 && (
+              <div class="active-tags" aria-label="Tag filters">
+                {view.tags.map((k) => (
+                  <span class="chip" style={{ '--hue': tagMap.get(k)?.hue ?? 0 }}>
+                    {tagName(k)}
+                    <button type="button" class="x" aria-label={`Remove filter ${tagName(k)}`} onClick={() => setView({ tags: view.tags.filter((x) => x !== k) })}>
+                      ×
+                    </button>
+                  </span>
+                ))}
+              </div>
+            )}
+          </div>
+          {selected.size > 0 && (
+            <div class="bulk" role="toolbar" aria-label="Selected papers">
+              <span>{selected.size} selected</span>
+              <TagInput label="Tag selected papers" suggestions={suggestions} onAdd={(name) => void addTag([...selected], name)} onClose={() => {}} />
+              <select aria-label="Set status of selected" value="" onChange={(e) => e.currentTarget.value && void setStatus([...selected], e.currentTarget.value as ReadingStatus)}>
+                <option value="">Set status…</option>
+                {READING_STATUSES.map((s) => (
+                  <option value={s}>{STATUS_LABEL[s]}</option>
+                ))}
+              </select>
+              <button type="button" class="danger" onClick={() => void remove([...selected])}>
+                Remove selected
               </button>
-              <span class="meta">
-                {shortAuthors(p.authors)}
-                {p.authors.length ? ' · ' : ''}saved {dateFmt.format(p.savedAt)}
-              </span>
-            </li>
-          ))}
-        </ul>
+              <button type="button" onClick={() => setSelected(new Set())}>
+                Clear
+              </button>
+            </div>
+          )}
+          {papers && total === 0 && complete && (
+            <p class="empty">Nothing saved yet. Open Hugging Face Papers or an arXiv listing and press “☆ Save” on a paper.</p>
+          )}
+          {papers && total > 0 && shown.length === 0 && filtered && (
+            <p class="empty">
+              No paper matches.{' '}
+              <button type="button" class="link" onClick={() => setView({ query: '', tags: [], status: '' })}>
+                Clear search and filters
+              </button>
+            </p>
+          )}
+          <div class="scroller" ref={scroller}>
+            <ul aria-label="Saved papers" style={{ height: `${virtual.getTotalSize()}px` }}>
+              {virtual.getVirtualItems().map((item) => {
+                const p = shown[item.index];
+                if (!p) return null;
+                return (
+                  <li
+                    key={p.id}
+                    data-index={item.index}
+                    ref={virtual.measureElement}
+                    tabIndex={item.index === focus ? 0 : -1}
+                    style={{ transform: `translateY(${item.start}px)` }}
+                  >
+                    <Row
+                      paper={p}
+                      tag={(k) => tagMap.get(k)}
+                      selected={selected.has(p.id)}
+                      focused={item.index === focus}
+                      tagging={tagging === p.id}
+                      tagSuggestions={suggestions}
+                      onFocus={() => setFocus(item.index)}
+                      onSelect={(on) =>
+                        setSelected((s) => {
+                          const n = new Set(s);
+                          on ? n.add(p.id) : n.delete(p.id);
+                          return n;
+                        })
+                      }
+                      onRemove={() => void remove([p.id])}
+                      onStatus={(st) => void setStatus([p.id], st)}
+                      onNote={(note) => void run('Could not save the note', () => send('paper.setNote', { id: p.id, note }))}
+                      onAddTag={(name) => void addTag([p.id], name)}
+                      onRemoveTag={(key) => void run('Could not remove the tag', () => send('paper.untag', { id: p.id, key }))}
+                      onTagging={(open) => setTagging(open ? p.id : null)}
+                    />
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        </>
       )}
-    </>
+      {undo && (
+        <div class="toast" role="status">
+          Removed {undo.papers.length === 1 ? `“${undo.papers[0].title}”` : `${undo.papers.length} papers`}.
+          <button type="button" onClick={() => void takeBack()}>
+            Undo
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

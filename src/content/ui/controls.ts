@@ -2,10 +2,11 @@
  * The controls a card gets: one host element with an open shadow root, so the
  * page's styles cannot reach them and ours cannot leak. Plain DOM, not Preact:
  * this runs for every card on a 1,000-card listing (budget: 10 ms per 1,000
- * cards, design.md), and Preact's render costs several times a createElement.
- * Every text shown is set with textContent, never parsed as HTML.
+ * cards, design.md), and a Preact render costs several createElements. The tag
+ * editor is built only when opened. Every text shown is set with textContent,
+ * never parsed as HTML.
  */
-import type { PaperStatus } from '../../shared/model';
+import { tagHue, tagKey, type PaperStatus } from '../../shared/model';
 import { style } from './style';
 
 export const HOST_ATTR = 'data-papershelf';
@@ -24,22 +25,59 @@ export interface CardControls {
 
 export interface ControlEvents {
   onToggle(c: CardControls, saved: boolean): void;
+  onAddTag(c: CardControls, name: string): void;
+  onRemoveTag(c: CardControls, name: string): void;
+  /** Existing tag names, most used first, for autocomplete. */
+  suggestions(): Promise<string[]>;
 }
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+let editorSeq = 0;
 
 export function createControls(id: string, events: ControlEvents): CardControls {
   const host = document.createElement('div');
   host.setAttribute(HOST_ATTR, id);
   const root = host.attachShadow({ mode: 'open' });
   style(root);
-  const save = document.createElement('button');
+  const save = el('button', 'save', '☆ Save');
   save.type = 'button';
   save.setAttribute('aria-label', 'Save to PaperShelf');
   save.setAttribute('aria-pressed', 'false');
-  save.textContent = '☆ Save';
-  const msg = document.createElement('span');
-  msg.className = 'msg';
+  const chips = el('span', 'chips');
+  chips.setAttribute('role', 'list');
+  chips.setAttribute('aria-label', 'Tags');
+  const add = el('button', 'add', '+ Tag');
+  add.type = 'button';
+  add.setAttribute('aria-label', 'Add tag');
+  add.setAttribute('aria-expanded', 'false');
+  const msg = el('span', 'msg');
   msg.setAttribute('role', 'status');
-  root.append(save, msg);
+  root.append(save, chips, add, msg);
+
+  let tags: string[] = [];
+  let editor: Editor | undefined;
+
+  const renderChips = () => {
+    chips.replaceChildren(
+      ...tags.map((name) => {
+        const chip = el('span', 'chip');
+        chip.setAttribute('role', 'listitem');
+        chip.style.setProperty('--hue', String(tagHue(tagKey(name))));
+        const x = el('button', 'x', '×');
+        x.type = 'button';
+        x.setAttribute('aria-label', `Remove tag ${name}`);
+        x.addEventListener('click', () => events.onRemoveTag(c, name));
+        chip.append(el('span', '', name), x);
+        return chip;
+      }),
+    );
+  };
 
   const c: CardControls = {
     id,
@@ -48,6 +86,11 @@ export function createControls(id: string, events: ControlEvents): CardControls 
       save.setAttribute('aria-pressed', String(status.saved));
       save.textContent = status.saved ? '★ Saved' : '☆ Save';
       save.title = status.saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
+      const next = status.tags ?? [];
+      if (next.length !== tags.length || next.some((t, i) => t !== tags[i])) {
+        tags = next;
+        renderChips();
+      }
     },
     say(text) {
       msg.textContent = text;
@@ -57,15 +100,133 @@ export function createControls(id: string, events: ControlEvents): CardControls 
       else save.removeAttribute('aria-busy');
     },
     disable(text) {
-      save.disabled = true;
+      for (const b of Array.from(root.querySelectorAll('button, input'))) (b as HTMLButtonElement).disabled = true;
       msg.textContent = text;
     },
   };
+
   save.addEventListener('click', () => {
     msg.textContent = '';
     events.onToggle(c, save.getAttribute('aria-pressed') !== 'true');
   });
-  // The card may sit inside a link or have its own click handlers: our clicks stay ours.
-  for (const type of ['click', 'mousedown', 'pointerdown', 'keydown']) host.addEventListener(type, (e) => e.stopPropagation());
+  add.addEventListener('click', () => {
+    if (editor) return editor.close();
+    editor = openEditor(root, add, {
+      tags: () => tags,
+      suggestions: events.suggestions,
+      add: (name) => events.onAddTag(c, name),
+      removeLast: () => tags.length && events.onRemoveTag(c, tags[tags.length - 1]),
+      closed: () => (editor = undefined),
+    });
+  });
+  // The card may sit inside a link or have its own click and key handlers (HF's "/" search): our events stay ours.
+  for (const type of ['click', 'mousedown', 'pointerdown', 'keydown', 'keyup', 'keypress']) host.addEventListener(type, (e) => e.stopPropagation());
   return c;
+}
+
+interface Editor {
+  close(): void;
+}
+
+interface EditorHooks {
+  tags(): string[];
+  suggestions(): Promise<string[]>;
+  add(name: string): void;
+  removeLast(): void;
+  closed(): void;
+}
+
+/**
+ * The tag editor: a combobox with a list of existing tags, most used first.
+ * Enter adds, Backspace on an empty input removes the last tag, Escape closes,
+ * arrows move through the suggestions.
+ */
+function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHooks): Editor {
+  const n = ++editorSeq;
+  const box = el('span', 'editor');
+  const input = el('input');
+  input.type = 'text';
+  input.maxLength = 40;
+  input.placeholder = 'Tag name';
+  input.setAttribute('aria-label', 'Tag name');
+  input.setAttribute('role', 'combobox');
+  input.setAttribute('aria-autocomplete', 'list');
+  input.setAttribute('aria-expanded', 'false');
+  input.setAttribute('aria-controls', `ps-sugg-${n}`);
+  const list = el('ul', 'sugg');
+  list.id = `ps-sugg-${n}`;
+  list.setAttribute('role', 'listbox');
+  list.setAttribute('aria-label', 'Existing tags');
+  box.append(input, list);
+  opener.after(box);
+  opener.setAttribute('aria-expanded', 'true');
+  input.focus();
+
+  let all: string[] = [];
+  let shown: string[] = [];
+  let active = -1;
+  const render = () => {
+    const q = tagKey(input.value);
+    const have = new Set(hooks.tags().map(tagKey));
+    shown = all.filter((t) => !have.has(tagKey(t)) && (!q || tagKey(t).includes(q))).slice(0, 8);
+    if (active >= shown.length) active = shown.length - 1;
+    list.replaceChildren(
+      ...shown.map((t, i) => {
+        const li = el('li', '', t);
+        li.id = `ps-sugg-${n}-${i}`;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', String(i === active));
+        li.addEventListener('mousedown', (e) => {
+          e.preventDefault(); // keep focus in the input
+          commit(t);
+        });
+        return li;
+      }),
+    );
+    input.setAttribute('aria-expanded', String(shown.length > 0));
+    if (active >= 0) input.setAttribute('aria-activedescendant', `ps-sugg-${n}-${active}`);
+    else input.removeAttribute('aria-activedescendant');
+  };
+  const commit = (name: string) => {
+    if (!tagKey(name)) return;
+    hooks.add(name);
+    input.value = '';
+    active = -1;
+    render();
+  };
+  const close = () => {
+    box.remove();
+    opener.setAttribute('aria-expanded', 'false');
+    hooks.closed();
+    opener.focus();
+  };
+  void hooks.suggestions().then((s) => {
+    all = s;
+    if (box.isConnected) render();
+  }, () => {});
+  input.addEventListener('input', () => {
+    active = -1;
+    render();
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commit(active >= 0 ? shown[active] : input.value);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    } else if (e.key === 'Backspace' && input.value === '') {
+      e.preventDefault();
+      hooks.removeLast();
+    } else if (e.key === 'ArrowDown' && shown.length) {
+      e.preventDefault();
+      active = (active + 1) % shown.length;
+      render();
+    } else if (e.key === 'ArrowUp' && shown.length) {
+      e.preventDefault();
+      active = active <= 0 ? shown.length - 1 : active - 1;
+      render();
+    }
+  });
+  return { close };
 }

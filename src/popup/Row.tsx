@@ -1,0 +1,166 @@
+/** One saved paper in the review list. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type ReadingStatus, type Tag } from '../shared/model';
+
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+export function shortAuthors(authors: string[]): string {
+  if (authors.length <= 3) return authors.join(', ');
+  return `${authors.slice(0, 2).join(', ')} et al. (${authors.length})`;
+}
+
+export interface RowProps {
+  paper: Paper;
+  tag: (key: string) => Tag | undefined;
+  selected: boolean;
+  focused: boolean;
+  tagging: boolean;
+  onSelect(on: boolean): void;
+  onRemove(): void;
+  onStatus(s: ReadingStatus): void;
+  onNote(note: string): void;
+  onAddTag(name: string): void;
+  onRemoveTag(key: string): void;
+  onTagging(open: boolean): void;
+  onFocus(): void;
+  tagSuggestions: string[];
+}
+
+export function Row(p: RowProps) {
+  const { paper } = p;
+  const [editing, setEditing] = useState(false);
+  const href = paper.source === 'arxiv' ? absUrl(paper.id) : hfUrl(paper.id);
+  const title = paper.title;
+  return (
+    <div class={`row${p.focused ? ' focused' : ''}`} onFocusCapture={p.onFocus}>
+      <input type="checkbox" class="pick" aria-label={`Select “${title}”`} checked={p.selected} onChange={(e) => p.onSelect(e.currentTarget.checked)} />
+      <div class="main">
+        <a class="title" href={href} target="_blank" rel="noopener noreferrer">
+          {title}
+        </a>
+        <div class="meta">
+          {paper.authors.length > 0 && <span>{shortAuthors(paper.authors)}</span>}
+          <span class={`src src-${paper.source}`}>{paper.source === 'arxiv' ? 'arXiv' : 'Hugging Face'}</span>
+          <span>saved {dateFmt.format(paper.savedAt)}</span>
+          <a href={pdfUrl(paper.id)} target="_blank" rel="noopener noreferrer" aria-label={`PDF of “${title}”`}>
+            PDF
+          </a>
+        </div>
+        <div class="actions">
+          {paper.tags.map((key) => {
+            const t = p.tag(key);
+            return (
+              <span class="chip" key={key} style={{ '--hue': t?.hue ?? 0 }}>
+                {t?.name ?? key}
+                <button type="button" class="x" aria-label={`Remove tag ${t?.name ?? key}`} onClick={() => p.onRemoveTag(key)}>
+                  ×
+                </button>
+              </span>
+            );
+          })}
+          {p.tagging ? (
+            <TagInput suggestions={p.tagSuggestions} onAdd={p.onAddTag} onClose={() => p.onTagging(false)} />
+          ) : (
+            <button type="button" class="small" aria-label="Add tag" onClick={() => p.onTagging(true)}>
+              + Tag
+            </button>
+          )}
+          <select aria-label="Reading status" class={`status st-${paper.status}`} value={paper.status} onChange={(e) => p.onStatus(e.currentTarget.value as ReadingStatus)}>
+            {READING_STATUSES.map((s) => (
+              <option value={s}>{STATUS_LABEL[s]}</option>
+            ))}
+          </select>
+          <button type="button" class="small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            {paper.note ? 'Edit note' : 'Add note'}
+          </button>
+        </div>
+        {editing ? <NoteEditor note={paper.note} onNote={p.onNote} onDone={() => setEditing(false)} /> : paper.note && <p class="note">{paper.note}</p>}
+      </div>
+      <button type="button" class="remove" aria-label="Remove" title={`Remove “${title}”`} onClick={p.onRemove}>
+        Remove
+      </button>
+    </div>
+  );
+}
+
+/** Saved as you type (debounced), and flushed when it loses focus or the popup closes. */
+function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string): void; onDone(): void }) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const pending = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const flush = () => {
+    clearTimeout(timer.current);
+    if (pending.current !== null) onNote(pending.current);
+    pending.current = null;
+  };
+  useEffect(() => {
+    ref.current?.focus();
+    addEventListener('pagehide', flush);
+    addEventListener('blur', flush);
+    return () => {
+      removeEventListener('pagehide', flush);
+      removeEventListener('blur', flush);
+      flush();
+    };
+  }, []);
+  return (
+    <textarea
+      ref={ref}
+      class="note-edit"
+      aria-label="Note"
+      maxLength={20000}
+      rows={3}
+      defaultValue={note}
+      onInput={(e) => {
+        pending.current = e.currentTarget.value;
+        clearTimeout(timer.current);
+        timer.current = setTimeout(flush, 300);
+      }}
+      onBlur={flush}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          flush();
+          onDone();
+        }
+      }}
+    />
+  );
+}
+
+export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { suggestions: string[]; onAdd(name: string): void; onClose(): void; label?: string }) {
+  const ref = useRef<HTMLInputElement>(null);
+  const [value, setValue] = useState('');
+  const id = useRef(`tags-${Math.random().toString(36).slice(2)}`).current;
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <span class="tag-input">
+      <input
+        ref={ref}
+        list={id}
+        aria-label={label}
+        placeholder="Tag name"
+        maxLength={40}
+        value={value}
+        onInput={(e) => setValue(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && value.trim()) {
+            e.preventDefault();
+            onAdd(value);
+            setValue('');
+          } else if (e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            onClose();
+          }
+        }}
+        onBlur={() => !value && onClose()}
+      />
+      <datalist id={id}>
+        {suggestions.map((s) => (
+          <option value={s} />
+        ))}
+      </datalist>
+    </span>
+  );
+}
