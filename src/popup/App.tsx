@@ -307,6 +307,7 @@ export function App() {
                     data-index={item.index}
                     ref={virtual.measureElement}
                     tabIndex={item.index === focus ? 0 : -1}
+                    onFocusCapture={() => setFocus(item.index)}
                     style={{ transform: `translateY(${item.start}px)` }}
                   >
                     <Row
@@ -316,7 +317,6 @@ export function App() {
                       focused={item.index === focus}
                       tagging={tagging === p.id}
                       tagSuggestions={suggestions}
-                      onFocus={() => setFocus(item.index)}
                       onSelect={(on) =>
                         setSelected((s) => {
                           const n = new Set(s);

@@ -22,7 +22,6 @@ export interface RowProps {
   onAddTag(name: string): void;
   onRemoveTag(key: string): void;
   onTagging(open: boolean): void;
-  onFocus(): void;
   tagSuggestions: string[];
 }
 
@@ -32,7 +31,7 @@ export function Row(p: RowProps) {
   const href = paper.source === 'arxiv' ? absUrl(paper.id) : hfUrl(paper.id);
   const title = paper.title;
   return (
-    <div class={`row${p.focused ? ' focused' : ''}`} onFocusCapture={p.onFocus}>
+    <div class={`row${p.focused ? ' focused' : ''}`}>
       <input type="checkbox" class="pick" aria-label={`Select “${title}”`} checked={p.selected} onChange={(e) => p.onSelect(e.currentTarget.checked)} />
       <div class="main">
         <a class="title" href={href} target="_blank" rel="noopener noreferrer">

@@ -50,3 +50,42 @@ export function dumpControls(): string {
     })
     .join(', ');
 }
+
+/** Picks an option of a <select> as a user does (value, then input and change events). */
+export function choose([selector, value]: [string, string]): void {
+  const sel = document.querySelector<HTMLSelectElement>(selector);
+  if (!sel) throw new Error(`no ${selector}`);
+  sel.focus();
+  sel.value = value;
+  sel.dispatchEvent(new Event('input', { bubbles: true }));
+  sel.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+/** Tag chips on a card, as the user reads them. */
+export function cardTags(id: string): string[] {
+  const root = document.querySelector(`[data-papershelf="${CSS.escape(id)}"]`)?.shadowRoot;
+  return Array.from(root?.querySelectorAll('.chip > span:first-child') ?? []).map((s) => s.textContent ?? '');
+}
+
+export function cardTagsAre([id, want]: [string, string[]]): boolean {
+  const root = document.querySelector(`[data-papershelf="${CSS.escape(id)}"]`)?.shadowRoot;
+  const got = Array.from(root?.querySelectorAll('.chip > span:first-child') ?? []).map((s) => s.textContent ?? '');
+  return got.length === want.length && got.every((t, i) => t === want[i]);
+}
+
+/** The popup rows' titles, in order. */
+export function popupTitles(): string[] {
+  return Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => a.textContent ?? '');
+}
+
+export function popupTitlesAre(want: string[]): boolean {
+  const got = Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => a.textContent ?? '');
+  return got.length === want.length && got.every((t, i) => t === want[i]);
+}
+
+/** The shadow-root element that has focus on a card, described as "tag#aria-label". */
+export function focusedInCard(id: string): string {
+  const root = document.querySelector(`[data-papershelf="${CSS.escape(id)}"]`)?.shadowRoot;
+  const el = root?.activeElement;
+  return el ? `${el.tagName.toLowerCase()}#${el.getAttribute('aria-label') ?? ''}` : '';
+}

@@ -1,0 +1,138 @@
+/**
+ * Issue 3, as a user does it: tag on the card by keyboard, review in the popup
+ * (filter, rename, status, notes, undo), and see every change on the open page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFixtures } from '../harness/routes.mjs';
+import { openSession, type BrowserName, type Session, type Tab } from './session';
+import { cardTagsAre, choose, controlsReady, focusedInCard, popupTitlesAre, pressedIs, saveButton } from './page';
+
+const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
+const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
+const [a, b, c] = digest.cards;
+
+describe.each(BROWSERS)('%s: tags, status and notes', (name) => {
+  let s: Session;
+  let page: Tab;
+  let popup: Tab;
+  const tabs: Tab[] = [];
+
+  beforeAll(async () => {
+    s = await openSession(name);
+    page = await s.open(digest.url);
+    tabs.push(page);
+    await page.waitFor(controlsReady, digest.count);
+  });
+  afterAll(async () => {
+    for (const t of tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
+    await s?.close();
+  });
+
+  it('tags an unsaved paper on its card by keyboard alone, which saves it', async () => {
+    // Focus the save control, then Tab to "Add tag": no mouse from here on.
+    await page.evaluate((id) => (document.querySelector(`[data-papershelf="${id}"]`)!.shadowRoot!.querySelector('button') as HTMLElement).focus(), a.id);
+    await page.press('Tab');
+    expect(await page.evaluate(focusedInCard, a.id)).toBe('button#Add tag');
+    await page.press('Enter');
+    expect(await page.evaluate(focusedInCard, a.id)).toBe('input#Tag name');
+    await page.type('Diffusion');
+    await page.press('Enter');
+    await page.type('to-skim');
+    await page.press('Enter');
+    await page.waitFor(cardTagsAre, [a.id, ['Diffusion', 'to-skim']]);
+    await page.press('Backspace'); // on an empty input: removes the last tag
+    await page.waitFor(cardTagsAre, [a.id, ['Diffusion']]);
+    await page.press('Escape');
+    expect(await page.evaluate(focusedInCard, a.id)).toBe('button#Add tag');
+    await page.waitFor(pressedIs, [a.id, 'true']);
+    // A second paper, tagged from its card with the suggestion list.
+    await page.click(...saveButton(b.id));
+    await page.waitFor(pressedIs, [b.id, 'true']);
+  });
+
+  it('shows the tag in the popup and filters by it; the filter survives closing the popup', async () => {
+    popup = await s.open(s.popupUrl);
+    tabs.push(popup);
+    await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+    await popup.evaluate(choose, ['select[aria-label="Filter by tag"]', 'diffusion']);
+    await popup.waitFor(popupTitlesAre, [a.title]);
+    await popup.close();
+    popup = await s.open(s.popupUrl);
+    tabs.push(popup);
+    await popup.waitFor(popupTitlesAre, [a.title]);
+    await popup.click('button[aria-label="Remove filter Diffusion"]');
+    await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+  });
+
+  it('renames the tag in the popup and the chip changes on the open page', async () => {
+    await popup.click('button[role="tab"]:nth-child(2)');
+    await popup.click('button[aria-label="Rename Diffusion"]');
+    await popup.evaluate(() => {
+      const input = document.querySelector<HTMLInputElement>('input[aria-label="New name for Diffusion"]')!;
+      input.select();
+    });
+    await popup.type('Diffusion models');
+    await popup.press('Enter');
+    await popup.waitFor(() => document.querySelector('.tag-row .chip')?.textContent === 'Diffusion models');
+    await page.waitFor(cardTagsAre, [a.id, ['Diffusion models']]);
+    await popup.click('button[role="tab"]:nth-child(1)');
+    await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+  });
+
+  it('searches as you type', async () => {
+    await popup.click('input[aria-label="Search saved papers"]');
+    await popup.type('diffusion mod');
+    await popup.waitFor(popupTitlesAre, [a.title]);
+    await popup.evaluate(() => {
+      const i = document.querySelector<HTMLInputElement>('input[aria-label="Search saved papers"]')!;
+      i.value = '';
+      i.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+  });
+
+  it('sets the reading status from the row, by mouse and by keyboard', async () => {
+    await popup.evaluate(choose, ['li:nth-child(2) select[aria-label="Reading status"]', 'reading']);
+    await popup.waitFor(() => document.querySelector<HTMLSelectElement>('li:nth-child(2) select[aria-label="Reading status"]')?.value === 'reading');
+    await popup.evaluate(() => (document.querySelector('li:nth-child(1)') as HTMLElement).focus());
+    await popup.press('s');
+    await popup.waitFor(() => document.querySelector<HTMLSelectElement>('li:nth-child(1) select[aria-label="Reading status"]')?.value === 'reading');
+    await popup.evaluate(choose, ['select[aria-label="Filter by status"]', 'reading']);
+    await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+    await popup.evaluate(choose, ['select[aria-label="Filter by status"]', '']);
+  });
+
+  it('keeps a note written just before the popup closed', async () => {
+    await popup.click('li:nth-child(1) button[aria-expanded="false"]:not([aria-label])');
+    await popup.type('Compare with the KV-cache paper');
+    await popup.close(); // mid-edit, within the debounce
+    popup = await s.open(s.popupUrl);
+    tabs.push(popup);
+    await popup.waitFor((t) => document.querySelector('li:nth-child(1) .note')?.textContent === t, 'Compare with the KV-cache paper', 5000);
+  });
+
+  it('removes with undo, and the card follows', async () => {
+    await popup.click('li:nth-child(1) button[aria-label="Remove"]');
+    await popup.waitFor(popupTitlesAre, [a.title]);
+    await page.waitFor(pressedIs, [b.id, 'false']);
+    await popup.click('.toast button');
+    await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+    await page.waitFor(pressedIs, [b.id, 'true']);
+    await popup.waitFor(() => document.querySelector('li:nth-child(1) .note')?.textContent === 'Compare with the KV-cache paper');
+  });
+
+  it('tags, sets status and removes in bulk', async () => {
+    await page.click(...saveButton(c.id));
+    await popup.waitFor(popupTitlesAre, [c.title, b.title, a.title]);
+    await popup.click('li:nth-child(1) input[type="checkbox"]');
+    await popup.click('li:nth-child(2) input[type="checkbox"]');
+    await popup.click('input[aria-label="Tag selected papers"]');
+    await popup.type('batch');
+    await popup.press('Enter');
+    await page.waitFor(cardTagsAre, [c.id, ['batch']]);
+    await page.waitFor(cardTagsAre, [b.id, ['batch']]);
+    await popup.click('.bulk button.danger');
+    await popup.waitFor(popupTitlesAre, [a.title]);
+    await page.waitFor(pressedIs, [c.id, 'false']);
+  });
+});
