@@ -18,6 +18,12 @@ import { loadView, saveView } from './view-store';
 const FIRST_ROWS = 30;
 const UNDO_MS = 6000;
 
+/**
+ * `?render=all` renders every row without virtualisation: the baseline that
+ * `npm run bench` compares the real popup with. Users never get it.
+ */
+const RENDER_ALL = new URLSearchParams(location.search).get('render') === 'all';
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function App() {
@@ -124,6 +130,19 @@ export function App() {
   );
 
   const virtual = useVirtual(shown.length, () => scroller.current, 92, (i) => shown[i]?.id ?? i);
+  const items = RENDER_ALL ? shown.map((_, index) => ({ index, start: 0 })) : virtual.getVirtualItems();
+
+  // For `npm run bench` and DevTools: when the first rows are on screen, and when the whole library is.
+  const firstMarked = useRef(false);
+  useEffect(() => {
+    if (!firstMarked.current && shown.length > 0) {
+      firstMarked.current = true;
+      performance.mark('papershelf:first-rows');
+    }
+  }, [shown]);
+  useEffect(() => {
+    if (complete) performance.mark('papershelf:all-loaded');
+  }, [complete]);
 
   const remove = (ids: string[]) =>
     run('Could not remove', async () => {
@@ -297,18 +316,18 @@ export function App() {
             </p>
           )}
           <div class="scroller" ref={scroller}>
-            <ul aria-label="Saved papers" style={{ height: `${virtual.getTotalSize()}px` }}>
-              {virtual.getVirtualItems().map((item) => {
+            <ul aria-label="Saved papers" class={RENDER_ALL ? 'all' : ''} style={RENDER_ALL ? {} : { height: `${virtual.getTotalSize()}px` }}>
+              {items.map((item) => {
                 const p = shown[item.index];
                 if (!p) return null;
                 return (
                   <li
                     key={p.id}
                     data-index={item.index}
-                    ref={virtual.measureElement}
+                    ref={RENDER_ALL ? undefined : virtual.measureElement}
                     tabIndex={item.index === focus ? 0 : -1}
                     onFocusCapture={() => setFocus(item.index)}
-                    style={{ transform: `translateY(${item.start}px)` }}
+                    style={RENDER_ALL ? {} : { transform: `translateY(${item.start}px)` }}
                   >
                     <Row
                       paper={p}
