@@ -11,13 +11,17 @@ function start() {
   const controller = new AbortController();
   const annotator = new Annotator(() => adapterFor(location.href), document, controller.signal);
   timed(() => annotator.scan([document]));
+  /** Left behind by an update or reload of the extension: the controls say so, and this script stops quietly. */
+  const orphaned = () => {
+    if (contextAlive()) return false;
+    annotator.orphan();
+    controller.abort();
+    return true;
+  };
+  // A static page sends no mutations: check again whenever the user comes back to the tab.
+  document.addEventListener('visibilitychange', orphaned, { signal: controller.signal });
   observe(({ nodes, urlChanged }) => {
-    if (!contextAlive()) {
-      // Left behind by an update or reload of the extension: stop quietly.
-      annotator.orphan();
-      controller.abort();
-      return;
-    }
+    if (orphaned()) return;
     timed(() => annotator.scan(urlChanged ? [document] : nodes));
   }, controller.signal);
 }

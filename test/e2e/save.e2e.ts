@@ -143,4 +143,23 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
     await page.waitFor(controlsReady, digest.count);
     await page.waitFor(pressedIs, [c.id, 'true']);
   });
+
+  it('after the extension is reloaded, controls left in an open tab stop quietly or are taken over', async () => {
+    const digest = hf('digest');
+    const d = digest.cards[3];
+    const popup = await s.open(s.popupUrl);
+    await popup.evaluate(() => void setTimeout(() => ((globalThis as any).browser ?? (globalThis as any).chrome).runtime.reload(), 50));
+    await new Promise((r) => setTimeout(r, 2000));
+    await page.click(...saveButton(d.id));
+    // Chrome leaves the old script orphaned: it says so. Firefox injects a fresh one: it saves.
+    await page.waitFor(
+      (id) => {
+        const root = document.querySelector(`[data-papershelf="${id}"]`)?.shadowRoot;
+        const b = root?.querySelector('button');
+        return /reload the page/.test(root?.querySelector('[role="status"]')?.textContent ?? '') || (b?.getAttribute('aria-pressed') === 'true' && !b.hasAttribute('aria-busy'));
+      },
+      d.id,
+    );
+    expect(await page.evaluate(() => document.querySelectorAll('[data-papershelf]').length)).toBe(digest.count);
+  });
 });
