@@ -9,6 +9,7 @@ import browser from 'webextension-polyfill';
 import { openShelf, type Shelf } from '../shared/db';
 import { CHANGE_KEY, isEnvelope, parseRequest, type Change, type MessageName, type Request, type Responses, type Result } from '../shared/messages';
 import {
+  completePaper,
   countPapers,
   getPapers,
   listPapers,
@@ -21,6 +22,7 @@ import {
   tagPapers,
   untagPaper,
 } from './papers';
+import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
 import { senderAllowed, type SenderLike } from './sender';
 import { deleteTag, listTags, mergeTags, renameTag } from './tags';
 
@@ -47,6 +49,11 @@ const handlers: Handlers = {
     const removed = await removePapers(await db(), [id]);
     if (removed.length) await changed([id], removed.some((p) => p.tags.length > 0));
     return { removed: removed.length > 0 };
+  },
+  'paper.complete': async ({ ref }) => {
+    const done = await completePaper(await db(), ref);
+    if (done) await changed([ref.id]);
+    return { completed: done };
   },
   'papers.list': async ({ limit }) => listPapers(await db(), limit),
   'papers.get': async ({ ids }) => getPapers(await db(), ids),
@@ -129,5 +136,26 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   return handle(message, sender);
 });
 
-browser.runtime.onInstalled.addListener(() => void updateBadge().catch(console.error));
+browser.runtime.onInstalled.addListener(() => {
+  void updateBadge().catch(console.error);
+  // Menus persist across worker restarts; (re)created on install and update only.
+  void browser.contextMenus.removeAll().then(() =>
+    browser.contextMenus.create({ id: MENU_ID, title: 'Save to PaperShelf', contexts: ['link'], targetUrlPatterns: PAPER_LINK_PATTERNS }),
+  );
+});
+
+/** The menu item's action. Also on `self.papershelfSaveLink`: no browser lets a test open a native context menu. */
+async function saveLink(info: LinkClick): Promise<boolean> {
+  const ref = refFromLink(info);
+  if (!ref) return false;
+  await savePaper(await db(), ref);
+  await changed([ref.id]);
+  return true;
+}
+(globalThis as { papershelfSaveLink?: typeof saveLink }).papershelfSaveLink = saveLink;
+
+browser.contextMenus.onClicked.addListener((info) => {
+  if (info.menuItemId !== MENU_ID) return;
+  saveLink(info as LinkClick).catch((e) => console.error('PaperShelf: could not save from the link', e));
+});
 browser.runtime.onStartup.addListener(() => void updateBadge().catch(console.error));

@@ -16,6 +16,21 @@ export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Pro
   return paper;
 }
 
+/**
+ * Completes a saved paper from a page that shows it with more (a paper saved
+ * from a link has only an id). Never creates one: seeing is not saving.
+ */
+export async function completePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<boolean> {
+  const tx = db.transaction('papers', 'readwrite', STRICT);
+  const old = await tx.store.get(ref.id);
+  if (!old || old.authors.length > 0) {
+    await tx.done;
+    return false;
+  }
+  await Promise.all([tx.store.put({ ...mergeRef(old, ref), updatedAt: now }), tx.done]);
+  return true;
+}
+
 export async function unsavePaper(db: Shelf, id: string): Promise<boolean> {
   return (await removePapers(db, [id])).length > 0;
 }
@@ -119,7 +134,9 @@ export async function statusOf(db: Shelf, ids: string[]): Promise<Record<string,
   const out: Record<string, PaperStatus> = {};
   ids.forEach((id, i) => {
     const p = papers[i];
-    out[id] = p ? { saved: true, tags: p.tags.map((k) => names.get(k) ?? k) } : { saved: false, tags: [] };
+    out[id] = p
+      ? { saved: true, tags: p.tags.map((k) => names.get(k) ?? k), ...(p.authors.length ? {} : { incomplete: true }) }
+      : { saved: false, tags: [] };
   });
   return out;
 }

@@ -114,16 +114,28 @@ export class Annotator {
     }
   }
 
+  /** Ids this page already offered to complete, so it asks once. */
+  private completing = new Set<string>();
+
   private apply(statuses: Record<string, PaperStatus>) {
     for (const [id, status] of Object.entries(statuses)) {
       this.known.set(id, status);
       const set = this.byId.get(id);
       if (!set) continue;
+      if (status.incomplete && !this.completing.has(id)) this.complete(id, set);
       for (const c of set) {
         if (!c.host.isConnected) set.delete(c);
         else c.set(status);
       }
     }
+  }
+
+  /** A paper saved from a bare link: this card knows more, so send it (never blocks anything). */
+  private complete(id: string, set: Set<CardControls>) {
+    this.completing.add(id);
+    const c = [...set][0];
+    const ref = c && this.refOf(c);
+    if (ref && ref.authors.length) void send('paper.complete', { ref }).catch(() => {});
   }
 
   private applyChange(change: Change) {

@@ -47,6 +47,7 @@ export const requests = {
   'papers.status': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(5000)) }),
   'paper.save': v.strictObject({ ref: PaperRefSchema }),
   'paper.unsave': v.strictObject({ id: Id }),
+  'paper.complete': v.strictObject({ ref: PaperRefSchema }),
   /** Newest first; `limit` reads only the first rows from the savedAt index. */
   'papers.list': v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
   'papers.get': v.strictObject({ ids: Ids }),
@@ -71,6 +72,7 @@ export interface Responses {
   'papers.status': Record<string, PaperStatus>;
   'paper.save': Paper;
   'paper.unsave': { removed: boolean };
+  'paper.complete': { completed: boolean };
   'papers.list': Paper[];
   'papers.get': Paper[];
   'papers.remove': { removed: Paper[] };

@@ -56,6 +56,8 @@ export interface PaperStatus {
   saved: boolean;
   /** Display names of the paper's tags, in the order added. */
   tags?: string[];
+  /** Saved with only an id (from a link): a page that shows more should complete it. */
+  incomplete?: boolean;
 }
 
 export const TAG_MAX = 40;
@@ -103,23 +105,42 @@ export function parseArxivId(text: string): ArxivId | null {
 // Path forms that carry an id: /abs/<id>, /pdf/<id>[.pdf], /html/<id>, /papers/<id>, /format/<id>.
 const PATH_ID = /^\/(?:abs|pdf|html|papers|format)\/(.+?)(?:\.pdf)?\/?$/;
 
+// `new URL` costs 10–30 µs a call in Chromium: at 1,000 cards that alone is over the budget
+// (design.md), so the forms the pages use (a root-relative path, or an http(s) URL on our hosts,
+// in plain characters) are split by hand; anything else (escapes, dot segments, other hosts,
+// odd spacing) goes through URL. Both give the same answer.
+const PLAIN_HREF = /^(?:https?:\/\/(?:www\.)?((?:export\.)?arxiv\.org|huggingface\.co))?(\/[\w.\/-]*)(?:[?#]|$)/;
+const BASE_HOST = /^https?:\/\/(?:www\.)?([a-z0-9.-]+)(?:[/?#]|$)/;
+
+/** Host (without www.), decoded path and raw path of href against base; null if it does not parse. */
+function hostAndPath(href: string, base: string): [string, string, string] | null {
+  const m = PLAIN_HREF.exec(href);
+  if (m && !m[2].includes('//') && !m[2].includes('/.')) {
+    const host = m[1] ?? BASE_HOST.exec(base)?.[1];
+    if (host) return [host, m[2], m[2]];
+  }
+  try {
+    const url = new URL(href, base);
+    return [url.hostname.replace(/^www\./, ''), decodeURIComponent(url.pathname), url.pathname];
+  } catch {
+    // Not a URL, or a malformed %-escape in its path: no id.
+    return null;
+  }
+}
+
 /**
  * Reads the arXiv id from a URL or path on arxiv.org or huggingface.co.
  * Takes the whole rest of the path, never only the text after the last "/",
  * since old-style ids contain a slash.
  */
 export function arxivIdFromUrl(href: string, base = 'https://arxiv.org/'): ArxivId | null {
-  let url: URL;
-  try {
-    url = new URL(href, base);
-  } catch {
-    return null;
-  }
-  const host = url.hostname.replace(/^www\./, '');
+  const parts = hostAndPath(href, base);
+  if (!parts) return null;
+  const [host, path, rawPath] = parts;
   if (host !== 'arxiv.org' && host !== 'export.arxiv.org' && host !== 'huggingface.co') return null;
-  const m = PATH_ID.exec(decodeURIComponent(url.pathname));
+  const m = PATH_ID.exec(path);
   if (!m) return null;
-  if (host === 'huggingface.co' && !url.pathname.startsWith('/papers/')) return null;
+  if (host === 'huggingface.co' && !rawPath.startsWith('/papers/')) return null;
   return parseArxivId(m[1]);
 }
 

@@ -32,6 +32,8 @@ export interface Session {
   popupUrl: string;
   /** Kills the background (Chrome service worker); resolves when it is stopped. */
   stopWorker(): Promise<void>;
+  /** Runs a function in the background (Chromium's service worker); Firefox tests reach it through the popup instead. */
+  evalBackground?<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   /** Per-test pages served at real URLs (url → html), besides the fixtures. */
   pages: Map<string, string>;
   close(): Promise<void>;
@@ -82,6 +84,10 @@ async function chromiumSession(): Promise<Session> {
     open: wrap,
     popupUrl: b.extensionUrl(POPUP),
     stopWorker: b.stopWorker,
+    evalBackground: async (fn, arg) => {
+      const [worker] = b.context.serviceWorkers();
+      return (worker ?? (await b.context.waitForEvent('serviceworker'))).evaluate(fn as never, arg) as never;
+    },
     close: b.close,
   };
 }

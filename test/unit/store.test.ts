@@ -43,3 +43,16 @@ describe('store', () => {
     });
   });
 });
+
+describe('completing a paper saved from a link', async () => {
+  const { completePaper } = await import('../../src/background/papers');
+  it('fills a bare record from a card, and never creates one', async () => {
+    await savePaper(db, { id: '2505.00001', title: 'arXiv:2505.00001', authors: [], url: 'https://blog.example/', source: 'arxiv' }, 1000);
+    expect(await completePaper(db, ref('2505.00001', { abstract: 'Now known' }), 2000)).toBe(true);
+    const [p] = await listPapers(db);
+    expect(p).toMatchObject({ title: 'Paper 2505.00001', authors: ['Ada Lovelace'], abstract: 'Now known', savedAt: 1000 });
+    expect(await completePaper(db, ref('2505.00001', { title: 'Other' }), 3000)).toBe(false); // already complete
+    expect(await completePaper(db, ref('2505.00002'), 3000)).toBe(false);
+    expect(await countPapers(db)).toBe(1);
+  });
+});
