@@ -24,6 +24,7 @@ import {
 } from './papers';
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
 import { senderAllowed, type SenderLike } from './sender';
+import { missingOrigins } from '../shared/access';
 import { deleteTag, listTags, mergeTags, renameTag } from './tags';
 
 let dbPromise: Promise<Shelf> | undefined;
@@ -109,11 +110,23 @@ async function changed(ids: string[], tags = false): Promise<void> {
   await Promise.all([browser.storage.local.set({ [CHANGE_KEY]: change }), updateBadge()]);
 }
 
+/** The count of saved papers; "!" while a site the content script needs is not allowed (Firefox lets users revoke it). */
 async function updateBadge(): Promise<void> {
+  const missing = await missingOrigins();
+  if (missing.length) {
+    await browser.action.setBadgeText({ text: '!' });
+    await browser.action.setBadgeBackgroundColor({ color: '#b45309' });
+    await browser.action.setTitle({ title: 'PaperShelf needs access to its sites: open to allow' });
+    return;
+  }
   const n = await countPapers(await db());
   await browser.action.setBadgeText({ text: n ? String(n) : '' });
   await browser.action.setBadgeBackgroundColor({ color: '#4b5563' });
+  await browser.action.setTitle({ title: 'PaperShelf' });
 }
+
+browser.permissions.onRemoved.addListener(() => void updateBadge().catch(console.error));
+browser.permissions.onAdded.addListener(() => void updateBadge().catch(console.error));
 
 export async function handle(message: unknown, sender: SenderLike): Promise<Result<unknown>> {
   const refused = senderAllowed(sender, browser.runtime.id, browser.runtime.getURL(''));
@@ -136,8 +149,14 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   return handle(message, sender);
 });
 
-browser.runtime.onInstalled.addListener(() => {
+browser.runtime.onInstalled.addListener(({ reason }) => {
   void updateBadge().catch(console.error);
+  // Firefox may install without site access: explain and ask, once, on a page of ours.
+  if (reason === 'install') {
+    void missingOrigins().then((m) => {
+      if (m.length) void browser.tabs.create({ url: browser.runtime.getURL('src/options/index.html#access') });
+    });
+  }
   // Menus persist across worker restarts; (re)created on install and update only.
   void browser.contextMenus.removeAll().then(() =>
     browser.contextMenus.create({ id: MENU_ID, title: 'Save to PaperShelf', contexts: ['link'], targetUrlPatterns: PAPER_LINK_PATTERNS }),

@@ -11,6 +11,7 @@ import { absUrl, hfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type Reading
 import { applyView, DEFAULT_VIEW, nextStatus, PaperIndex, type SortKey, type View } from './query';
 import { Row, TagInput } from './Row';
 import { TagsView } from './TagsView';
+import { AccessBanner } from '../ui/AccessBanner';
 import { useVirtual } from './useVirtual';
 import { loadView, saveView } from './view-store';
 
@@ -216,6 +217,7 @@ export function App() {
           </button>
         </nav>
       </header>
+      <AccessBanner />
       {error && (
         <p class="error" role="alert">
           {error}

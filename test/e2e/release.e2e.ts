@@ -1,0 +1,85 @@
+/**
+ * What the stores check, checked here first: the source archive rebuilds
+ * dist/firefox byte for byte; neither build has eval, new Function or remote
+ * scripts; every permission asked for is used; one version everywhere.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve('.');
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+const tree = (dir: string) => new Map(files(dir).map((f) => [relative(dir, f), readFileSync(f)]));
+
+describe('release', () => {
+  for (const target of ['chrome', 'firefox']) {
+    it(`dist/${target} has no eval, no new Function, no remote script`, () => {
+      const dir = join(ROOT, 'dist', target);
+      expect(existsSync(dir), `${dir} missing: run npm run build`).toBe(true);
+      const js = files(dir).filter((f) => /\.(js|html)$/.test(f));
+      expect(js.length).toBeGreaterThan(2);
+      for (const f of js) {
+        const text = readFileSync(f, 'utf8');
+        expect(text, f).not.toMatch(/\beval\s*\(/);
+        expect(text, f).not.toMatch(/new\s+Function\s*\(/);
+        expect(text, f).not.toMatch(/<script[^>]+src=["']https?:/i);
+        expect(text, f).not.toMatch(/import\s*\(\s*["']https?:/);
+        expect(text, f).not.toMatch(/importScripts\s*\(\s*["']https?:/);
+      }
+    });
+
+    it(`dist/${target} uses every permission it asks for, and carries package.json's version`, () => {
+      const dir = join(ROOT, 'dist', target);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      const code = files(dir)
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
+      // What each permission unlocks, as it appears in the bundled code.
+      const uses: Record<string, RegExp> = { storage: /\.storage\.(local|onChanged|sync|session)/, contextMenus: /\.contextMenus\./ };
+      for (const p of manifest.permissions as string[]) {
+        expect(uses[p], `permission ${p} has no known use: add it here with its API, or drop it`).toBeDefined();
+        expect(code, `permission ${p} is not used`).toMatch(uses[p]);
+      }
+      expect(manifest.host_permissions ?? []).toEqual([]);
+      expect(manifest.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+      expect(manifest.web_accessible_resources ?? []).toEqual([]);
+    });
+  }
+
+  it('the source archive rebuilds dist/firefox byte for byte', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'papershelf-source-'));
+    try {
+      // What `npm run package` puts in papershelf-source-<version>.zip: the committed tree.
+      execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C ${tmp}`]);
+      expect(existsSync(join(tmp, 'SOURCE-BUILD.md'))).toBe(true);
+      // Same locked packages (package-lock.json), without a second download.
+      symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'), 'dir');
+      execFileSync('npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'error'], { cwd: tmp, stdio: 'pipe' });
+      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'public', 'manifest.json', 'vite.config.ts', 'package.json']).toString().trim();
+      let want: Map<string, Buffer>;
+      if (dirty) {
+        // Uncommitted source changes: dist/ is not HEAD's. Check that HEAD builds the same twice instead.
+        const again = mkdtempSync(join(tmpdir(), 'papershelf-source-'));
+        execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C ${again}`]);
+        symlinkSync(join(ROOT, 'node_modules'), join(again, 'node_modules'), 'dir');
+        execFileSync('npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'error'], { cwd: again, stdio: 'pipe' });
+        want = tree(join(again, 'dist', 'firefox'));
+        rmSync(again, { recursive: true, force: true });
+      } else {
+        want = tree(join(ROOT, 'dist', 'firefox'));
+      }
+      const got = tree(join(tmp, 'dist', 'firefox'));
+      expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+      for (const [name, bytes] of want) expect(got.get(name)!.equals(bytes), `${name} differs`).toBe(true);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
