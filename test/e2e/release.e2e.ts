@@ -15,6 +15,9 @@ const files = (dir: string): string[] =>
     const p = join(dir, f);
     return statSync(p).isDirectory() ? files(p) : [p];
   });
+// Vitest sets NODE_ENV=test, which makes a development build (with file paths in it).
+const BUILD_ENV = Object.fromEntries(Object.entries({ ...process.env, NODE_ENV: 'production' }).filter(([k]) => !k.startsWith('VITEST')));
+const build = (cwd: string) => execFileSync('npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'error'], { cwd, stdio: 'pipe', env: BUILD_ENV });
 const tree = (dir: string) => new Map(files(dir).map((f) => [relative(dir, f), readFileSync(f)]));
 
 describe('release', () => {
@@ -61,7 +64,7 @@ describe('release', () => {
       expect(existsSync(join(tmp, 'SOURCE-BUILD.md'))).toBe(true);
       // Same locked packages (package-lock.json), without a second download.
       symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'), 'dir');
-      execFileSync('npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'error'], { cwd: tmp, stdio: 'pipe' });
+      build(tmp);
       const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'public', 'manifest.json', 'vite.config.ts', 'package.json']).toString().trim();
       let want: Map<string, Buffer>;
       if (dirty) {
@@ -69,14 +72,14 @@ describe('release', () => {
         const again = mkdtempSync(join(tmpdir(), 'papershelf-source-'));
         execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C ${again}`]);
         symlinkSync(join(ROOT, 'node_modules'), join(again, 'node_modules'), 'dir');
-        execFileSync('npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'error'], { cwd: again, stdio: 'pipe' });
+        build(again);
         want = tree(join(again, 'dist', 'firefox'));
         rmSync(again, { recursive: true, force: true });
       } else {
         want = tree(join(ROOT, 'dist', 'firefox'));
       }
       const got = tree(join(tmp, 'dist', 'firefox'));
-      expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+      expect([...got.keys()].sort().join("\n")).toBe([...want.keys()].sort().join("\n"));
       for (const [name, bytes] of want) expect(got.get(name)!.equals(bytes), `${name} differs`).toBe(true);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
