@@ -25,6 +25,8 @@ import {
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
 import { senderAllowed, type SenderLike } from './sender';
 import { missingOrigins } from '../shared/access';
+import { NOTES_PORT } from '../popup/notes';
+import { acceptNotes } from './notes';
 import { deleteTag, listTags, mergeTags, renameTag } from './tags';
 
 let dbPromise: Promise<Shelf> | undefined;
@@ -147,6 +149,15 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   // Not ours (another listener's traffic): leave it unanswered.
   if (!isEnvelope(message)) return undefined;
   return handle(message, sender);
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== NOTES_PORT) return;
+  const refused = senderAllowed(port.sender ?? {}, browser.runtime.id, browser.runtime.getURL(''));
+  acceptNotes(port, async (id, note) => {
+    const updated = await setNote(await db(), id, note);
+    if (updated.length) await changed([id]);
+  }, refused);
 });
 
 browser.runtime.onInstalled.addListener(({ reason }) => {

@@ -14,6 +14,7 @@ import { TagsView } from './TagsView';
 import { AccessBanner } from '../ui/AccessBanner';
 import { useVirtual } from './useVirtual';
 import { loadView, saveView } from './view-store';
+import { sendNote } from './notes';
 
 /** Rows read from the savedAt index for the first paint, before the whole library arrives. */
 const FIRST_ROWS = 30;
@@ -166,39 +167,45 @@ export function App() {
   const addTag = (ids: string[], name: string) => run('Could not add the tag', () => send('papers.tag', { ids, name }));
 
   // Keyboard: / search, arrows or j/k move, Enter opens, s status, t tag, Delete removes.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
-      if (e.key === 'Escape' && typing && t === search.current) return void t.blur();
-      if (typing || e.ctrlKey || e.metaKey || e.altKey || tab !== 'papers') return;
-      const p = shown[focus];
-      const move = (to: number) => {
-        const i = Math.max(0, Math.min(shown.length - 1, to));
-        setFocus(i);
-        virtual.scrollToIndex(i, { align: 'auto' });
-        requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
-      };
-      const keys: Record<string, () => void> = {
-        '/': () => search.current?.focus(),
-        ArrowDown: () => move(focus + 1),
-        j: () => move(focus + 1),
-        ArrowUp: () => move(focus - 1),
-        k: () => move(focus - 1),
-        Enter: () => p && window.open(p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id), '_blank', 'noopener'),
-        s: () => p && void setStatus([p.id], nextStatus(p.status)),
-        t: () => p && setTagging(p.id),
-        Delete: () => p && void remove([p.id]),
-      };
-      const act = keys[e.key];
-      if (act && (e.key !== 'Enter' || t.tagName === 'LI')) {
-        e.preventDefault();
-        act();
-      }
+  // The handler is rebuilt every render (it reads the latest rows); the listener is added once.
+  const onKeyRef = useRef<(e: KeyboardEvent) => void>(() => {});
+  onKeyRef.current = (e: KeyboardEvent) => {
+    const t = e.target as HTMLElement;
+    const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
+    if (e.key === 'Escape' && typing && t === search.current) return void t.blur();
+    if (typing || e.ctrlKey || e.metaKey || e.altKey || tab !== 'papers') return;
+    // The row the key was pressed on, when focus is on one; else the keyboard cursor.
+    const rowEl = t.closest<HTMLElement>('li[data-index]');
+    const at = rowEl ? Number(rowEl.dataset.index) : focus;
+    const p = shown[at];
+    const move = (to: number) => {
+      const i = Math.max(0, Math.min(shown.length - 1, to));
+      setFocus(i);
+      virtual.scrollToIndex(i, { align: 'auto' });
+      requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
     };
+    const keys: Record<string, () => void> = {
+      '/': () => search.current?.focus(),
+      ArrowDown: () => move(at + 1),
+      j: () => move(at + 1),
+      ArrowUp: () => move(at - 1),
+      k: () => move(at - 1),
+      Enter: () => p && window.open(p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id), '_blank', 'noopener'),
+      s: () => p && void setStatus([p.id], nextStatus(p.status)),
+      t: () => p && setTagging(p.id),
+      Delete: () => p && void remove([p.id]),
+    };
+    const act = keys[e.key];
+    if (act && (e.key !== 'Enter' || t.tagName === 'LI')) {
+      e.preventDefault();
+      act();
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => onKeyRef.current(e);
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   const suggestions = useMemo(() => tags.map((t) => t.tag.name), [tags]);
   const total = papers?.length ?? 0;
@@ -347,7 +354,7 @@ export function App() {
                       }
                       onRemove={() => void remove([p.id])}
                       onStatus={(st) => void setStatus([p.id], st)}
-                      onNote={(note) => void run('Could not save the note', () => send('paper.setNote', { id: p.id, note }))}
+                      onNote={(note) => sendNote(p.id, note)}
                       onAddTag={(name) => void addTag([p.id], name)}
                       onRemoveTag={(key) => void run('Could not remove the tag', () => send('paper.untag', { id: p.id, key }))}
                       onTagging={(open) => setTagging(open ? p.id : null)}

@@ -1,5 +1,5 @@
 /** One saved paper in the review list. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type ReadingStatus, type Tag } from '../shared/model';
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
@@ -82,26 +82,11 @@ export function Row(p: RowProps) {
   );
 }
 
-/** Saved as you type (debounced), and flushed when it loses focus or the popup closes. */
+/** Every keystroke goes to the background (popup/notes.ts), which saves it debounced. */
 function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string): void; onDone(): void }) {
   const ref = useRef<HTMLTextAreaElement>(null);
-  const pending = useRef<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-  const flush = () => {
-    clearTimeout(timer.current);
-    if (pending.current !== null) onNote(pending.current);
-    pending.current = null;
-  };
-  useEffect(() => {
-    ref.current?.focus();
-    addEventListener('pagehide', flush);
-    addEventListener('blur', flush);
-    return () => {
-      removeEventListener('pagehide', flush);
-      removeEventListener('blur', flush);
-      flush();
-    };
-  }, []);
+  // Focus before the next key press can land elsewhere (a layout effect runs right after render).
+  useLayoutEffect(() => ref.current?.focus(), []);
   return (
     <textarea
       ref={ref}
@@ -110,16 +95,10 @@ function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string):
       maxLength={20000}
       rows={3}
       defaultValue={note}
-      onInput={(e) => {
-        pending.current = e.currentTarget.value;
-        clearTimeout(timer.current);
-        timer.current = setTimeout(flush, 300);
-      }}
-      onBlur={flush}
+      onInput={(e) => onNote(e.currentTarget.value)}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault();
-          flush();
           onDone();
         }
       }}
@@ -131,7 +110,8 @@ export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { 
   const ref = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
   const id = useRef(`tags-${Math.random().toString(36).slice(2)}`).current;
-  useEffect(() => ref.current?.focus(), []);
+  // Focus before the next key press can land elsewhere (a layout effect runs right after render).
+  useLayoutEffect(() => ref.current?.focus(), []);
   return (
     <span class="tag-input">
       <input

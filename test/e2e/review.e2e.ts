@@ -104,6 +104,7 @@ describe.each(BROWSERS)('%s: tags, status and notes', (name) => {
 
   it('keeps a note written just before the popup closed', async () => {
     await popup.click('li:nth-child(1) button[aria-expanded="false"]:not([aria-label])');
+    await popup.waitFor(() => document.activeElement?.getAttribute('aria-label') === 'Note');
     await popup.type('Compare with the KV-cache paper');
     await popup.close(); // mid-edit, within the debounce
     popup = await s.open(s.popupUrl);
