@@ -10,7 +10,7 @@ export interface SenderLike {
 }
 
 /** Hosts whose pages run our content script (manifest content_scripts.matches). */
-export const ALLOWED_HOSTS = ['huggingface.co'];
+export const ALLOWED_HOSTS = ['huggingface.co', 'arxiv.org'];
 
 export function senderAllowed(sender: SenderLike, extensionId: string, extensionOrigin: string): string | null {
   if (sender.id !== extensionId) return 'message from another extension or a web page';

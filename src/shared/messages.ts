@@ -5,9 +5,10 @@
  * through `send` (shared/client.ts). Errors cross contexts as values, never throws.
  */
 import * as v from 'valibot';
-import { READING_STATUSES, TAG_MAX, type Paper, type PaperStatus, type TagCount } from './model';
+import { parseArxivId, READING_STATUSES, TAG_MAX, type Paper, type PaperStatus, type TagCount } from './model';
 
-const Id = v.pipe(v.string(), v.maxLength(64), v.regex(/^(\d{4}\.\d{4,5}|[a-z]+(-[a-z]+)*(\.[A-Z]{2})?\/\d{7})$/));
+// One definition of an id (model.ts), not a second regex that can drift from it.
+const Id = v.pipe(v.string(), v.maxLength(64), v.check((s) => parseArxivId(s)?.id === s, 'not an arXiv id without version'));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 // Only web links: a javascript: or data: URL saved from a hostile page must never become a link in the popup.
 const WebUrl = v.pipe(Text(2000), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'));

@@ -10,9 +10,14 @@ describe('parseArxivId', () => {
     ['hep-th/9901001', { id: 'hep-th/9901001' }],
     ['math.GT/0309136v2', { id: 'math.GT/0309136', version: 'v2' }],
     ['cond-mat/0102536', { id: 'cond-mat/0102536' }],
+    ['cond-mat.str-el/0601123', { id: 'cond-mat.str-el/0601123' }],
+    ['cond-mat.str-el/0601123v3', { id: 'cond-mat.str-el/0601123', version: 'v3' }],
+    ['physics.acc-ph/0101001', { id: 'physics.acc-ph/0101001' }],
+    ['math-ph/0102003', { id: 'math-ph/0102003' }],
+    ['q-bio.NC/0401001', { id: 'q-bio.NC/0401001' }],
   ])('%s', (text, want) => expect(parseArxivId(text)).toEqual(want));
 
-  it.each(['', '2205.123', '2205.123456', 'HEP-TH/9901001', 'math.gt/0309136', 'hep-th/990100', '2205.12345v', 'trending', 'date/2025-05-20'])(
+  it.each(['', '2205.123', '2205.123456', 'HEP-TH/9901001', 'math.gt/0309136', 'hep-th/990100', 'cond-mat.STR-EL/0601123', 'math.str-el/0601123', 'hep-th.str-el/9901001', 'cond-mat.str-el/060112', '2205.12345v', 'trending', 'date/2025-05-20'])(
     'rejects %s',
     (text) => expect(parseArxivId(text)).toBeNull(),
   );
@@ -27,6 +32,7 @@ describe('arxivIdFromUrl', () => {
     ['/abs/hep-th/9901001', { id: 'hep-th/9901001' }],
     ['https://arxiv.org/abs/math.GT/0309136v2', { id: 'math.GT/0309136', version: 'v2' }],
     ['https://arxiv.org/pdf/math.GT/0309136v2.pdf', { id: 'math.GT/0309136', version: 'v2' }],
+    ['/abs/cond-mat.str-el/0601123', { id: 'cond-mat.str-el/0601123' }],
     ['https://huggingface.co/papers/2505.16421', { id: '2505.16421' }],
     ['/papers/2505.16421?foo=1', { id: '2505.16421' }],
     ['https://www.arxiv.org/abs/2401.00001', { id: '2401.00001' }],
@@ -43,6 +49,53 @@ describe('arxivIdFromUrl', () => {
     'javascript:alert(1)',
     'http://[bad',
   ])('rejects %s', (href) => expect(arxivIdFromUrl(href)).toBeNull());
+
+  it('returns null for a malformed %-escape instead of throwing', () => {
+    expect(arxivIdFromUrl('/abs/%E0%A4%A')).toBeNull();
+  });
+
+  // The plain forms skip `new URL` (too slow per card); every form must read as URL would read it.
+  const viaUrl = (href: string, base: string) => {
+    let url: URL;
+    try {
+      url = new URL(href, base);
+    } catch {
+      return null;
+    }
+    const host = url.hostname.replace(/^www\./, '');
+    if (host !== 'arxiv.org' && host !== 'export.arxiv.org' && host !== 'huggingface.co') return null;
+    const m = /^\/(?:abs|pdf|html|papers|format)\/(.+?)(?:\.pdf)?\/?$/.exec(decodeURIComponent(url.pathname));
+    if (!m || (host === 'huggingface.co' && !url.pathname.startsWith('/papers/'))) return null;
+    return parseArxivId(m[1]);
+  };
+  it.each([
+    ['/abs/2205.12345', 'https://arxiv.org/'],
+    ['/abs/2205.12345v2/', 'https://arxiv.org/'],
+    ['/abs/./2205.12345', 'https://arxiv.org/'],
+    ['/abs/x/../2205.12345', 'https://arxiv.org/'],
+    ['//arxiv.org/abs/2205.12345', 'https://huggingface.co/'],
+    ['//example.com/abs/2205.12345', 'https://arxiv.org/'],
+    ['/abs//2205.12345', 'https://arxiv.org/'],
+    ['/abs/hep-th/9901001?context=hep-th#x', 'https://arxiv.org/'],
+    ['/abs/math.GT%2F0309136', 'https://arxiv.org/'],
+    ['/papers/2505.16421#community', 'https://huggingface.co/'],
+    ['/papers/2505.16421', 'https://arxiv.org/'],
+    ['/abs/2505.16421', 'https://huggingface.co/'],
+    ['https://huggingface.co/%70apers/2505.16421', 'https://arxiv.org/'],
+    ['https://HuggingFace.co/papers/2505.16421', 'https://arxiv.org/'],
+    ['https://www.huggingface.co/papers/2505.16421', 'https://arxiv.org/'],
+    ['http://export.arxiv.org/abs/2205.12345', 'https://arxiv.org/'],
+    ['https://arxiv.org:443/abs/2205.12345', 'https://huggingface.co/'],
+    ['https://arxiv.org.evil.com/abs/2205.12345', 'https://arxiv.org/'],
+    ['https://user@arxiv.org/abs/2205.12345', 'https://arxiv.org/'],
+    ['  /abs/2205.12345\n', 'https://arxiv.org/'],
+    ['/abs/2205.12345\\', 'https://arxiv.org/'],
+    ['abs/2205.12345', 'https://arxiv.org/list/cs.LG/'],
+    ['/pdf/2205.12345v1.pdf', 'https://arxiv.org/'],
+    ['/html/2205.12345v1', 'https://arxiv.org/'],
+    ['/list/cs.LG/new', 'https://arxiv.org/'],
+    ['/papers/trending', 'https://huggingface.co/'],
+  ])('%s against %s reads as URL would', (href, base) => expect(arxivIdFromUrl(href, base)).toEqual(viaUrl(href, base)));
 });
 
 describe('mergeRef', () => {

@@ -2,33 +2,20 @@
  * Each adapter against its fixture pages: the cards it finds (count, ids, in
  * page order) and what it reads from each (title as a reader sees it, authors).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../src/content/sites';
+import { expected, load } from './fixtures';
 
-const FIX = join(__dirname, '..', 'fixtures');
-interface Expected {
-  url: string;
-  count: number;
-  cards: { id: string; title: string; authors?: string[]; section?: string; version?: string }[];
-}
-const expected: Record<string, Expected> = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8'));
-
-/** Loads a fixture as the document at its real URL. */
-export function load(file: string, url: string): Document {
-  const html = readFileSync(join(FIX, file), 'utf8');
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  Object.defineProperty(doc, 'location', { value: new URL(url), configurable: true });
-  return doc;
-}
-
-/** Fixtures whose adapter exists yet: the rest are listed so a missing adapter shows as a todo, not a pass. */
+/** Every fixture: each one needs its adapter, so a missing adapter fails rather than skips. */
 const files = Object.keys(expected);
 
 describe.each(files)('%s', (file) => {
   const e = expected[file];
   const adapter = adapterFor(e.url);
+  it('has an adapter', () => {
+    expect(adapter, `no adapter matches ${e.url}`).toBeDefined();
+    expect(e.cards).toHaveLength(e.count);
+  });
   it.skipIf(!adapter)('finds every card once, in page order', () => {
     const doc = load(file, e.url);
     const cards = adapter!.findCards(doc);
@@ -45,6 +32,21 @@ describe.each(files)('%s', (file) => {
       if (want.version) expect(got.version).toBe(want.version);
       expect(got.url).toBe(e.url);
     });
+  });
+  it.skipIf(!adapter)('mounts inside the card, outside links and MathJax nodes', () => {
+    const doc = load(file, e.url);
+    for (const card of adapter!.findCards(doc)) {
+      const { parent, before } = adapter!.mountPoint(card);
+      expect(card.contains(parent)).toBe(true);
+      expect(parent.closest('a, .mathjax')).toBeNull();
+      if (before) expect(before.parentNode).toBe(parent);
+    }
+  });
+  it.skipIf(!adapter)('maps every node inside a card back to that card', () => {
+    const doc = load(file, e.url);
+    for (const card of adapter!.findCards(doc)) {
+      for (const el of [card, ...Array.from(card.querySelectorAll('*'))]) expect(adapter!.cardOf(el)).toBe(card);
+    }
   });
 });
 

@@ -66,8 +66,8 @@ function titleOf(card: Element, id: string): string {
   return '';
 }
 
-/** One entry of `dailyPapers[]` / `searchResults[]` in data-props (only the fields we read). */
-interface HfEntry {
+/** One entry of `dailyPapers[]` / `searchResults[]` in data-props (only the fields we read); PaperContent's props have the same shape. */
+export interface HfEntry {
   paper?: {
     id?: string;
     title?: string;

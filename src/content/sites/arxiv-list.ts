@@ -1,0 +1,140 @@
+/**
+ * arXiv listings: /list/<cat>/new (new, cross-list and replacement sections),
+ * /recent, /pastweek and the monthly /list/<cat>/YYYY-MM, paged by ?skip=&show=
+ * (sites.md "arXiv"). A paper is a `dt` + `dd` pair, not one element: the `dt`
+ * (identifier and links) stands for the card, the `dd` holds its metadata.
+ * `dl#articles` repeats on /new and /recent, so nothing here looks an id up.
+ */
+import { arxivIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import type { SiteAdapter } from './types';
+
+// /list/cs.LG/new, /list/hep-th/recent, /list/cs/pastweek, /list/cs.LG/2026-08,
+// and the older /list/hep-th/0901 (YYMM) and /list/math/2024 (a year).
+const LISTING = /^\/list\/[a-z-]+(?:\.[A-Za-z-]+)?\/(?:new|recent|pastweek|\d{4}-\d{2}|\d{4}|\d{2})\/?$/;
+const DT = 'dl > dt';
+// The abstract link: `a[title=Abstract][id=<id>]` now, `span.list-identifier > a[title=Abstract]` in the
+// older layout; both point at /abs/<id> (relative or absolute), which is what we anchor on.
+const ABS_LINK = 'a[href*="/abs/"]';
+
+function absId(dt: Element): ArxivId | null {
+  const a = dt.querySelector(ABS_LINK);
+  const href = a?.getAttribute('href');
+  return href ? arxivIdFromUrl(href, 'https://arxiv.org/') : null;
+}
+
+/** The `dd` that belongs to a card's `dt`. */
+function ddOf(dt: Element): Element | null {
+  const dd = dt.nextElementSibling;
+  return dd?.tagName === 'DD' ? dd : null;
+}
+
+function findCards(root: ParentNode): Element[] {
+  const dts = Array.from(root.querySelectorAll(DT));
+  if (root instanceof Element && root.matches(DT)) dts.unshift(root);
+  return dts.filter((dt) => dt.querySelector(ABS_LINK) !== null);
+}
+
+function cardOf(el: Element): Element | null {
+  let dt: Element | null = el.closest('dt');
+  if (!dt) {
+    // A node inside the metadata: the card is the `dt` just before its `dd`.
+    const dd = el.closest('dd');
+    const prev = dd?.previousElementSibling;
+    dt = prev?.tagName === 'DT' ? prev : null;
+  }
+  return dt && dt.matches(DT) && dt.querySelector(ABS_LINK) ? dt : null;
+}
+
+// What MathJax 2 (arXiv's) puts in place of `$…$` once it has typeset it; the TeX itself stays in a script.
+const TYPESET = '.MathJax, .MathJax_Preview, .MathJax_Display, .MathJax_SVG, .MathJax_CHTML';
+
+/**
+ * The text of a `.mathjax` node as written in the page source, also after
+ * MathJax has run: its rendered spans are skipped and the TeX it keeps in
+ * `script[type^="math/tex"]` comes back between `$`. Descriptors ("Title:",
+ * "Abstract:") and whatever matches `skip` are left out. For titles and
+ * abstracts on save only; never on the per-card path.
+ */
+export function sourceText(el: Element, skip = ''): string {
+  const leave = `.descriptor, ${TYPESET}${skip ? `, ${skip}` : ''}`;
+  let out = '';
+  const walk = (node: Node) => {
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) out += c.nodeValue ?? '';
+      else if (c.nodeType === 1) {
+        const e = c as Element;
+        if (e.tagName === 'SCRIPT') {
+          const type = e.getAttribute('type') ?? '';
+          if (type.startsWith('math/tex')) out += type.includes('display') ? ` $$${e.textContent}$$ ` : `$${e.textContent}$`;
+        } else if (!e.matches(leave)) walk(e);
+      }
+    }
+  };
+  walk(el);
+  return cleanText(out);
+}
+
+/** Author names as shown: the links of an authors block ("Authors:" descriptor and commas left out). */
+export function authorLinks(block: Element | null | undefined): string[] {
+  if (!block) return [];
+  return Array.from(block.querySelectorAll('a'), (a) => cleanText(a.textContent)).filter(Boolean);
+}
+
+export type ListSection = 'new' | 'cross' | 'replaced';
+
+/**
+ * Where a card sits on a listing and its primary subject. Not part of
+ * PaperRef (whose schema is strict), so not saved yet; read from the `dt`
+ * note ("(cross-list from cs.AI)", "(replaced)"), which every layout has.
+ */
+export function listContext(dt: Element): { section: ListSection; subject?: string } {
+  const note = dt.textContent ?? '';
+  const section: ListSection = /\(replaced\)/.test(note) ? 'replaced' : /\(cross-list from /.test(note) ? 'cross' : 'new';
+  const subject = cleanText(ddOf(dt)?.querySelector('.primary-subject')?.textContent);
+  return subject ? { section, subject } : { section };
+}
+
+function readCard(dt: Element, doc: Document): PaperRef | null {
+  const id = absId(dt);
+  const dd = ddOf(dt);
+  if (!id || !dd) return null;
+  const titleEl = dd.querySelector('.list-title');
+  // The abstract, on /new only (`p.mathjax` after the subjects).
+  const abstractEl = dd.querySelector('.meta > p');
+  const title = titleEl ? sourceText(titleEl) : '';
+  if (!title) return null;
+  const abstract = abstractEl ? sourceText(abstractEl) : '';
+  return {
+    id: id.id,
+    ...(id.version ? { version: id.version } : {}),
+    title,
+    authors: authorLinks(dd.querySelector('.list-authors')),
+    ...(abstract ? { abstract } : {}),
+    url: doc.location?.href ?? `https://arxiv.org/abs/${id.id}`,
+    source: 'arxiv',
+  };
+}
+
+/**
+ * At the end of the `dt`, beside the pdf/html/other links: never in the `dd`,
+ * whose title, comments and abstract are `.mathjax` nodes that MathJax rewrites.
+ * (`dd > .meta` would do too, but Annotator finds a control's card by walking
+ * up from the control, so the control has to sit inside the `dt`.)
+ */
+function mountPoint(dt: Element): { parent: Element; before: Node | null } {
+  return { parent: dt, before: null };
+}
+
+export const arxivList: SiteAdapter = {
+  name: 'arxiv-list',
+  match: (url) => url.hostname === 'arxiv.org' && LISTING.test(url.pathname),
+  findCards,
+  cardOf,
+  cardId: absId,
+  readCard,
+  mountPoint,
+};
+
+// Written for: https://arxiv.org/list/cs.LG/new, https://arxiv.org/list/cs.LG/recent,
+// https://arxiv.org/list/hep-th/pastweek?skip=0&show=10 (older layout, old-style ids),
+// https://arxiv.org/list/cs.LG/2026-08?skip=25&show=25
