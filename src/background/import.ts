@@ -13,7 +13,9 @@ import * as v from 'valibot';
 import { plugins } from '@citation-js/core';
 // Registers the @biblatex/* and @bibtex/* parsers into @citation-js/core.
 import '@citation-js/plugin-bibtex';
-import { PaperRefSchema } from '../shared/messages';
+import { NOTE_MAX, PaperSchema, TagSchema } from '../shared/messages';
+
+export { NOTE_MAX, PaperSchema, TagSchema };
 import {
   absUrl,
   arxivIdFromUrl,
@@ -32,15 +34,11 @@ import { BACKUP_FORMAT, BACKUP_VERSION } from './export';
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 /** JSON nested deeper than this is refused (a backup needs 4 levels). */
 export const MAX_JSON_DEPTH = 12;
-export const NOTE_MAX = 100_000;
 
 export type ImportSource = 'backup' | 'bibtex' | 'papermemory';
 
-export interface Skipped {
-  /** What the user would recognise: citation key or PaperMemory id, and the title. */
-  entry: string;
-  reason: string;
-}
+import { combine, type Skipped } from './merge';
+export type { Skipped };
 
 export interface ImportOk {
   ok: true;
@@ -68,29 +66,6 @@ export function checkSize(bytes: number): string | null {
 }
 
 // ---------------------------------------------------------------- schemas
-
-const Time = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
-// Printable ASCII, lower-case, single spaces: already what tagKey makes (which is slow: ICU).
-const SIMPLE_KEY = /^[!-@[-~]+(?: [!-@[-~]+)*$/;
-const isTagKey = (k: string) => (k.length <= 40 && SIMPLE_KEY.test(k)) || tagKey(k) === k;
-
-const TagKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check(isTagKey, 'not a tag key (keys are trimmed and lower-case)'));
-
-export const TagSchema = v.strictObject({
-  key: TagKeySchema,
-  name: v.pipe(v.string(), v.maxLength(100), v.check((n) => normaliseTag(n) !== '', 'empty tag name')),
-  hue: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(359)),
-});
-
-/** A stored paper: the message API's PaperRef plus the shelf's own fields. */
-export const PaperSchema = v.strictObject({
-  ...PaperRefSchema.entries,
-  savedAt: Time,
-  updatedAt: Time,
-  tags: v.pipe(v.array(TagKeySchema), v.maxLength(1000)),
-  status: v.picklist(READING_STATUSES),
-  note: v.pipe(v.string(), v.maxLength(NOTE_MAX)),
-});
 
 const BackupSchema = v.strictObject({
   format: v.literal(BACKUP_FORMAT),
@@ -692,86 +667,4 @@ export function parseImport(text: string, fileName = '', now = Date.now()): Impo
   return fail('PaperShelf can read a PaperShelf backup (.json), a PaperMemory export (.json) or BibTeX (.bib); this file is none of them.');
 }
 
-// ---------------------------------------------------------------- merge
-
-export interface MergePlan {
-  /** New papers, to put as they are. */
-  add: Paper[];
-  /** Existing papers with what the import adds, to put in their place. */
-  update: Paper[];
-  /** Incoming papers that change nothing. */
-  unchanged: number;
-  skipped: Skipped[];
-  /** Every tag after the import: existing ones unchanged, new ones added. */
-  tags: Tag[];
-}
-
-const REF_FIELDS = ['version', 'authors', 'abstract', 'published', 'upvotes', 'organization', 'thumbnail'] as const;
-
-const isEmpty = (x: unknown) => x === undefined || x === '' || (Array.isArray(x) && x.length === 0);
-
-/**
- * Merges `b` into `a`, keeping everything `a` has: union of tags (a's order
- * first), earliest savedAt, a's metadata with b's filling gaps, and status and
- * note from whichever record was edited later. An empty note never erases one,
- * and notes that differ only in white space count as the same.
- */
-function combine(a: Paper, b: Paper): Paper {
-  const out: Paper = { ...a };
-  for (const k of REF_FIELDS) if (isEmpty(a[k]) && !isEmpty(b[k])) (out as unknown as Record<string, unknown>)[k] = b[k];
-  const extra = b.tags.filter((k) => !a.tags.includes(k));
-  if (extra.length) out.tags = [...a.tags, ...extra];
-  out.savedAt = Math.min(a.savedAt, b.savedAt);
-  if (b.updatedAt > a.updatedAt) {
-    out.status = b.status;
-    if (b.note.trim() && cleanText(b.note) !== cleanText(a.note)) out.note = b.note;
-  } else if (!a.note.trim() && b.note.trim()) {
-    out.note = b.note;
-  }
-  out.updatedAt = Math.max(a.updatedAt, b.updatedAt);
-  return out;
-}
-
-function samePaper(a: Paper, b: Paper): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Paper>;
-  for (const k of keys) {
-    if (k === 'updatedAt') continue;
-    const x = a[k];
-    const y = b[k];
-    if (Array.isArray(x) && Array.isArray(y)) {
-      if (x.length !== y.length || x.some((e, i) => e !== y[i])) return false;
-    } else if (x !== y) return false;
-  }
-  return true;
-}
-
-/**
- * Plans an import: which papers to add, which to update, and the tags after it.
- * Nothing existing is dropped. Tags match by key; an existing tag keeps its name
- * and colour. `now` becomes the updatedAt of the papers the import changes.
- */
-export function planMerge(existing: Paper[], existingTags: Tag[], incoming: ImportOk, now = Date.now()): MergePlan {
-  const have = new Map(existing.map((p) => [p.id, p]));
-  const merged = new Map<string, Paper>();
-  for (const p of incoming.papers) {
-    const prev = merged.get(p.id);
-    merged.set(p.id, prev ? combine(prev, p) : p);
-  }
-  const add: Paper[] = [];
-  const update: Paper[] = [];
-  let unchanged = 0;
-  for (const p of merged.values()) {
-    const old = have.get(p.id);
-    if (!old) {
-      add.push({ ...p, updatedAt: Math.max(p.updatedAt, p.savedAt) });
-      continue;
-    }
-    const next = combine(old, p);
-    if (samePaper(next, old)) unchanged++;
-    else update.push({ ...next, updatedAt: Math.max(now, old.updatedAt, p.updatedAt) });
-  }
-  const tags = new Map(existingTags.map((t) => [t.key, t]));
-  for (const t of incoming.tags) if (!tags.has(t.key)) tags.set(t.key, t);
-  for (const p of [...add, ...update]) for (const k of p.tags) if (!tags.has(k)) tags.set(k, { key: k, name: k, hue: tagHue(k) });
-  return { add, update, unchanged, skipped: incoming.skipped, tags: [...tags.values()] };
-}
+export { planMerge, type MergePlan } from './merge';

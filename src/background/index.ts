@@ -28,6 +28,7 @@ import { missingOrigins } from '../shared/access';
 import { NOTES_PORT } from '../popup/notes';
 import { acceptNotes } from './notes';
 import { deleteTag, listTags, mergeTags, renameTag } from './tags';
+import { importLibrary } from './library';
 
 let dbPromise: Promise<Shelf> | undefined;
 const db = () =>
@@ -89,6 +90,11 @@ const handlers: Handlers = {
     const updated = await untagPaper(await db(), id, key);
     await changed([id], true);
     return { updated: updated.length };
+  },
+  'library.import': async ({ papers, tags }) => {
+    const summary = await importLibrary(await db(), papers, tags);
+    await changed(papers.map((p) => p.id), true);
+    return summary;
   },
   'tags.list': async () => listTags(await db()),
   'tags.rename': async ({ key, name }) => tagChange(await renameTag(await db(), key, name)),

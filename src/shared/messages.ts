@@ -5,7 +5,7 @@
  * through `send` (shared/client.ts). Errors cross contexts as values, never throws.
  */
 import * as v from 'valibot';
-import { parseArxivId, READING_STATUSES, TAG_MAX, type Paper, type PaperStatus, type TagCount } from './model';
+import { normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
 
 // One definition of an id (model.ts), not a second regex that can drift from it.
 const Id = v.pipe(v.string(), v.maxLength(64), v.check((s) => parseArxivId(s)?.id === s, 'not an arXiv id without version'));
@@ -29,19 +29,33 @@ export const PaperRefSchema = v.strictObject({
 
 const Ids = v.pipe(v.array(Id), v.maxLength(20000));
 const TagName = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
-const TagKey = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
 const Status = v.picklist(READING_STATUSES);
-export const NOTE_MAX = 20000;
+export const NOTE_MAX = 100_000;
 
-/** A whole stored paper, as the popup hands back for undo. */
+const Time = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
+// Printable ASCII, lower-case, single spaces: already what tagKey makes (which is slow: ICU).
+const SIMPLE_KEY = /^[!-@[-~]+(?: [!-@[-~]+)*$/;
+const isTagKey = (k: string) => (k.length <= 40 && SIMPLE_KEY.test(k)) || tagKey(k) === k;
+
+const TagKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check(isTagKey, 'not a tag key (keys are trimmed and lower-case)'));
+
+export const TagSchema = v.strictObject({
+  key: TagKeySchema,
+  name: v.pipe(v.string(), v.maxLength(100), v.check((n) => normaliseTag(n) !== '', 'empty tag name')),
+  hue: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(359)),
+});
+
+/** A stored paper: the message API's PaperRef plus the shelf's own fields. */
 export const PaperSchema = v.strictObject({
   ...PaperRefSchema.entries,
-  savedAt: v.number(),
-  updatedAt: v.number(),
-  tags: v.pipe(v.array(TagKey), v.maxLength(200)),
-  status: Status,
+  savedAt: Time,
+  updatedAt: Time,
+  tags: v.pipe(v.array(TagKeySchema), v.maxLength(1000)),
+  status: v.picklist(READING_STATUSES),
   note: Text(NOTE_MAX),
 });
+
+const TagKey = TagKeySchema;
 
 /** Request schemas, one per message name. */
 export const requests = {
@@ -59,6 +73,8 @@ export const requests = {
   /** Tags papers; on a card the ref is sent too, so tagging an unsaved paper saves it. */
   'papers.tag': v.strictObject({ ids: Ids, name: TagName, ref: v.optional(PaperRefSchema) }),
   'paper.untag': v.strictObject({ id: Id, key: TagKey }),
+  /** Papers and tags already parsed and validated by the options page; merged in one transaction. */
+  'library.import': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(50000)), tags: v.pipe(v.array(TagSchema), v.maxLength(10000)) }),
   'tags.list': v.strictObject({}),
   'tags.rename': v.strictObject({ key: TagKey, name: TagName }),
   'tags.merge': v.strictObject({ from: TagKey, into: TagKey }),
@@ -82,6 +98,7 @@ export interface Responses {
   'paper.setNote': { updated: number };
   'papers.tag': { updated: number };
   'paper.untag': { updated: number };
+  'library.import': { added: number; updated: number; unchanged: number };
   'tags.list': TagCount[];
   'tags.rename': { updated: number };
   'tags.merge': { updated: number };

@@ -1,0 +1,48 @@
+/** Import into the shelf: one transaction, all or nothing. */
+import { STRICT, type Shelf } from '../shared/db';
+import type { Paper, Tag } from '../shared/model';
+import { planMerge } from './merge';
+
+export interface ImportSummary {
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Merges papers and tags into the shelf. The plan is made from what the
+ * database holds inside the same transaction (so a save in another tab is not
+ * overwritten), and every write is in that transaction: if one fails, none lands.
+ */
+export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now()): Promise<ImportSummary> {
+  const tx = db.transaction(['papers', 'tags'], 'readwrite', STRICT);
+  const paperStore = tx.objectStore('papers');
+  const tagStore = tx.objectStore('tags');
+  const [existing, existingTags] = await Promise.all([paperStore.getAll(), tagStore.getAll()]);
+  const plan = planMerge(existing, existingTags, { papers, tags, skipped: [] }, now);
+  // Queue every write, then wait once: awaiting each would be 10,000 round trips.
+  // A put can also throw at once (a record without a key): then abort, or the
+  // writes already queued would commit without the rest.
+  try {
+    const writes: Promise<unknown>[] = [];
+    // Each request is also marked handled: after an abort they all reject, and only the first error matters.
+    const queue = (req: Promise<unknown>) => {
+      req.catch(() => {}); // Promise.all below still sees the rejection
+      writes.push(req);
+    };
+    for (const p of plan.add) queue(paperStore.put(p));
+    for (const p of plan.update) queue(paperStore.put(p));
+    const known = new Set(existingTags.map((t) => t.key));
+    for (const t of plan.tags) if (!known.has(t.key)) queue(tagStore.put(t));
+    await Promise.all([...writes, tx.done]);
+  } catch (e) {
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted by the failed request.
+    }
+    await tx.done.catch(() => {});
+    throw e;
+  }
+  return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged };
+}

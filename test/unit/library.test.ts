@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { openShelf } from '../../src/shared/db';
+import { importLibrary } from '../../src/background/library';
+import { listPapers, savePaper, tagPapers } from '../../src/background/papers';
+import { listTags } from '../../src/background/tags';
+import type { Paper } from '../../src/shared/model';
+
+const paper = (id: string, over: Partial<Paper> = {}): Paper => ({
+  id,
+  title: `Paper ${id}`,
+  authors: ['Ada'],
+  url: 'https://arxiv.org/abs/' + id,
+  source: 'arxiv',
+  savedAt: 1000,
+  updatedAt: 1000,
+  tags: [],
+  status: 'to-read',
+  note: '',
+  ...over,
+});
+
+describe('importLibrary', () => {
+  it('adds new papers, merges existing ones (union of tags, newer note), drops nothing', async () => {
+    const db = await openShelf('lib-1');
+    await savePaper(db, { id: '2505.00001', title: 'Mine', authors: ['Ada'], url: 'https://huggingface.co/papers', source: 'hf' }, 500);
+    await tagPapers(db, ['2505.00001'], 'Mine');
+    const summary = await importLibrary(
+      db,
+      [paper('2505.00001', { tags: ['theirs'], note: 'from the backup', updatedAt: 9e12 }), paper('2505.00002', { tags: ['theirs'] })],
+      [{ key: 'theirs', name: 'Theirs', hue: 10 }],
+      9e12,
+    );
+    expect(summary).toEqual({ added: 1, updated: 1, unchanged: 0 });
+    const papers = await listPapers(db);
+    const mine = papers.find((p) => p.id === '2505.00001')!;
+    expect(mine).toMatchObject({ title: 'Mine', tags: ['mine', 'theirs'], note: 'from the backup', savedAt: 500 });
+    expect((await listTags(db)).map((t) => [t.tag.name, t.count])).toEqual([
+      ['Theirs', 2],
+      ['Mine', 1],
+    ]);
+  });
+
+  it('writes all or nothing: one bad record and the shelf is unchanged', async () => {
+    const db = await openShelf('lib-2');
+    await savePaper(db, { id: '2505.00001', title: 'Mine', authors: ['Ada'], url: 'https://huggingface.co/papers', source: 'hf' }, 500);
+    const before = await listPapers(db);
+    const bad = { ...paper('2505.00003'), id: undefined } as unknown as Paper; // no key: the put fails
+    await expect(importLibrary(db, [paper('2505.00002'), bad, paper('2505.00004')], [])).rejects.toThrow();
+    expect(await listPapers(db)).toEqual(before);
+  });
+
+  it('imports 10,000 papers in one transaction', async () => {
+    const db = await openShelf('lib-3');
+    const many = Array.from({ length: 10000 }, (_, i) => paper(`2501.${String(i).padStart(5, '0')}`, { savedAt: i }));
+    expect(await importLibrary(db, many, [])).toEqual({ added: 10000, updated: 0, unchanged: 0 });
+    expect(await db.count('papers')).toBe(10000);
+  });
+});
