@@ -222,6 +222,9 @@ export function App() {
           <button role="tab" aria-selected={tab === 'tags'} onClick={() => setTab('tags')}>
             Tags ({tags.length})
           </button>
+          <button type="button" title="Export, import, backup and sync" aria-label="Export, import and sync" onClick={() => void browser.runtime.openOptionsPage().then(() => close())}>
+            ⋯
+          </button>
         </nav>
       </header>
       <AccessBanner />
