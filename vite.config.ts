@@ -27,6 +27,8 @@ export function manifestFor(target: Target) {
         // PaperShelf sends nothing anywhere: everything stays in the browser.
         data_collection_permissions: { required: ['none'] },
       },
+      // data_collection_permissions needs 142 on Android; there the add-on works as on desktop.
+      gecko_android: { strict_min_version: '142.0' },
     },
   };
 }

@@ -98,6 +98,7 @@ export class Annotator {
       else fresh.push(id);
     }
     if (fresh.length) void this.fetchStatus([...new Set(fresh)]);
+    if (roots.includes(this.doc)) this.prune();
     return cards.size;
   }
 
@@ -106,11 +107,35 @@ export class Annotator {
     this.byId.get(c.id)?.delete(c);
   }
 
+  /**
+   * Bumped for an id whenever newer state than a pending status reply arrives
+   * (a write from this page, a broadcast change), so a slow reply cannot put
+   * an older state back.
+   */
+  private version = new Map<string, number>();
+  private bump(ids: Iterable<string>) {
+    for (const id of ids) this.version.set(id, (this.version.get(id) ?? 0) + 1);
+  }
+
   private async fetchStatus(ids: string[]) {
+    const asked = ids.map((id) => this.version.get(id) ?? 0);
     try {
-      this.apply(await send('papers.status', { ids }));
+      const statuses = await send('papers.status', { ids });
+      const current: Record<string, PaperStatus> = {};
+      ids.forEach((id, i) => {
+        if ((this.version.get(id) ?? 0) === asked[i] && statuses[id]) current[id] = statuses[id];
+      });
+      this.apply(current);
     } catch (e) {
       this.fail(e);
+    }
+  }
+
+  /** Forgets controls whose cards left the page (client-side navigation replaces whole views). */
+  private prune() {
+    for (const [id, set] of this.byId) {
+      for (const c of set) if (!c.host.isConnected) set.delete(c);
+      if (!set.size) this.byId.delete(id);
     }
   }
 
@@ -143,8 +168,12 @@ export class Annotator {
     if (change.papers === 'all') {
       const ids = [...this.byId.keys()];
       this.known.clear();
+      this.bump(ids);
       if (ids.length) void this.fetchStatus(ids);
-    } else this.apply(change.papers);
+    } else {
+      this.bump(Object.keys(change.papers));
+      this.apply(change.papers);
+    }
   }
 
   private refOf(c: CardControls) {
@@ -168,12 +197,14 @@ export class Annotator {
   /** Shows `next` at once, runs the write, and puts the old state back if it fails. */
   private async write(c: CardControls, next: PaperStatus, run: () => Promise<unknown>) {
     const before = this.known.get(c.id) ?? { saved: false, tags: [] };
+    this.bump([c.id]);
     this.apply({ [c.id]: next });
     c.say('');
     c.busy(true);
     try {
       await run();
     } catch (e) {
+      this.bump([c.id]);
       this.apply({ [c.id]: before });
       this.fail(e, c);
     } finally {
