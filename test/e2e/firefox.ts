@@ -3,13 +3,12 @@
  * (dist/firefox) installed as a temporary add-on, driven by puppeteer-core
  * over WebDriver BiDi (launcher: test/harness/firefox.mjs).
  */
-// @ts-ignore: plain ESM JS shared with `npm start` (no declaration file)
 import { gotoExtension, isExtensionUrl, launchFirefox, reloadExtension } from '../harness/firefox.mjs';
 import type { Page } from 'puppeteer-core';
 import { DIST, POPUP, type Session, type Tab } from './session';
 
 /** Console noise that says a resource did not load (the routes answer 204/404 on purpose), not that code failed. */
-const NETWORK_NOISE = /Failed to load resource|Loading failed for|downloadable font|NS_ERROR_|NS_BINDING_ABORTED|Content-Security-Policy|was blocked because of a disallowed MIME type/;
+const NETWORK_NOISE = /Failed to load resource|Loading failed for|downloadable font|NS_ERROR_|NS_BINDING_ABORTED|was not loaded because its MIME type|was blocked because of a disallowed MIME type/;
 
 /**
  * BiDi reports no console or error events for extension documents (bug 1755014),
@@ -34,11 +33,22 @@ const takeErrors = () => (window as unknown as { __papershelfErrors?: string[] }
 export async function firefoxSession(): Promise<Session> {
   const pages = new Map<string, string>();
   const b = await launchFirefox({ extension: DIST.firefox, pages });
+  /**
+   * Only the tab in front gets input (as for a user) and animation frames,
+   * which puppeteer's click waits on: each click/key step brings its tab to
+   * front first, unless it already is (activating it again could move focus).
+   */
+  const toFront = async (page: Page) => {
+    if (!(await page.evaluate(() => document.visibilityState === 'visible'))) await page.bringToFront();
+  };
 
   const wrap = async (url: string): Promise<Tab> => {
     const page: Page = await b.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    // Firefox reports resource errors (a stylesheet served as text/plain…) as page errors too.
+    page.on('pageerror', (e) => {
+      if (!NETWORK_NOISE.test(String(e))) errors.push(String(e));
+    });
     page.on('console', (m) => {
       if (m.type() === 'error' && !NETWORK_NOISE.test(m.text())) errors.push(m.text());
     });
@@ -81,15 +91,20 @@ export async function firefoxSession(): Promise<Session> {
         await page.close();
       },
       evaluate: (fn, arg) => step(() => page.evaluate(fn as never, arg) as never),
-      waitFor: (fn, arg, timeout = 5000) => step(async () => void (await page.waitForFunction(fn as never, { timeout, polling: 100 }, arg).catch(async (e) => {
-        const dbg = await page.evaluate(() => Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.getAttribute('data-papershelf') + ':' + h.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed') + ':' + h.shadowRoot?.querySelector('.msg')?.textContent)).catch((x) => String(x));
-        console.log('DEBUG waitFor failed', JSON.stringify(arg), dbg);
-        throw e;
-      }))),
+      waitFor: (fn, arg, timeout = 5000) => step(async () => void (await page.waitForFunction(fn as never, { timeout, polling: 100 }, arg))),
       // `>>>` is puppeteer's deep combinator: the next selector matches inside open shadow roots.
-      click: (...path) => step(() => page.locator(path.join(' >>> ')).setTimeout(10_000).click()),
-      press: (key) => step(() => page.keyboard.press(key as never)),
-      type: (text) => step(() => page.keyboard.type(text)),
+      click: (...path) => step(async () => {
+        await toFront(page);
+        await page.locator(path.join(' >>> ')).setTimeout(10_000).click();
+      }),
+      press: (key) => step(async () => {
+        await toFront(page);
+        await page.keyboard.press(key as never);
+      }),
+      type: (text) => step(async () => {
+        await toFront(page);
+        await page.keyboard.type(text);
+      }),
       errors,
     };
   };

@@ -5,7 +5,9 @@
  * prefs close Firefox's own network traffic, and a dead proxy catches anything
  * that slips through, so nothing reaches the internet.
  */
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { answer } from './routes.mjs';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -107,7 +109,8 @@ export async function routePage(page, pages = new Map()) {
       a = { status: 500, contentType: 'text/plain', body: `routes.mjs failed: ${e?.message ?? e}` };
     }
     request
-      .respond({ status: a.status, contentType: a.contentType, body: a.body })
+      // CDNs of the real pages (cdn-avatars.huggingface.co) allow any origin: pages load their images with crossorigin.
+      .respond({ status: a.status, contentType: a.contentType, body: a.body, headers: { 'access-control-allow-origin': '*' } })
       .catch(() => {}); // the page went away meanwhile
   });
 }
@@ -128,11 +131,33 @@ export async function reloadExtension(page, timeout = 15000) {
   await page.browser().connection.send('browsingContext.reload', { context: page.mainFrame()._id, wait: 'complete' }, timeout);
 }
 
+/** Files the built extension's manifest names that are not in `dir`. */
+function missingFiles(dir) {
+  const manifest = join(dir, 'manifest.json');
+  if (!existsSync(manifest)) return ['manifest.json'];
+  let m;
+  try {
+    m = JSON.parse(readFileSync(manifest, 'utf8'));
+  } catch {
+    return ['manifest.json (unreadable)'];
+  }
+  const files = [
+    ...(m.content_scripts ?? []).flatMap((c) => [...(c.js ?? []), ...(c.css ?? [])]),
+    ...(m.background?.scripts ?? []),
+    ...(m.action?.default_popup ? [m.action.default_popup] : []),
+  ];
+  return files.filter((f) => !existsSync(join(dir, f)));
+}
+
 /**
+ * Launches Firefox with `extension` (a built dist/firefox directory) installed.
+ * `pages` are per-test answers (url → html), checked before the fixtures.
  * `live: true` (npm start on a reachable network) lets pages load from the
  * internet: no interception and no dead proxy. Everything else is closed.
+ *
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean }} options
  */
-export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false } = {}) {
+export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false }) {
   if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install it with "apt-get install -y firefox-esr"`);
   const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
@@ -145,11 +170,30 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: { ...QUIET_PREFS, ...(live ? { 'network.proxy.type': 0 } : {}), ...extensionPrefs() },
   });
+  // Firefox reads a temporary add-on's files from disk whenever it needs them
+  // (content scripts on each page load, the event page on each wake): install a
+  // copy, so a `npm run build` running meanwhile (it empties dist/firefox)
+  // cannot break this session halfway.
+  const copy = mkdtempSync(join(tmpdir(), 'papershelf-firefox-ext-'));
+  for (let attempt = 0; ; attempt++) {
+    cpSync(extension, copy, { recursive: true });
+    const missing = missingFiles(copy);
+    if (!missing.length) break;
+    if (attempt >= 20) throw new Error(`${extension} is incomplete (${missing.join(', ')}): run "npm run build"`);
+    rmSync(copy, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 500)); // a build is probably writing it
+  }
+  const cleanup = () => {
+    rmSync(copy, { recursive: true, force: true });
+    process.off('exit', cleanup);
+  };
+  process.on('exit', cleanup); // also when the run is killed before close()
   try {
-    const id = await browser.installExtension(extension);
+    const id = await browser.installExtension(copy);
     if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
   } catch (e) {
     await browser.close();
+    cleanup();
     throw e;
   }
   // Tabs the extension or a page opens get routed too.
@@ -204,7 +248,11 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
       if (state !== 'stopped') throw new Error(`stopWorker: the event page is ${state}`);
     },
     async close() {
-      await browser.close();
+      try {
+        await browser.close();
+      } finally {
+        cleanup();
+      }
     },
   };
 }
