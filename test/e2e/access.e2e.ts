@@ -1,0 +1,37 @@
+/**
+ * Site access the user took back (Firefox lets users revoke an add-on's host
+ * permissions in about:addons): PaperShelf notices, says which site and why,
+ * and offers to ask again. Chrome grants content-script hosts at install and
+ * does not let an extension drop them, so this runs where revoking is possible.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFixtures } from '../harness/routes.mjs';
+import { openSession, type BrowserName, type Session } from './session';
+
+const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
+const digest = (expectedFixtures() as Record<string, { url: string; count: number }>)['hf/digest.html'];
+
+describe.each(BROWSERS.filter((b) => b === 'firefox'))('%s: site access taken back', (name) => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await openSession(name);
+  });
+  afterAll(() => s?.close());
+
+  it('says what stopped working and why, in the popup and on the badge; cards get nothing', async () => {
+    const popup = await s.open(s.popupUrl);
+    expect(await popup.evaluate(() => document.querySelector('.access'))).toBeNull();
+    const removed = await popup.evaluate(() => (globalThis as any).browser.permissions.remove({ origins: ['https://huggingface.co/papers*'] }));
+    expect(removed).toBe(true);
+    await popup.waitFor(() => /cannot see huggingface\.co/.test(document.querySelector('.access[role="alert"]')?.textContent ?? ''));
+    expect(await popup.evaluate(() => document.querySelector('.access')?.textContent)).toMatch(/Save and Tag buttons to paper cards on Hugging Face Papers/);
+    expect(await popup.evaluate(() => !!document.querySelector('.access button'))).toBe(true);
+    await popup.waitFor(() => (globalThis as any).browser.action.getBadgeText({}).then((t: string) => ((window as any).__badge = t)) && (window as any).__badge === '!');
+
+    const page = await s.open(digest.url);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await page.evaluate(() => document.querySelectorAll('[data-papershelf]').length)).toBe(0);
+
+    expect(popup.errors).toEqual([]);
+  });
+});
