@@ -29,6 +29,8 @@ import { NOTES_PORT } from '../popup/notes';
 import { acceptNotes } from './notes';
 import { deleteTag, listTags, mergeTags, renameTag } from './tags';
 import { importLibrary } from './library';
+import { createSyncer, ourSyncChange, REMOTE_DEBOUNCE_MS } from './syncer';
+import { SYNC_SETTINGS_KEY } from '../shared/sync-status';
 
 let dbPromise: Promise<Shelf> | undefined;
 const db = () =>
@@ -112,11 +114,14 @@ async function tagChange(ids: string[]) {
  * cards show), and updates the badge. Goes through storage.local, whose
  * onChanged reaches every context of ours without the `tabs` permission.
  */
-async function changed(ids: string[], tags = false): Promise<void> {
+async function changed(ids: string[], tags = false, fromSync = false): Promise<void> {
   const papers = ids.length > LIST_LIMIT ? 'all' : await statusOf(await db(), ids);
   const change: Change = { seq: Date.now() + Math.random(), papers, ...(tags ? { tags } : {}) };
   await Promise.all([browser.storage.local.set({ [CHANGE_KEY]: change }), updateBadge()]);
+  if (!fromSync) syncer.request();
 }
+
+const syncer = createSyncer(db, (ids) => changed(ids, true, true));
 
 /** The count of saved papers; "!" while a site the content script needs is not allowed (Firefox lets users revoke it). */
 async function updateBadge(): Promise<void> {
@@ -166,8 +171,16 @@ browser.runtime.onConnect.addListener((port) => {
   }, refused);
 });
 
+// Another browser's change, through the browser's own sync; or sync switched on.
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'sync' && ourSyncChange(changes)) syncer.request(REMOTE_DEBOUNCE_MS);
+  if (area === 'local' && changes[SYNC_SETTINGS_KEY]) syncer.request(0);
+});
+browser.runtime.onStartup.addListener(() => syncer.request(0));
+
 browser.runtime.onInstalled.addListener(({ reason }) => {
   void updateBadge().catch(console.error);
+  syncer.request(0);
   // Firefox may install without site access: explain and ask, once, on a page of ours.
   if (reason === 'install') {
     void missingOrigins().then((m) => {

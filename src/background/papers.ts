@@ -2,6 +2,15 @@
 import { STRICT, type Shelf } from '../shared/db';
 import { mergeRef, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
 import { ensureTag, tagNames } from './tags';
+import { stamp } from './sync';
+
+/**
+ * A metadata-only write (a fuller title, an abstract) bumps updatedAt; the
+ * field times must stay, or sync would take it for an edit of tags, status and note.
+ */
+const keepFieldTimes = (old: Paper) => ({
+  fieldsAt: old.fieldsAt ?? { tags: old.updatedAt, status: old.updatedAt, note: old.updatedAt },
+});
 
 export function newPaper(ref: PaperRef, now: number): Paper {
   return { ...ref, savedAt: now, updatedAt: now, tags: [], status: 'to-read', note: '' };
@@ -11,7 +20,7 @@ export function newPaper(ref: PaperRef, now: number): Paper {
 export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<Paper> {
   const tx = db.transaction('papers', 'readwrite', STRICT);
   const old = await tx.store.get(ref.id);
-  const paper: Paper = old ? { ...mergeRef(old, ref), updatedAt: now } : newPaper(ref, now);
+  const paper: Paper = old ? { ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now } : newPaper(ref, now);
   await Promise.all([tx.store.put(paper), tx.done]);
   return paper;
 }
@@ -27,7 +36,7 @@ export async function completePaper(db: Shelf, ref: PaperRef, now = Date.now()):
     await tx.done;
     return false;
   }
-  await Promise.all([tx.store.put({ ...mergeRef(old, ref), updatedAt: now }), tx.done]);
+  await Promise.all([tx.store.put({ ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now }), tx.done]);
   return true;
 }
 
@@ -36,21 +45,26 @@ export async function unsavePaper(db: Shelf, id: string): Promise<boolean> {
 }
 
 /** Removes papers; returns the records removed, so the popup can offer to undo. */
-export async function removePapers(db: Shelf, ids: string[]): Promise<Paper[]> {
-  const tx = db.transaction('papers', 'readwrite', STRICT);
-  const found = (await Promise.all(ids.map((id) => tx.store.get(id)))).filter((p): p is Paper => !!p);
-  await Promise.all([...found.map((p) => tx.store.delete(p.id)), tx.done]);
+export async function removePapers(db: Shelf, ids: string[], now = Date.now()): Promise<Paper[]> {
+  const tx = db.transaction(['papers', 'tombstones'], 'readwrite', STRICT);
+  const store = tx.objectStore('papers');
+  const found = (await Promise.all(ids.map((id) => store.get(id)))).filter((p): p is Paper => !!p);
+  // The tombstone goes with the removal, so sync can tell other browsers.
+  const graves = tx.objectStore('tombstones');
+  await Promise.all([...found.map((p) => store.delete(p.id)), ...found.map((p) => graves.put({ id: p.id, deletedAt: now })), tx.done]);
   return found;
 }
 
 /** Puts removed papers back as they were (undo). A paper saved again meanwhile keeps its newer record. */
-export async function restorePapers(db: Shelf, papers: Paper[]): Promise<string[]> {
-  const tx = db.transaction(['papers', 'tags'], 'readwrite', STRICT);
+export async function restorePapers(db: Shelf, papers: Paper[], now = Date.now()): Promise<string[]> {
+  const tx = db.transaction(['papers', 'tombstones'], 'readwrite', STRICT);
   const store = tx.objectStore('papers');
   const restored: string[] = [];
   for (const p of papers) {
     if (await store.getKey(p.id)) continue;
-    await store.put(p);
+    // Written again now, every field: newer than the tombstone, so sync does not remove it again.
+    await store.put(stamp(p, ['tags', 'status', 'note'], now));
+    await tx.objectStore('tombstones').delete(p.id);
     restored.push(p.id);
   }
   await tx.done;
@@ -74,10 +88,11 @@ export async function updatePapers(db: Shelf, ids: string[], fn: (p: Paper) => P
   return out;
 }
 
-export const setStatus = (db: Shelf, ids: string[], status: ReadingStatus) =>
-  updatePapers(db, ids, (p) => (p.status === status ? null : { ...p, status }));
+export const setStatus = (db: Shelf, ids: string[], status: ReadingStatus, now = Date.now()) =>
+  updatePapers(db, ids, (p) => (p.status === status ? null : stamp({ ...p, status }, ['status'], now)), now);
 
-export const setNote = (db: Shelf, id: string, note: string) => updatePapers(db, [id], (p) => (p.note === note ? null : { ...p, note }));
+export const setNote = (db: Shelf, id: string, note: string, now = Date.now()) =>
+  updatePapers(db, [id], (p) => (p.note === note ? null : stamp({ ...p, note }, ['note'], now)), now);
 
 /**
  * Adds a tag to papers. A paper not saved yet is saved first when its ref is
@@ -92,7 +107,7 @@ export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: Pa
     let p = await store.get(id);
     if (!p && ref && ref.id === id) p = newPaper(ref, now);
     if (!p) continue;
-    if (!p.tags.includes(tag.key)) p = { ...p, tags: [...p.tags, tag.key], updatedAt: now };
+    if (!p.tags.includes(tag.key)) p = stamp({ ...p, tags: [...p.tags, tag.key] }, ['tags'], now);
     await store.put(p);
     out.push(p);
   }
@@ -100,8 +115,8 @@ export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: Pa
   return out;
 }
 
-export const untagPaper = (db: Shelf, id: string, key: string) =>
-  updatePapers(db, [id], (p) => (p.tags.includes(key) ? { ...p, tags: p.tags.filter((k) => k !== key) } : null));
+export const untagPaper = (db: Shelf, id: string, key: string, now = Date.now()) =>
+  updatePapers(db, [id], (p) => (p.tags.includes(key) ? stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now) : null), now);
 
 /** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
 export async function listPapers(db: Shelf, limit?: number): Promise<Paper[]> {

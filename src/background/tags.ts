@@ -1,6 +1,7 @@
 /** Tags: one record per case-folded key, shared by every paper that carries it. */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import { STRICT, type Shelf, type ShelfDB } from '../shared/db';
+import { stamp } from './sync';
 import { normaliseTag, tagHue, tagKey, type Tag, type TagCount } from '../shared/model';
 
 type TagStore<M extends IDBTransactionMode> = IDBPObjectStore<ShelfDB, StoreNames<ShelfDB>[], 'tags', M>;
@@ -45,7 +46,7 @@ export async function mergeTags(db: Shelf, from: string, into: string, now = Dat
   const changed: string[] = [];
   for (const p of await papers.index('tags').getAll(from)) {
     const next = p.tags.includes(into) ? p.tags.filter((k) => k !== from) : p.tags.map((k) => (k === from ? into : k));
-    await papers.put({ ...p, tags: next, updatedAt: now });
+    await papers.put(stamp({ ...p, tags: next }, ['tags'], now));
     changed.push(p.id);
   }
   await tags.delete(from);
@@ -73,7 +74,7 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
     if (!(await tags.get(newKey))) await tags.put({ key: newKey, name: display, hue: old.hue });
     for (const p of affected) {
       const next = p.tags.includes(newKey) ? p.tags.filter((k) => k !== key) : p.tags.map((k) => (k === key ? newKey : k));
-      await papers.put({ ...p, tags: next, updatedAt: now });
+      await papers.put(stamp({ ...p, tags: next }, ['tags'], now));
     }
     await tags.delete(key);
   }
@@ -86,7 +87,7 @@ export async function deleteTag(db: Shelf, key: string, now = Date.now()): Promi
   const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
   const papers = tx.objectStore('papers');
   const affected = await papers.index('tags').getAll(key);
-  for (const p of affected) await papers.put({ ...p, tags: p.tags.filter((k) => k !== key), updatedAt: now });
+  for (const p of affected) await papers.put(stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now));
   await tx.objectStore('tags').delete(key);
   await tx.done;
   return affected.map((p) => p.id);

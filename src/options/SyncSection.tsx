@@ -33,7 +33,8 @@ export function SyncSection() {
       <h2 id="sync-h">Sync</h2>
       <p class="muted">
         Through your browser's own sync (Chrome Sync or Firefox Sync), signed in to the same account: no server of ours. For each paper it syncs the id, tags,
-        reading status, date saved and the note where it fits; titles and authors are filled in on the other browser when you see the paper there.
+        reading status, date saved, and the note and a short title where they fit; authors and abstracts are filled in on the other browser when you see the
+        paper there.
       </p>
       <label>
         <input type="checkbox" checked={settings.enabled} onChange={(e) => toggle(e.currentTarget.checked)} /> Sync my library

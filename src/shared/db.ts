@@ -8,7 +8,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Paper, Tag } from './model';
 
 export const DB_NAME = 'papershelf';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface ShelfDB extends DBSchema {
   papers: {
@@ -19,6 +19,11 @@ export interface ShelfDB extends DBSchema {
   tags: {
     key: string;
     value: Tag;
+  };
+  /** Removed papers, for sync: a removal must win over older copies on other browsers. Since v3. */
+  tombstones: {
+    key: string;
+    value: { id: string; deletedAt: number };
   };
 }
 
@@ -47,6 +52,9 @@ export function openShelf(name = DB_NAME): Promise<Shelf> {
           await cursor.update({ ...p, tags: p.tags ?? [], status: p.status ?? 'to-read', note: p.note ?? '' } as Paper);
           return fill(await cursor.continue());
         });
+      }
+      if (oldVersion < 3) {
+        db.createObjectStore('tombstones', { keyPath: 'id' });
       }
     },
   });

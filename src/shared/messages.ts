@@ -53,6 +53,7 @@ export const PaperSchema = v.strictObject({
   tags: v.pipe(v.array(TagKeySchema), v.maxLength(1000)),
   status: v.picklist(READING_STATUSES),
   note: Text(NOTE_MAX),
+  fieldsAt: v.optional(v.strictObject({ tags: v.optional(Time), status: v.optional(Time), note: v.optional(Time) })),
 });
 
 const TagKey = TagKeySchema;

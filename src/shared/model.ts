@@ -36,6 +36,8 @@ export interface Paper extends PaperRef {
   status: ReadingStatus;
   /** Free text, since v2. */
   note: string;
+  /** When tags, status and note were last written here or elsewhere (per-field merge in sync); updatedAt where absent. */
+  fieldsAt?: { tags?: number; status?: number; note?: number };
 }
 
 /** A tag: its key is the case-folded name, `name` keeps the case the user typed first. */

@@ -97,8 +97,12 @@ describe('status, notes, remove and undo', () => {
     const before = await listPapers(db);
     const removed = await removePapers(db, ['2505.00001']);
     expect(await listPapers(db)).toEqual([]);
+    expect(await db.get('tombstones', '2505.00001')).toMatchObject({ id: '2505.00001' });
     await restorePapers(db, removed);
-    expect(await listPapers(db)).toEqual(before);
+    // The same paper; only its write times are new, so sync does not take the removal for the latest word.
+    const strip = ({ updatedAt: _u, fieldsAt: _f, ...p }: any) => p;
+    expect((await listPapers(db)).map(strip)).toEqual(before.map(strip));
+    expect(await db.get('tombstones', '2505.00001')).toBeUndefined();
   });
   it('lists the first rows from the index', async () => {
     for (let i = 0; i < 10; i++) await savePaper(db, ref(`2505.0000${i}`), 1000 + i);
