@@ -64,6 +64,7 @@ if (build.status !== 0) {
 
 if (failures.length) console.log(`\nFailures:\n- ${failures.join('\n- ')}`);
 const line = `${passed} passed, ${failed} failed`;
+const summary = `npm test summary (unit, browser, lint) = ${line}`;
 writeFileSync(`${OUT}/summary.txt`, line + '\n');
-console.log(`\n${line}`);
+console.log(`\n${summary}`);
 process.exit(failed ? 1 : 0);

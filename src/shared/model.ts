@@ -135,6 +135,23 @@ function hostAndPath(href: string, base: string): [string, string, string] | nul
  * Takes the whole rest of the path, never only the text after the last "/",
  * since old-style ids contain a slash.
  */
+const idCache = new Map<string, ArxivId | null>();
+
+/**
+ * arxivIdFromUrl, remembered: a listing repeats each paper's href two or three
+ * times (thumbnail, title, comments), and cards are re-read as pages change.
+ */
+export function cachedIdFromUrl(href: string, base = 'https://arxiv.org/'): ArxivId | null {
+  const key = `${base}\n${href}`;
+  let hit = idCache.get(key);
+  if (hit === undefined) {
+    if (idCache.size > 20000) idCache.clear();
+    hit = arxivIdFromUrl(href, base);
+    idCache.set(key, hit);
+  }
+  return hit;
+}
+
 export function arxivIdFromUrl(href: string, base = 'https://arxiv.org/'): ArxivId | null {
   const parts = hostAndPath(href, base);
   if (!parts) return null;

@@ -5,7 +5,7 @@
  * (identifier and links) stands for the card, the `dd` holds its metadata.
  * `dl#articles` repeats on /new and /recent, so nothing here looks an id up.
  */
-import { arxivIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import { cachedIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
 import type { SiteAdapter } from './types';
 
 // /list/cs.LG/new, /list/hep-th/recent, /list/cs/pastweek, /list/cs.LG/2026-08,
@@ -19,7 +19,7 @@ const ABS_LINK = 'a[href*="/abs/"]';
 function absId(dt: Element): ArxivId | null {
   const a = dt.querySelector(ABS_LINK);
   const href = a?.getAttribute('href');
-  return href ? arxivIdFromUrl(href, 'https://arxiv.org/') : null;
+  return href ? cachedIdFromUrl(href, 'https://arxiv.org/') : null;
 }
 
 /** The `dd` that belongs to a card's `dt`. */

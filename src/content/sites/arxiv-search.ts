@@ -5,7 +5,7 @@
  * `breathe-horizontal` class of the results list, so cards are found by their
  * own class and abstract link, never by the list's.
  */
-import { arxivIdFromUrl, type ArxivId, type PaperRef } from '../../shared/model';
+import { cachedIdFromUrl, type ArxivId, type PaperRef } from '../../shared/model';
 import { authorLinks, sourceText } from './arxiv-list';
 import type { SiteAdapter } from './types';
 
@@ -19,7 +19,7 @@ function absLink(card: Element): Element | null {
 
 function cardId(card: Element): ArxivId | null {
   const href = absLink(card)?.getAttribute('href');
-  return href ? arxivIdFromUrl(href, 'https://arxiv.org/') : null;
+  return href ? cachedIdFromUrl(href, 'https://arxiv.org/') : null;
 }
 
 function findCards(root: ParentNode): Element[] {

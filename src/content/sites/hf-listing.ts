@@ -5,7 +5,7 @@
  * from their paper links, and metadata a compact card lacks comes from the
  * `data-props` JSON of the DailyPapers hydrater.
  */
-import { arxivIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import { cachedIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
 import type { SiteAdapter } from './types';
 
 const LISTING = /^\/papers(?:\/(?:date\/\d{4}-\d{2}-\d{2}|week\/\d{4}-W\d{2}|month\/\d{4}-\d{2}|trending))?\/?$/;
@@ -15,7 +15,7 @@ const PAPER_LINK = 'a[href*="/papers/"]';
 export function paperLinkId(a: Element): ArxivId | null {
   const href = a.getAttribute('href');
   if (!href || href.includes('#')) return null;
-  return arxivIdFromUrl(href, 'https://huggingface.co/');
+  return cachedIdFromUrl(href, 'https://huggingface.co/');
 }
 
 /** The element that stands for one paper: article, else li, else the widest ancestor with no other paper in it. */

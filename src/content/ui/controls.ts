@@ -40,15 +40,16 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
 
 let editorSeq = 0;
 
-export function createControls(id: string, events: ControlEvents): CardControls {
-  const host = document.createElement('div');
-  host.setAttribute(HOST_ATTR, id);
-  const root = host.attachShadow({ mode: 'open' });
-  style(root);
+/** The controls' markup, built once and cloned per card: one native clone beats a dozen DOM calls. */
+let template: HTMLTemplateElement | undefined;
+function controlsTemplate(): HTMLTemplateElement {
+  if (template) return template;
+  template = document.createElement('template');
   const save = el('button', 'save', '☆ Save');
   save.type = 'button';
   save.setAttribute('aria-label', 'Save to PaperShelf');
   save.setAttribute('aria-pressed', 'false');
+  save.title = 'Save to PaperShelf';
   const chips = el('span', 'chips');
   chips.setAttribute('role', 'list');
   chips.setAttribute('aria-label', 'Tags');
@@ -58,9 +59,23 @@ export function createControls(id: string, events: ControlEvents): CardControls 
   add.setAttribute('aria-expanded', 'false');
   const msg = el('span', 'msg');
   msg.setAttribute('role', 'status');
-  root.append(save, chips, add, msg);
+  template.content.append(save, chips, add, msg);
+  return template;
+}
+
+const stop = (e: Event) => e.stopPropagation();
+
+export function createControls(id: string, events: ControlEvents): CardControls {
+  const host = document.createElement('div');
+  host.setAttribute(HOST_ATTR, id);
+  const root = host.attachShadow({ mode: 'open' });
+  style(root);
+  const parts = controlsTemplate().content.cloneNode(true) as DocumentFragment;
+  const [save, chips, add, msg] = Array.from(parts.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
+  root.append(parts);
 
   let tags: string[] = [];
+  let saved = false;
   let editor: Editor | undefined;
 
   const renderChips = () => {
@@ -71,8 +86,8 @@ export function createControls(id: string, events: ControlEvents): CardControls 
         chip.style.setProperty('--hue', String(tagHue(tagKey(name))));
         const x = el('button', 'x', '×');
         x.type = 'button';
+        x.dataset.tag = name;
         x.setAttribute('aria-label', `Remove tag ${name}`);
-        x.addEventListener('click', () => events.onRemoveTag(c, name));
         chip.append(el('span', '', name), x);
         return chip;
       }),
@@ -83,9 +98,13 @@ export function createControls(id: string, events: ControlEvents): CardControls 
     id,
     host,
     set(status) {
-      save.setAttribute('aria-pressed', String(status.saved));
-      save.textContent = status.saved ? '★ Saved' : '☆ Save';
-      save.title = status.saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
+      // Most cards on a listing stay unsaved: touch the DOM only for a change.
+      if (status.saved !== saved) {
+        saved = status.saved;
+        save.setAttribute('aria-pressed', String(saved));
+        save.textContent = saved ? '★ Saved' : '☆ Save';
+        save.title = saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
+      }
       const next = status.tags ?? [];
       if (next.length !== tags.length || next.some((t, i) => t !== tags[i])) {
         tags = next;
@@ -105,22 +124,29 @@ export function createControls(id: string, events: ControlEvents): CardControls 
     },
   };
 
-  save.addEventListener('click', () => {
-    msg.textContent = '';
-    events.onToggle(c, save.getAttribute('aria-pressed') !== 'true');
+  // One listener for every button in the controls. It also keeps our clicks and
+  // keys from the page's own handlers (a card inside a link, HF's "/" search shortcut).
+  root.addEventListener('keydown', stop);
+  root.addEventListener('click', (e) => {
+    e.stopPropagation();
+    const button = (e.target as Element).closest?.('button');
+    if (!button || button.disabled) return;
+    if (button === save) {
+      msg.textContent = '';
+      events.onToggle(c, save.getAttribute('aria-pressed') !== 'true');
+    } else if (button === add) {
+      if (editor) return editor.close();
+      editor = openEditor(root, add, {
+        tags: () => tags,
+        suggestions: events.suggestions,
+        add: (name) => events.onAddTag(c, name),
+        removeLast: () => tags.length && events.onRemoveTag(c, tags[tags.length - 1]),
+        closed: () => (editor = undefined),
+      });
+    } else if (button.dataset.tag !== undefined) {
+      events.onRemoveTag(c, button.dataset.tag);
+    }
   });
-  add.addEventListener('click', () => {
-    if (editor) return editor.close();
-    editor = openEditor(root, add, {
-      tags: () => tags,
-      suggestions: events.suggestions,
-      add: (name) => events.onAddTag(c, name),
-      removeLast: () => tags.length && events.onRemoveTag(c, tags[tags.length - 1]),
-      closed: () => (editor = undefined),
-    });
-  });
-  // The card may sit inside a link or have its own click and key handlers (HF's "/" search): our events stay ours.
-  for (const type of ['click', 'mousedown', 'pointerdown', 'keydown', 'keyup', 'keypress']) host.addEventListener(type, (e) => e.stopPropagation());
   return c;
 }
 
