@@ -6,9 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { openSession, type BrowserName, type Session } from './session';
+import { BROWSERS, openSession, type BrowserName, type Session } from './session';
 
-const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
 const digest = (expectedFixtures() as Record<string, { url: string; count: number }>)['hf/digest.html'];
 
 describe.each(BROWSERS.filter((b) => b === 'firefox'))('%s: site access taken back', (name) => {

@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFixtures, FIXTURES } from '../harness/routes.mjs';
-import { openSession, type BrowserName, type Session, type Tab } from './session';
+import { BROWSERS, openSession, type BrowserName, type Session, type Tab } from './session';
 import { cardTagsAre, controlsReady, popupTitlesAre, pressedIs, saveButton } from './page';
 
-const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
 const [a, b] = digest.cards;
 const OPTIONS = 'src/options/index.html';

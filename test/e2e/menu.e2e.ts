@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { openSession, type BrowserName, type Session } from './session';
+import { BROWSERS, openSession, type BrowserName, type Session } from './session';
 import { controlsReady, popupTitlesAre, pressedIs } from './page';
 
-const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
 const paper = digest.cards[4];
 

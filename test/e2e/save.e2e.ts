@@ -3,33 +3,19 @@
  * control each; saving survives reloads, tabs and a killed worker; the popup
  * lists and removes. Runs in every browser of BROWSERS (default: both).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { openSession, type BrowserName, type Session, type Tab } from './session';
+import { BROWSERS, useSession, type Tab } from './session';
 import { controlsReady, popupItems, pressedIs, readControls, saveButton } from './page';
 
-const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
 const fixtures = expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>;
 const hf = (file: string) => fixtures[`hf/${file}.html`];
 
 describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
-  let s: Session;
+  const ctx = useSession(name);
+  const open = ctx.open;
   /** The digest tab that the save scenarios share, left open between them. */
   let page: Tab;
-  const tabs: Tab[] = [];
-  const open = async (url: string) => {
-    const t = await s.open(url);
-    tabs.push(t);
-    return t;
-  };
-
-  beforeAll(async () => {
-    s = await openSession(name);
-  });
-  afterAll(async () => {
-    for (const t of tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
-    await s?.close();
-  });
 
   it.each(['digest', 'date', 'week', 'month', 'trending', 'search'])('every card on %s gets exactly one control', async (file) => {
     const f = hf(file);
@@ -70,7 +56,7 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('lists saved papers in the popup, newest first; removing one there flips the open card', async () => {
     const digest = hf('digest');
     const [a, b] = digest.cards;
-    const popup = await open(s.popupUrl);
+    const popup = await open(ctx.s.popupUrl);
     await popup.waitFor(() => document.querySelectorAll('li').length === 2);
     const items = await popup.evaluate(popupItems);
     expect(items[0].text).toContain(b.title);
@@ -122,7 +108,7 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
     const evil = f.cards.find((c) => c.title.includes('<img'))!;
     await t.click(...saveButton(evil.id));
     await t.waitFor(pressedIs, [evil.id, 'true']);
-    const popup = await open(s.popupUrl);
+    const popup = await open(ctx.s.popupUrl);
     await popup.waitFor((title) => Array.from(document.querySelectorAll('li a')).some((a) => a.textContent === title), evil.title);
     expect(await popup.evaluate(() => document.querySelectorAll('li img, li script').length)).toBe(0);
     expect(await t.evaluate(() => (window as any).__pwned ?? null)).toBeNull();
@@ -136,7 +122,7 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('still saves on the first click after the background was stopped', async () => {
     const digest = hf('digest');
     const c = digest.cards[2];
-    await s.stopWorker();
+    await ctx.s.stopWorker();
     await page.click(...saveButton(c.id));
     await page.waitFor(pressedIs, [c.id, 'true']);
     await page.reload();
@@ -147,7 +133,7 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('after the extension is reloaded, controls left in an open tab stop quietly or are taken over', async () => {
     const digest = hf('digest');
     const d = digest.cards[3];
-    const popup = await s.open(s.popupUrl);
+    const popup = await ctx.s.open(ctx.s.popupUrl);
     await popup.evaluate(() => void setTimeout(() => ((globalThis as any).browser ?? (globalThis as any).chrome).runtime.reload(), 50));
     await new Promise((r) => setTimeout(r, 2000));
     await page.click(...saveButton(d.id));

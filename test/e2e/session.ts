@@ -5,6 +5,7 @@
  * `evaluate`; clicks and keys are real input events.
  */
 import { resolve } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../harness/chromium.mjs';
 import { dumpControls } from './page';
 
@@ -41,6 +42,36 @@ export interface Session {
 
 export const POPUP = 'src/popup/index.html';
 export const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
+
+/** The browsers the suites run in: BROWSERS=chromium,firefox (the default) or one of them. */
+export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
+
+/**
+ * A browser for the enclosing describe: opened before its tests, closed after
+ * them, and no tab opened through `open` may have seen an error by then.
+ */
+export function useSession(name: BrowserName) {
+  const ctx = {
+    s: undefined as unknown as Session,
+    tabs: [] as Tab[],
+    async open(url: string): Promise<Tab> {
+      const t = await ctx.s.open(url);
+      ctx.tabs.push(t);
+      return t;
+    },
+  };
+  beforeAll(async () => {
+    ctx.s = await openSession(name);
+  });
+  afterAll(async () => {
+    try {
+      for (const t of ctx.tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
+    } finally {
+      await ctx.s?.close();
+    }
+  });
+  return ctx;
+}
 
 export async function openSession(name: BrowserName): Promise<Session> {
   return name === 'chromium' ? chromiumSession() : (await import('./firefox')).firefoxSession();

@@ -7,12 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedFixtures, FIXTURES } from '../harness/routes.mjs';
-import { openSession, type BrowserName, type Session, type Tab } from './session';
+import { BROWSERS, useSession, type Tab } from './session';
 import { controlsReady, popupItems, pressedIs, readControls, saveButton } from './page';
 
-const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
 type Fixture = { url: string; count: number; cards: { id: string; title: string }[] };
 const fixtures = expectedFixtures() as Record<string, Fixture>;
 
@@ -42,21 +41,8 @@ async function switchView(url: string): Promise<void> {
 }
 
 describe.each(BROWSERS)('%s: arXiv pages and Hugging Face views', (name) => {
-  let s: Session;
-  const tabs: Tab[] = [];
-  const open = async (url: string) => {
-    const t = await s.open(url);
-    tabs.push(t);
-    return t;
-  };
-
-  beforeAll(async () => {
-    s = await openSession(name);
-  });
-  afterAll(async () => {
-    for (const t of tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
-    await s?.close();
-  });
+  const ctx = useSession(name);
+  const open = ctx.open;
 
   it.each(['list-new', 'list-recent', 'list-month', 'list-pastweek', 'search', 'abs'])('every card on arxiv/%s gets exactly one control', async (file) => {
     const f = fixtures[`arxiv/${file}.html`];
@@ -90,15 +76,15 @@ describe.each(BROWSERS)('%s: arXiv pages and Hugging Face views', (name) => {
     const absUrl = `https://arxiv.org/abs/${paper.id}`;
     const hfUrl = `https://huggingface.co/papers/${paper.id}`;
     const as = (file: string) => readFileSync(join(FIXTURES, file), 'utf8').replaceAll('2505.16421', paper.id);
-    s.pages.set(absUrl, as('arxiv/abs.html'));
-    s.pages.set(hfUrl, as('hf/paper.html'));
+    ctx.s.pages.set(absUrl, as('arxiv/abs.html'));
+    ctx.s.pages.set(hfUrl, as('hf/paper.html'));
 
     const t = await open(list.url);
     await t.waitFor(controlsReady, list.count);
     await t.click(...saveButton(paper.id));
     await t.waitFor(pressedIs, [paper.id, 'true']);
     // Saved from the arXiv card: its title and link as the list shows them.
-    const popup = await open(s.popupUrl);
+    const popup = await open(ctx.s.popupUrl);
     await popup.waitFor(() => document.querySelectorAll('li').length === 1);
     const [item] = await popup.evaluate(popupItems);
     expect(item.text).toContain(paper.title);
