@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFixtures, FIXTURES } from '../harness/routes.mjs';
-import { BROWSERS, openSession, type BrowserName, type Session, type Tab } from './session';
+import { BROWSERS, openSession, type Session, type Tab } from './session';
 import { cardTagsAre, controlsReady, popupTitlesAre, pressedIs, saveButton } from './page';
 
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];

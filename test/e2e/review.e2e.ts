@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { BROWSERS, openSession, type BrowserName, type Session, type Tab } from './session';
+import { BROWSERS, openSession, type Session, type Tab } from './session';
 import { cardTagsAre, choose, controlsReady, focusedInCard, popupTitlesAre, pressedIs, saveButton } from './page';
 
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];

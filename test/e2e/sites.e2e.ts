@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedFixtures, FIXTURES } from '../harness/routes.mjs';
-import { BROWSERS, useSession, type Tab } from './session';
+import { BROWSERS, useSession } from './session';
 import { controlsReady, popupItems, pressedIs, readControls, saveButton } from './page';
 
 type Fixture = { url: string; count: number; cards: { id: string; title: string }[] };

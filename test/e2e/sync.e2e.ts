@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode, fromLocal, decode } from '../../src/background/sync';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { BROWSERS, openSession, type BrowserName, type Session } from './session';
+import { BROWSERS, openSession, type Session } from './session';
 import { controlsReady, popupTitlesAre, pressedIs, saveButton } from './page';
 
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
