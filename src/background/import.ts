@@ -22,7 +22,6 @@ import {
   cleanText,
   normaliseTag,
   parseArxivId,
-  READING_STATUSES,
   tagHue,
   tagKey,
   type ArxivId,
