@@ -61,7 +61,7 @@ const handlers: Handlers = {
     if (done) await changed([ref.id]);
     return { completed: done };
   },
-  'papers.list': async ({ limit }) => listPapers(await db(), limit),
+  'papers.list': async ({ limit, offset }) => listPapers(await db(), limit, offset),
   'papers.get': async ({ ids }) => getPapers(await db(), ids),
   'papers.remove': async ({ ids }) => {
     const removed = await removePapers(await db(), ids);

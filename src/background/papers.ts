@@ -119,14 +119,15 @@ export const untagPaper = (db: Shelf, id: string, key: string, now = Date.now())
   updatePapers(db, [id], (p) => (p.tags.includes(key) ? stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now) : null), now);
 
 /** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
-export async function listPapers(db: Shelf, limit?: number): Promise<Paper[]> {
-  if (limit === undefined) {
+export async function listPapers(db: Shelf, limit?: number, offset = 0): Promise<Paper[]> {
+  if (limit === undefined && offset === 0) {
     // One getAll beats a cursor walk by an order of magnitude at 10,000 papers.
     return (await db.getAllFromIndex('papers', 'savedAt')).reverse();
   }
   const out: Paper[] = [];
   let cursor = await db.transaction('papers').store.index('savedAt').openCursor(null, 'prev');
-  while (cursor && out.length < limit) {
+  if (cursor && offset > 0) cursor = await cursor.advance(offset);
+  while (cursor && (limit === undefined || out.length < limit)) {
     out.push(cursor.value);
     cursor = await cursor.continue();
   }

@@ -3,7 +3,7 @@
  * filters, sort, notes, tags, bulk actions and undo. Talks to the background
  * only through messages, and follows every change it broadcasts.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
 import { CHANGE_KEY, type Change } from '../shared/messages';
@@ -18,6 +18,8 @@ import { sendNote } from './notes';
 
 /** Rows read from the savedAt index for the first paint, before the whole library arrives. */
 const FIRST_ROWS = 30;
+/** Papers per message while the whole library loads. */
+const PAGE = 1000;
 const UNDO_MS = 6000;
 
 /**
@@ -63,13 +65,21 @@ export function App() {
   const loadAll = useCallback(
     () =>
       run('Could not load your papers', async () => {
-        const [all] = await Promise.all([send('papers.list', {}), loadTags()]);
+        // In pages: one message of 10,000 papers with abstracts would hold the popup's thread for seconds.
+        const all: Paper[] = [];
+        void loadTags();
+        for (;;) {
+          const page = await send('papers.list', { limit: PAGE, offset: all.length });
+          all.push(...page);
+          if (page.length < PAGE) break;
+          setPapers([...all]);
+        }
         setPapers(all);
         setComplete(true);
         // Build the search index off the first paint, in slices, so typing never waits on it.
         const idx = new PaperIndex(tagName);
-        for (let i = 0; i < all.length; i += 1000) {
-          all.slice(i, i + 1000).forEach((p) => idx.put(p));
+        for (let i = 0; i < all.length; i += 500) {
+          all.slice(i, i + 500).forEach((p) => idx.put(p));
           await new Promise((r) => setTimeout(r, 0));
         }
         setIndex(idx);
@@ -136,7 +146,7 @@ export function App() {
 
   // For `npm run bench` and DevTools: when the first rows are on screen, and when the whole library is.
   const firstMarked = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!firstMarked.current && shown.length > 0) {
       firstMarked.current = true;
       performance.mark('papershelf:first-rows');

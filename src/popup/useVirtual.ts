@@ -17,6 +17,8 @@ export function useVirtual(count: number, scroller: () => HTMLElement | null, es
         overscan: 6,
         getItemKey: key,
         onChange: () => rerender(0),
+        // The popup's list size, so the first render already has rows (no wait for a ResizeObserver).
+        initialRect: { width: 480, height: 460 },
       }),
   );
   v.setOptions({ ...v.options, count, getItemKey: key });

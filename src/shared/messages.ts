@@ -65,7 +65,10 @@ export const requests = {
   'paper.unsave': v.strictObject({ id: Id }),
   'paper.complete': v.strictObject({ ref: PaperRefSchema }),
   /** Newest first; `limit` reads only the first rows from the savedAt index. */
-  'papers.list': v.strictObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+  'papers.list': v.strictObject({
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  }),
   'papers.get': v.strictObject({ ids: Ids }),
   'papers.remove': v.strictObject({ ids: Ids }),
   'papers.restore': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(20000)) }),

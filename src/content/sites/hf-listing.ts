@@ -34,6 +34,13 @@ export function cardFromLink(link: Element, id: string): Element | null {
   return card === link ? link.parentElement : card;
 }
 
+/**
+ * The link each card was found by, and its href then. cardId trusts it while
+ * the link is still in the card with the same href (Svelte may rewrite hrefs
+ * in place), which spares a second query of every card in the same scan.
+ */
+const foundBy = new WeakMap<Element, { link: Element; href: string; id: ArxivId }>();
+
 function findCards(root: ParentNode): Element[] {
   const seen = new Set<Element>();
   const links = Array.from(root.querySelectorAll(PAPER_LINK));
@@ -42,12 +49,17 @@ function findCards(root: ParentNode): Element[] {
     const id = paperLinkId(a);
     if (!id) continue;
     const card = cardFromLink(a, id.id);
-    if (card) seen.add(card);
+    if (card && !seen.has(card)) {
+      seen.add(card);
+      foundBy.set(card, { link: a, href: a.getAttribute('href')!, id });
+    }
   }
   return [...seen];
 }
 
 function cardId(card: Element): ArxivId | null {
+  const known = foundBy.get(card);
+  if (known && known.link.getAttribute('href') === known.href && card.contains(known.link)) return known.id;
   for (const a of Array.from(card.querySelectorAll(PAPER_LINK))) {
     const id = paperLinkId(a);
     if (id) return id;
@@ -144,8 +156,17 @@ function readCard(card: Element, doc: Document): PaperRef | null {
   return ref.title ? ref : null;
 }
 
+/** The card's heading; a tag-name lookup is several times cheaper than a selector list, and cards use h3. */
+function headingOf(card: Element): Element | null {
+  for (const tag of ['h3', 'h2', 'h4', 'h1']) {
+    const h = card.getElementsByTagName(tag)[0];
+    if (h) return h;
+  }
+  return null;
+}
+
 function mountPoint(card: Element): { parent: Element; before: Node | null } {
-  const heading = card.querySelector('h1, h2, h3, h4');
+  const heading = headingOf(card);
   if (heading?.parentElement && card.contains(heading.parentElement)) return { parent: heading.parentElement, before: heading.nextSibling };
   return { parent: card, before: null };
 }
