@@ -127,17 +127,33 @@ export function App() {
     return () => browser.storage.onChanged.removeListener(onChange);
   }, [loadAll, loadTags, run]);
 
+  const saveTimer = useRef<ReturnType<typeof setTimeout>>();
+  const pendingView = useRef<View | null>(null);
+  const flushView = () => {
+    clearTimeout(saveTimer.current);
+    if (pendingView.current) void saveView(pendingView.current);
+    pendingView.current = null;
+  };
+  useEffect(() => {
+    addEventListener('pagehide', flushView);
+    return () => removeEventListener('pagehide', flushView);
+  }, []);
   const setView = (next: Partial<View>) => {
     setViewState((v) => {
       const merged = { ...(v ?? DEFAULT_VIEW), ...next };
-      void saveView(merged);
+      // Typing is stored after a pause: every storage.local write wakes every open tab's onChanged.
+      clearTimeout(saveTimer.current);
+      pendingView.current = merged;
+      if ('query' in next) saveTimer.current = setTimeout(flushView, 400);
+      else flushView();
       return merged;
     });
     setFocus(0);
   };
 
+  const byId = useMemo(() => new Map((papers ?? []).map((p) => [p.id, p])), [papers]);
   const shown = useMemo(
-    () => (papers && view ? applyView(papers, view, index, tagName) : []),
+    () => (papers && view ? applyView(papers, view, index, tagName, byId) : []),
     [papers, view, index, indexVersion, tags],
   );
 

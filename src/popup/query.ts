@@ -79,13 +79,20 @@ function roughMatch(p: Paper, words: string[], tagName: (k: string) => string): 
  * The papers to show for a view. `papers` is newest first. With a query and
  * the "relevance" sort, the search order is kept.
  */
-export function applyView(papers: Paper[], view: View, index: PaperIndex | null, tagName: (k: string) => string): Paper[] {
+export function applyView(
+  papers: Paper[],
+  view: View,
+  index: PaperIndex | null,
+  tagName: (k: string) => string,
+  /** The papers by id, when the caller keeps one (the popup builds it once per list, not per keystroke). */
+  byIdIn?: Map<string, Paper>,
+): Paper[] {
   let out = papers;
   const q = view.query.trim();
   let ranked = false;
   if (q) {
     if (index) {
-      const byId = new Map(papers.map((p) => [p.id, p]));
+      const byId = byIdIn ?? new Map(papers.map((p) => [p.id, p]));
       out = index.search(q).map((id) => byId.get(id)).filter((p): p is Paper => !!p);
       ranked = true;
     } else {
