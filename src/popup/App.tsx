@@ -28,10 +28,34 @@ const UNDO_MS = 6000;
  */
 const RENDER_ALL = new URLSearchParams(location.search).get('render') === 'all';
 
+/**
+ * The first rows as they were when the popup last closed, kept in the popup's
+ * own localStorage: shown at once while the worker (perhaps asleep) answers,
+ * then replaced by what it says. Only ever rendered as text.
+ */
+const SNAPSHOT_KEY = 'papershelf.firstRows';
+function readSnapshot(): Paper[] | null {
+  try {
+    const rows = JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null');
+    return Array.isArray(rows) && rows.every((p) => p && typeof p.id === 'string' && typeof p.title === 'string' && Array.isArray(p.tags) && Array.isArray(p.authors))
+      ? (rows as Paper[])
+      : null;
+  } catch {
+    return null;
+  }
+}
+function writeSnapshot(papers: Paper[]) {
+  try {
+    localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(papers.slice(0, FIRST_ROWS).map(({ abstract: _a, ...p }) => p)));
+  } catch {
+    // Storage full or disabled: the popup only starts a little slower.
+  }
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function App() {
-  const [papers, setPapers] = useState<Paper[] | null>(null);
+  const [papers, setPapers] = useState<Paper[] | null>(readSnapshot);
   const [complete, setComplete] = useState(false);
   const [tags, setTags] = useState<TagCount[]>([]);
   const [view, setViewState] = useState<View | null>(null);
@@ -87,12 +111,18 @@ export function App() {
     [run, loadTags, tagName],
   );
 
+  // Keep the snapshot in step with what the popup shows once it holds the whole library.
+  useEffect(() => {
+    if (complete && papers) writeSnapshot(papers);
+  }, [papers, complete]);
+
   // First paint from the index, then everything.
   useEffect(() => {
     void loadView().then(setViewState, () => setViewState(DEFAULT_VIEW));
     void run('Could not load your papers', async () => {
       const first = await send('papers.list', { limit: FIRST_ROWS });
-      setPapers((now) => now ?? first);
+      setPapers((now) => (now && now.length > first.length ? now : first));
+      writeSnapshot(first);
       void loadAll();
     });
   }, []);
