@@ -245,7 +245,7 @@ function parseBackup(data: Record<string, unknown>): ImportResult {
 
 // ---------------------------------------------------------------- PaperMemory
 
-// PaperMemory stores arXiv titles as read through innerHTML, so they can hold entities.
+// PaperMemory stores arXiv titles as an HTML parser read them, so they can hold entities.
 const decodeEntities = (s: string) =>
   s.replace(/&(amp|lt|gt|quot|#39|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" })[e]!);
 
