@@ -24,7 +24,7 @@ import {
 } from './papers';
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
 import { senderAllowed, type SenderLike } from './sender';
-import { missingOrigins } from '../shared/access';
+import { contentOrigins, hostOf, missingOrigins } from '../shared/access';
 import { NOTES_PORT } from '../popup/notes';
 import { acceptNotes } from './notes';
 import { deleteTag, listTags, mergeTags, renameTag } from './tags';
@@ -141,8 +141,12 @@ async function updateBadge(): Promise<void> {
 browser.permissions.onRemoved.addListener(() => void updateBadge().catch(console.error));
 browser.permissions.onAdded.addListener(() => void updateBadge().catch(console.error));
 
-export async function handle(message: unknown, sender: SenderLike): Promise<Result<unknown>> {
-  const refused = senderAllowed(sender, browser.runtime.id, browser.runtime.getURL(''));
+/** The hosts our content script runs on, read from the manifest once per worker start. */
+let hosts: string[] | undefined;
+const contentHosts = () => (hosts ??= [...new Set(contentOrigins().map(hostOf))]);
+
+async function handle(message: unknown, sender: SenderLike): Promise<Result<unknown>> {
+  const refused = senderAllowed(sender, browser.runtime.id, browser.runtime.getURL(''), contentHosts());
   if (refused) return { ok: false, error: `refused: ${refused}` };
   if (!isEnvelope(message)) return { ok: false, error: 'refused: not a PaperShelf message' };
   const parsed = parseRequest(message.name, message.body);
@@ -164,7 +168,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== NOTES_PORT) return;
-  const refused = senderAllowed(port.sender ?? {}, browser.runtime.id, browser.runtime.getURL(''));
+  const refused = senderAllowed(port.sender ?? {}, browser.runtime.id, browser.runtime.getURL(''), contentHosts());
   acceptNotes(port, async (id, note) => {
     const updated = await setNote(await db(), id, note);
     if (updated.length) await changed([id]);

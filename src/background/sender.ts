@@ -9,10 +9,11 @@ export interface SenderLike {
   tab?: { id?: number; url?: string };
 }
 
-/** Hosts whose pages run our content script (manifest content_scripts.matches). */
-export const ALLOWED_HOSTS = ['huggingface.co', 'arxiv.org'];
-
-export function senderAllowed(sender: SenderLike, extensionId: string, extensionOrigin: string): string | null {
+/**
+ * `hosts`: the hosts whose pages run our content script. The background passes
+ * them from the manifest (shared/access.ts contentOrigins), the one list of them.
+ */
+export function senderAllowed(sender: SenderLike, extensionId: string, extensionOrigin: string, hosts: readonly string[]): string | null {
   if (sender.id !== extensionId) return 'message from another extension or a web page';
   const url = sender.url ?? sender.tab?.url;
   if (!url) return 'message without a sender URL';
@@ -25,5 +26,5 @@ export function senderAllowed(sender: SenderLike, extensionId: string, extension
   } catch {
     return 'sender URL does not parse';
   }
-  return ALLOWED_HOSTS.includes(host) ? null : `content script on a host we do not serve: ${host}`;
+  return hosts.includes(host) ? null : `content script on a host we do not serve: ${host}`;
 }

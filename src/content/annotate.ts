@@ -225,12 +225,6 @@ export class Annotator {
     this.gone = true;
     for (const set of this.byId.values()) for (const c of set) c.disable(RELOAD);
   }
-
-  /** Removes every control (teardown). */
-  clear() {
-    for (const set of this.byId.values()) for (const c of set) c.host.remove();
-    this.byId.clear();
-  }
 }
 
 function findCard(bound: WeakMap<Element, CardControls>, c: CardControls): Element | null {

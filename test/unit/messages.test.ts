@@ -27,12 +27,14 @@ describe('message shapes', () => {
   });
 });
 
+const HOSTS = ['huggingface.co', 'arxiv.org'];
+
 describe('senders', () => {
   const ext = 'abcdefghijklmnop';
   const origin = `chrome-extension://${ext}/`;
   it('accepts our popup and our content script on Hugging Face', () => {
-    expect(senderAllowed({ id: ext, url: `${origin}src/popup/index.html` }, ext, origin)).toBeNull();
-    expect(senderAllowed({ id: ext, url: 'https://huggingface.co/papers', tab: { id: 1, url: 'https://huggingface.co/papers' } }, ext, origin)).toBeNull();
+    expect(senderAllowed({ id: ext, url: `${origin}src/popup/index.html` }, ext, origin, HOSTS)).toBeNull();
+    expect(senderAllowed({ id: ext, url: 'https://huggingface.co/papers', tab: { id: 1, url: 'https://huggingface.co/papers' } }, ext, origin, HOSTS)).toBeNull();
   });
   it.each([
     ['another extension', { id: 'other', url: 'chrome-extension://other/x.html' }],
@@ -41,7 +43,7 @@ describe('senders', () => {
     ['a look-alike host', { id: ext, url: 'https://huggingface.co.evil.example/', tab: { id: 1 } }],
     ['no URL', { id: ext }],
     ['an extension page of another origin', { id: ext, url: 'chrome-extension://other/popup.html' }],
-  ])('refuses %s', (_, sender) => expect(senderAllowed(sender, ext, origin)).not.toBeNull());
+  ])('refuses %s', (_, sender) => expect(senderAllowed(sender, ext, origin, HOSTS)).not.toBeNull());
 });
 
 describe('senders: the popup opened in a tab', () => {
@@ -49,6 +51,6 @@ describe('senders: the popup opened in a tab', () => {
     const ext = 'abcdefghijklmnop';
     const origin = `chrome-extension://${ext}/`;
     const url = `${origin}src/popup/index.html`;
-    expect(senderAllowed({ id: ext, url, tab: { id: 3, url } }, ext, origin)).toBeNull();
+    expect(senderAllowed({ id: ext, url, tab: { id: 3, url } }, ext, origin, HOSTS)).toBeNull();
   });
 });
