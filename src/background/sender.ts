@@ -14,17 +14,31 @@ export interface SenderLike {
  * them from the manifest (shared/access.ts contentOrigins), the one list of them.
  */
 export function senderAllowed(sender: SenderLike, extensionId: string, extensionOrigin: string, hosts: readonly string[]): string | null {
-  if (sender.id !== extensionId) return 'message from another extension or a web page';
+  const c = classifySender(sender, extensionId, extensionOrigin, hosts);
+  return 'refused' in c ? c.refused : null;
+}
+
+/**
+ * Who is asking: one of our extension pages (popup, options, welcome: every
+ * capability), or our content script on a listed host (only what cards need:
+ * shared/messages.ts CONTENT_CAPABILITIES). A compromised huggingface.co or
+ * arxiv.org renderer can forge anything its content script could send, so the
+ * content script's capabilities are all a page can ever get.
+ */
+export type SenderKind = 'page' | 'content';
+
+export function classifySender(sender: SenderLike, extensionId: string, extensionOrigin: string, hosts: readonly string[]): { kind: SenderKind } | { refused: string } {
+  if (sender.id !== extensionId) return { refused: 'message from another extension or a web page' };
   const url = sender.url ?? sender.tab?.url;
-  if (!url) return 'message without a sender URL';
+  if (!url) return { refused: 'message without a sender URL' };
   // An extension page (popup, options; also when opened in a tab): its URL is on our own origin.
-  if (url.startsWith(extensionOrigin)) return null;
-  if (!sender.tab) return `extension page not on ${extensionOrigin}`;
+  if (url.startsWith(extensionOrigin)) return { kind: 'page' };
+  if (!sender.tab) return { refused: `extension page not on ${extensionOrigin}` };
   let host: string;
   try {
     host = new URL(url).hostname;
   } catch {
-    return 'sender URL does not parse';
+    return { refused: 'sender URL does not parse' };
   }
-  return hosts.includes(host) ? null : `content script on a host we do not serve: ${host}`;
+  return hosts.includes(host) ? { kind: 'content' } : { refused: `content script on a host we do not serve: ${host}` };
 }

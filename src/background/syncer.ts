@@ -1,18 +1,47 @@
 /**
- * Runs sync.ts against the browser's storage.sync and our database: after a
- * local change (debounced), when another browser's change arrives, and at
- * startup. One round at a time; a request during a round queues one more.
- * No alarms permission: the debounce is shorter than the worker's idle
- * timeout, and every start syncs again, so a stopped worker loses no change.
+ * Runs library/sync.ts against the browser's storage.sync and our database:
+ * after a local change (debounced), when another browser's change arrives, and
+ * at startup. One round at a time; a request during a round queues one more.
+ *
+ * A round that fails (storage.sync's quota or write-rate limits, a network
+ * hiccup of the browser's sync) is tried again with growing delays, through an
+ * alarm so that a worker stopped meanwhile still retries: 30 s, 1 min, 2 min …
+ * up to an hour; a write-rate error waits at least the minute (or hour) its
+ * limit counts. A success resets the delay. A partly written remote is safe:
+ * stale chunks are removed before new ones are written, and a manifest that
+ * names a chunk not there is read as "less", never as a removal (sync.ts decode).
  */
 import browser from 'webextension-polyfill';
-import { STRICT, type Shelf } from '../shared/db';
+import type { Shelf } from '../library/db';
 import { SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
-import { applyPatch, fieldTime, isSyncKey, syncOnce, TOMBSTONE_TTL, type LocalChanges, type SyncState } from './sync';
+import { isSyncKey, syncOnce, type SyncArea } from '../library/sync';
+import { applySync, readForSync } from '../library/sync-local';
 
 const LOCAL_DEBOUNCE_MS = 3000;
-const REMOTE_DEBOUNCE_MS = 1000;
+export const REMOTE_DEBOUNCE_MS = 1000;
 const DEVICE_KEY = 'papershelf.sync.device';
+const RETRY_KEY = 'papershelf.sync.retry';
+export const RETRY_ALARM = 'papershelf.sync.retry';
+
+const MINUTE = 60_000;
+/** Backoff after the n-th failure in a row (n from 1): 30 s doubling, capped at an hour. */
+export function retryDelay(failures: number, error: string): number {
+  const backoff = Math.min(60 * MINUTE, 30_000 * 2 ** Math.max(0, failures - 1));
+  if (/PER_HOUR/i.test(error)) return Math.max(backoff, 60 * MINUTE);
+  if (/PER_MINUTE|rate/i.test(error)) return Math.max(backoff, MINUTE);
+  return backoff;
+}
+
+export interface SyncerDeps {
+  db(): Promise<Shelf>;
+  /** Broadcasts papers a round changed here. */
+  changed(ids: string[]): Promise<void>;
+  area: SyncArea;
+  local: Pick<browser.Storage.StorageArea, 'get' | 'set'>;
+  /** Wakes the worker after `delay` ms to retry (an alarm in the extension). */
+  scheduleRetry(delay: number): void;
+  now?(): number;
+}
 
 export interface Syncer {
   /** Schedules a round (after a local change, or when the sync area changed). */
@@ -21,73 +50,49 @@ export interface Syncer {
   now(): Promise<void>;
 }
 
-export function createSyncer(db: () => Promise<Shelf>, changed: (ids: string[]) => Promise<void>): Syncer {
+export function createSyncer(deps: SyncerDeps): Syncer {
+  const clock = deps.now ?? Date.now;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | null = null;
   let again = false;
 
-  const enabled = async () => ((await browser.storage.local.get(SYNC_SETTINGS_KEY))[SYNC_SETTINGS_KEY] as SyncSettings | undefined)?.enabled ?? true;
+  const get = async <T>(key: string): Promise<T | undefined> => (await deps.local.get(key))[key] as T | undefined;
+  const enabled = async () => (await get<SyncSettings>(SYNC_SETTINGS_KEY))?.enabled ?? true;
 
   const device = async () => {
-    const have = (await browser.storage.local.get(DEVICE_KEY))[DEVICE_KEY];
+    const have = await get<string>(DEVICE_KEY);
     if (typeof have === 'string') return have;
     const id = Math.random().toString(36).slice(2, 10);
-    await browser.storage.local.set({ [DEVICE_KEY]: id });
+    await deps.local.set({ [DEVICE_KEY]: id });
     return id;
-  };
-
-  const writeLocal = async (changes: LocalChanges, merged: SyncState) => {
-    const d = await db();
-    const tx = d.transaction(['papers', 'tags', 'tombstones'], 'readwrite', STRICT);
-    const papers = tx.objectStore('papers');
-    const touched: string[] = [];
-    for (const patch of changes.upserts) {
-      const next = applyPatch(await papers.get(patch.id), patch);
-      if (next) {
-        await papers.put(next);
-        touched.push(patch.id);
-      }
-    }
-    for (const id of changes.deletes) {
-      const p = await papers.get(id);
-      const deletedAt = merged.tombstones.get(id) ?? 0;
-      // Edited here since the removal elsewhere: keep it (checked again inside this transaction).
-      if (p && Math.max(fieldTime(p, 'tags'), fieldTime(p, 'status'), fieldTime(p, 'note'), p.savedAt) <= deletedAt) {
-        await papers.delete(id);
-        touched.push(id);
-      }
-    }
-    for (const t of changes.tags) await tx.objectStore('tags').put(t);
-    const graves = tx.objectStore('tombstones');
-    const oldest = Date.now() - TOMBSTONE_TTL;
-    for (const [id, deletedAt] of merged.tombstones) if (deletedAt >= oldest) await graves.put({ id, deletedAt });
-    await tx.done;
-    if (touched.length || changes.tags.length) await changed(touched);
   };
 
   const round = async () => {
     if (!(await enabled())) return;
     let status: SyncStatus;
     try {
-      const d = await db();
+      const d = await deps.db();
       const report = await syncOnce({
-        area: browser.storage.sync as unknown as Parameters<typeof syncOnce>[0]['area'],
-        readLocal: async () => {
-          const tx = d.transaction(['papers', 'tags', 'tombstones']);
-          const [papers, tags, tombstones] = await Promise.all([tx.objectStore('papers').getAll(), tx.objectStore('tags').getAll(), tx.objectStore('tombstones').getAll()]);
-          await tx.done;
-          return { papers, tags, tombstones };
+        area: deps.area,
+        readLocal: () => readForSync(d),
+        writeLocal: async (changes, merged) => {
+          const touched = await applySync(d, changes, merged, clock());
+          if (touched.length || changes.tags.length) await deps.changed(touched);
         },
-        writeLocal,
-        now: Date.now,
+        now: clock,
         device: await device(),
       });
       status = { at: report.at, included: report.included, excluded: report.excluded, bytes: report.bytes, ...(report.error ? { error: report.error } : {}) };
+      await deps.local.set({ [RETRY_KEY]: 0 });
     } catch (e) {
-      // Quota or rate errors from storage.sync: say so on the options page, try again on the next change.
-      status = { at: Date.now(), included: 0, excluded: 0, error: e instanceof Error ? e.message : String(e) };
+      const error = e instanceof Error ? e.message : String(e);
+      const failures = ((await get<number>(RETRY_KEY)) ?? 0) + 1;
+      const delay = retryDelay(failures, error);
+      await deps.local.set({ [RETRY_KEY]: failures });
+      deps.scheduleRetry(delay);
+      status = { at: clock(), included: 0, excluded: 0, error, retryAt: clock() + delay };
     }
-    await browser.storage.local.set({ [SYNC_STATUS_KEY]: status });
+    await deps.local.set({ [SYNC_STATUS_KEY]: status });
   };
 
   const now = async (): Promise<void> => {
@@ -99,7 +104,7 @@ export function createSyncer(db: () => Promise<Shelf>, changed: (ids: string[]) 
       running = null;
       if (again) {
         again = false;
-        void now();
+        void now().catch((e) => console.error('PaperShelf: sync round', e));
       }
     });
     return running;
@@ -108,7 +113,7 @@ export function createSyncer(db: () => Promise<Shelf>, changed: (ids: string[]) 
   return {
     request(delay = LOCAL_DEBOUNCE_MS) {
       clearTimeout(timer);
-      timer = setTimeout(() => void now().catch(console.error), delay);
+      timer = setTimeout(() => void now().catch((e) => console.error('PaperShelf: sync round', e)), delay);
     },
     now,
   };
@@ -116,4 +121,3 @@ export function createSyncer(db: () => Promise<Shelf>, changed: (ids: string[]) 
 
 /** Keys of storage.sync that belong to our format (another extension version's or user's data is left alone). */
 export const ourSyncChange = (changes: Record<string, unknown>) => Object.keys(changes).some(isSyncKey);
-export { REMOTE_DEBOUNCE_MS };

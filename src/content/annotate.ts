@@ -56,8 +56,8 @@ export class Annotator {
       );
     },
     suggestions: () =>
-      (this.tagNames ??= send('tags.list', {}).then(
-        (list) => list.map((t) => t.tag.name),
+      (this.tagNames ??= send('tags.names', {}).then(
+        (names) => names,
         () => {
           this.tagNames = undefined;
           return [];

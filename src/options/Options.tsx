@@ -8,9 +8,9 @@ import { send } from '../shared/client';
 import { hostOf, contentOrigins, SITE_REASONS } from '../shared/access';
 import type { Paper, Tag, TagCount } from '../shared/model';
 import { AccessBanner } from '../ui/AccessBanner';
-import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../background/export';
-import type { ImportOk } from '../background/import';
-import type { MergePlan } from '../background/merge';
+import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../library/export';
+import type { ImportOk } from '../library/import';
+import type { MergePlan } from '../library/merge';
 import { applyView, PaperIndex } from '../popup/query';
 import { loadView } from '../popup/view-store';
 import { SyncSection } from './SyncSection';
@@ -183,7 +183,7 @@ function Import() {
     setBusy(true);
     try {
       // The parsers (citation-js for BibTeX) load only when a file is chosen.
-      const { checkSize, parseImport, planMerge } = await import('../background/import');
+      const { checkSize, parseImport, planMerge } = await import('../library/import');
       const tooBig = checkSize(file.size); // before a byte is read
       if (tooBig) return setError(`${file.name}: ${tooBig}`);
       const parsed = parseImport(await file.text(), file.name);

@@ -45,7 +45,7 @@ export function SyncSection() {
           : !status
             ? 'Waiting for the first sync.'
             : status.error
-              ? `Sync failed: ${status.error}`
+              ? `Sync failed: ${status.error}.${status.retryAt ? ` Trying again at ${new Date(status.retryAt).toLocaleTimeString()}; your library here is unaffected.` : ''}`
               : status.excluded > 0
                 ? `Syncing the newest ${status.included} papers; ${status.excluded} older ones stay in this browser only (the browser's sync holds about 100 kB). Last sync: ${when(status.at)}.`
                 : `All ${status.included} papers sync. Last sync: ${when(status.at)}.`}

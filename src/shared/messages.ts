@@ -27,12 +27,12 @@ export const PaperRefSchema = v.strictObject({
   source: v.picklist(['hf', 'arxiv']),
 });
 
+const Time = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
 const Ids = v.pipe(v.array(Id), v.maxLength(20000));
 const TagName = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
 const Status = v.picklist(READING_STATUSES);
 export const NOTE_MAX = 100_000;
 
-const Time = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
 // Printable ASCII, lower-case, single spaces: already what tagKey makes (which is slow: ICU).
 const SIMPLE_KEY = /^[!-@[-~]+(?: [!-@[-~]+)*$/;
 const isTagKey = (k: string) => (k.length <= 40 && SIMPLE_KEY.test(k)) || tagKey(k) === k;
@@ -43,6 +43,7 @@ export const TagSchema = v.strictObject({
   key: TagKeySchema,
   name: v.pipe(v.string(), v.maxLength(100), v.check((n) => normaliseTag(n) !== '', 'empty tag name')),
   hue: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(359)),
+  updatedAt: v.optional(Time),
 });
 
 /** A stored paper: the message API's PaperRef plus the shelf's own fields. */
@@ -80,12 +81,29 @@ export const requests = {
   /** Papers and tags already parsed and validated by the options page; merged in one transaction. */
   'library.import': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(50000)), tags: v.pipe(v.array(TagSchema), v.maxLength(10000)) }),
   'tags.list': v.strictObject({}),
+  /** Tag names only, most used first: what a card's editor offers once the user opened it. */
+  'tags.names': v.strictObject({}),
   'tags.rename': v.strictObject({ key: TagKey, name: TagName }),
   'tags.merge': v.strictObject({ from: TagKey, into: TagKey }),
   'tags.delete': v.strictObject({ key: TagKey }),
 } as const;
 
 export type MessageName = keyof typeof requests;
+
+/**
+ * What a content script may ask: only what a card needs. Everything else
+ * (listing notes, removing in bulk, import, restore, tag management) answers
+ * only to our own extension pages (background/sender.ts classifySender).
+ */
+export const CONTENT_CAPABILITIES: ReadonlySet<MessageName> = new Set<MessageName>([
+  'papers.status',
+  'paper.save',
+  'paper.unsave',
+  'paper.complete',
+  'papers.tag',
+  'paper.untag',
+  'tags.names',
+]);
 export type Request<N extends MessageName> = v.InferOutput<(typeof requests)[N]>;
 
 /** Response types, one per message name. */
@@ -104,6 +122,7 @@ export interface Responses {
   'paper.untag': { updated: number };
   'library.import': { added: number; updated: number; unchanged: number };
   'tags.list': TagCount[];
+  'tags.names': string[];
   'tags.rename': { updated: number };
   'tags.merge': { updated: number };
   'tags.delete': { updated: number };
@@ -130,6 +149,8 @@ export interface Change {
   papers: Record<string, PaperStatus> | 'all';
   /** The tag list changed (names, counts). */
   tags?: boolean;
+  /** Who wrote: the background, or one of our pages writing the database itself (then the background syncs it out). */
+  origin?: 'background' | 'page';
 }
 export const CHANGE_KEY = 'papershelf.change';
 

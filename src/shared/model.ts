@@ -46,6 +46,8 @@ export interface Tag {
   name: string;
   /** Hue 0–359, stable for the key. */
   hue: number;
+  /** When the name was last changed (a rename, even of case only): sync's last-write-wins time. */
+  updatedAt?: number;
 }
 
 export interface TagCount {

@@ -12,4 +12,6 @@ export interface SyncStatus {
   excluded: number;
   bytes?: number;
   error?: string;
+  /** After a failure: when the next try is due. */
+  retryAt?: number;
 }

@@ -41,7 +41,8 @@ export interface Session {
 }
 
 export const POPUP = 'src/popup/index.html';
-export const DIST = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
+/** The test builds (npm run build:test): dist/ plus the hooks no browser gives a test. */
+export const DIST = { chromium: resolve('dist-test/chrome'), firefox: resolve('dist-test/firefox') };
 
 /** The browsers the suites run in: BROWSERS=chromium,firefox (the default) or one of them. */
 export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];

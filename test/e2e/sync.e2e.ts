@@ -3,7 +3,7 @@
  * same user writes there shows up here, and what is saved here is written there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encode, fromLocal, decode } from '../../src/background/sync';
+import { encode, fromLocal, decode } from '../../src/library/sync';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, openSession, type Session } from './session';
 import { controlsReady, popupTitlesAre, pressedIs, saveButton } from './page';

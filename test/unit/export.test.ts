@@ -21,8 +21,8 @@ import {
   toCslJson,
   toCsv,
   toMarkdown,
-} from '../../src/background/export';
-import { parseImport } from '../../src/background/import';
+} from '../../src/library/export';
+import { parseImport } from '../../src/library/import';
 import type { Paper, Tag } from '../../src/shared/model';
 
 const NOW = Date.UTC(2026, 10, 29, 12);

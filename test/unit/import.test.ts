@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toBackup, toBibTeX } from '../../src/background/export';
-import { checkSize, MAX_IMPORT_BYTES, parseImport, planMerge, type ImportOk, type ImportResult } from '../../src/background/import';
+import { toBackup, toBibTeX } from '../../src/library/export';
+import { checkSize, MAX_IMPORT_BYTES, parseImport, planMerge, type ImportOk, type ImportResult } from '../../src/library/import';
 import type { Paper, Tag } from '../../src/shared/model';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'import', name), 'utf8');
@@ -261,7 +261,8 @@ describe('planMerge', () => {
   const updated = new Map(plan.update.map((p) => [p.id, p]));
 
   it('adds new papers and counts unchanged ones', () => {
-    expect(plan.add).toEqual([{ ...incoming.papers[3], updatedAt: 300 }]);
+    // An import is the user's write of now: the new paper's fields carry NOW, so an older removal or copy elsewhere cannot undo it.
+    expect(plan.add).toEqual([{ ...incoming.papers[3], updatedAt: NOW, fieldsAt: { tags: NOW, status: NOW, note: NOW } }]);
     expect(plan.unchanged).toBe(1);
     expect(plan.skipped).toEqual(incoming.skipped);
     expect(plan.update.map((p) => p.id)).toEqual(['2101.00001', '2101.00002']);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openShelf, type Shelf } from '../../src/shared/db';
-import { listPapers, savePaper, statusOf, unsavePaper, countPapers } from '../../src/background/papers';
+import { openShelf, type Shelf } from '../../src/library/db';
+import { listPapers, savePaper, statusOf, unsavePaper, countPapers } from '../../src/library/papers';
 import type { PaperRef } from '../../src/shared/model';
 
 const ref = (id: string, extra: Partial<PaperRef> = {}): PaperRef => ({
@@ -45,7 +45,7 @@ describe('store', () => {
 });
 
 describe('completing a paper saved from a link', async () => {
-  const { completePaper } = await import('../../src/background/papers');
+  const { completePaper } = await import('../../src/library/papers');
   it('fills a bare record from a card, and never creates one', async () => {
     await savePaper(db, { id: '2505.00001', title: 'arXiv:2505.00001', authors: [], url: 'https://blog.example/', source: 'arxiv' }, 1000);
     expect(await completePaper(db, ref('2505.00001', { abstract: 'Now known' }), 2000)).toBe(true);

@@ -25,7 +25,7 @@ import {
   type SyncPaper,
   type SyncState,
   type Tombstone,
-} from '../../src/background/sync';
+} from '../../src/library/sync';
 import { PaperSchema } from '../../src/shared/messages';
 import { READING_STATUSES, tagHue, tagKey, type ReadingStatus, type Tag } from '../../src/shared/model';
 

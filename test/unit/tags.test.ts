@@ -1,8 +1,8 @@
 import { openDB } from 'idb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openShelf, type Shelf } from '../../src/shared/db';
-import { listPapers, removePapers, restorePapers, savePaper, setNote, setStatus, statusOf, tagPapers, untagPaper } from '../../src/background/papers';
-import { deleteTag, listTags, mergeTags, renameTag } from '../../src/background/tags';
+import { openShelf, type Shelf } from '../../src/library/db';
+import { listPapers, removePapers, restorePapers, savePaper, setNote, setStatus, statusOf, tagPapers, untagPaper } from '../../src/library/papers';
+import { deleteTag, listTags, mergeTags, renameTag } from '../../src/library/tags';
 import { normaliseTag, tagHue, tagKey, TAG_MAX, type PaperRef } from '../../src/shared/model';
 
 const ref = (id: string): PaperRef => ({ id, title: `Paper ${id}`, authors: ['A'], url: `https://huggingface.co/papers/${id}`, source: 'hf' });

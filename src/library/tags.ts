@@ -1,7 +1,7 @@
 /** Tags: one record per case-folded key, shared by every paper that carries it. */
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { STRICT, type Shelf, type ShelfDB } from '../shared/db';
-import { stamp } from './sync';
+import { STRICT, type Shelf, type ShelfDB } from './db';
+import { stamp } from './stamps';
 import { normaliseTag, tagHue, tagKey, type Tag, type TagCount } from '../shared/model';
 
 type TagStore<M extends IDBTransactionMode> = IDBPObjectStore<ShelfDB, StoreNames<ShelfDB>[], 'tags', M>;
@@ -69,9 +69,10 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
   const papers = tx.objectStore('papers');
   const affected = await papers.index('tags').getAll(key);
   if (newKey === key) {
-    await tags.put({ ...old, name: display });
+    // Case or spacing only: no paper changes, so the tag carries the time of the rename for sync.
+    await tags.put({ ...old, name: display, updatedAt: now });
   } else {
-    if (!(await tags.get(newKey))) await tags.put({ key: newKey, name: display, hue: old.hue });
+    if (!(await tags.get(newKey))) await tags.put({ key: newKey, name: display, hue: old.hue, updatedAt: now });
     for (const p of affected) {
       const next = p.tags.includes(newKey) ? p.tags.filter((k) => k !== key) : p.tags.map((k) => (k === key ? newKey : k));
       await papers.put(stamp({ ...p, tags: next }, ['tags'], now));

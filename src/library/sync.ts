@@ -29,6 +29,9 @@
 import * as v from 'valibot';
 import { PaperSchema, TagSchema } from '../shared/messages';
 import { absUrl, cleanText, READING_STATUSES, tagHue, type Paper, type ReadingStatus, type Tag } from '../shared/model';
+import { fieldTime, type FieldsAt } from './stamps';
+
+export { fieldTime, stamp, type FieldsAt } from './stamps';
 
 export const FORMAT_VERSION = 1;
 
@@ -55,13 +58,6 @@ const MAX_TIME = 8.64e15;
 
 // ---------------------------------------------------------------------------
 // Types
-
-/** Times of the last write of each synced field; a paper without it uses updatedAt for all three. */
-export interface FieldsAt {
-  tags?: number;
-  status?: number;
-  note?: number;
-}
 
 /** A stored paper that may carry per-field times (the store may add them; see fieldTime). */
 export type SyncedPaper = Paper & { fieldsAt?: FieldsAt };
@@ -243,22 +239,6 @@ function canonical(papers: Iterable<SyncPaper>, tombstones: Iterable<[string, nu
 // ---------------------------------------------------------------------------
 // Local ⇄ sync state
 
-/**
- * The time of the last write of a field: `fieldsAt[field]`, else updatedAt.
- * Once a paper carries fieldsAt, every write of tags, status or note must stamp
- * it (see `stamp`); a write of metadata only (completing a title) must not.
- */
-export function fieldTime(p: SyncedPaper, field: keyof FieldsAt): number {
-  return p.fieldsAt?.[field] ?? p.updatedAt;
-}
-
-/** A paper after a local write of `fields` at `now`: what the store should put. */
-export function stamp<P extends SyncedPaper>(p: P, fields: readonly (keyof FieldsAt)[], now: number): P {
-  const fieldsAt = { tags: fieldTime(p, 'tags'), status: fieldTime(p, 'status'), note: fieldTime(p, 'note') };
-  for (const f of fields) fieldsAt[f] = now;
-  return { ...p, fieldsAt, updatedAt: Math.max(p.updatedAt, now) };
-}
-
 /** The state of this browser's library. Tags may carry an optional `updatedAt` (time of their last rename). */
 export function fromLocal(papers: readonly SyncedPaper[], tags: readonly Tag[], tombstones: readonly Tombstone[]): SyncState {
   return canonical(
@@ -278,7 +258,7 @@ export function fromLocal(papers: readonly SyncedPaper[], tags: readonly Tag[], 
       };
     }),
     tombstones.map((t) => [t.id, t.deletedAt] as [string, number]),
-    tags.map((t) => ({ key: t.key, name: t.name, hue: t.hue, at: (t as Tag & { updatedAt?: number }).updatedAt ?? 0 })),
+    tags.map((t) => ({ key: t.key, name: t.name, hue: t.hue, at: t.updatedAt ?? 0 })),
   );
 }
 
@@ -768,9 +748,10 @@ export function changesFor(local: readonly SyncedPaper[], merged: SyncState, loc
       seen.add(k);
       const t = merged.tags.get(k);
       const mine = localTag.get(k);
-      if (!mine) tags.push(t ? { key: k, name: t.name, hue: t.hue } : { key: k, name: k, hue: tagHue(k) });
-      else if (t && (t.name !== mine.name || t.hue !== mine.hue) && t.at > ((mine as Tag & { updatedAt?: number }).updatedAt ?? 0)) {
-        tags.push({ key: k, name: t.name, hue: t.hue });
+      if (!mine) tags.push(t ? { key: k, name: t.name, hue: t.hue, ...(t.at ? { updatedAt: t.at } : {}) } : { key: k, name: k, hue: tagHue(k) });
+      else if (t && (t.name !== mine.name || t.hue !== mine.hue) && t.at > (mine.updatedAt ?? 0)) {
+        // Keeps the rename's time, so this browser does not push the older name back.
+        tags.push({ key: k, name: t.name, hue: t.hue, updatedAt: t.at });
       }
     }
   }

@@ -1,9 +1,19 @@
 /**
- * How an import merges into the shelf: pure, and light enough for the
- * background (import.ts, with its BibTeX parser, stays out of the worker).
- * The background runs it inside the import's one transaction.
+ * The one merge of a user's deliberate bulk write into the shelf: import of a
+ * file, restore of a backup, undo of a removal all go through planMerge (and
+ * import-write.ts runs it inside one transaction). Pure, and light enough for
+ * the background and the pages alike.
+ *
+ * A bulk write is the user's write *now*: every synced field it changes is
+ * stamped with the current time, and the papers it brings back lose their
+ * tombstones (import-write.ts). Keeping the file's old times instead would let
+ * the next sync round take the change back (a restored paper removed again by
+ * its old tombstone; tags an import added reverted by an older remote copy).
+ * Sync's own merge is per field, last write wins (sync.ts joinPaper and
+ * applyPatch): the stamps written here are what make the two agree.
  */
 import { cleanText, tagHue, type Paper, type Tag } from '../shared/model';
+import { changedFields, stamp, STAMPED_FIELDS } from './stamps';
 
 export interface Skipped {
   /** What the user would recognise: citation key or PaperMemory id, and the title. */
@@ -59,7 +69,7 @@ export function combine(a: Paper, b: Paper): Paper {
 function samePaper(a: Paper, b: Paper): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Paper>;
   for (const k of keys) {
-    if (k === 'updatedAt') continue;
+    if (k === 'updatedAt' || k === 'fieldsAt') continue;
     const x = a[k];
     const y = b[k];
     if (Array.isArray(x) && Array.isArray(y)) {
@@ -87,12 +97,15 @@ export function planMerge(existing: Paper[], existingTags: Tag[], incoming: Inco
   for (const p of merged.values()) {
     const old = have.get(p.id);
     if (!old) {
-      add.push({ ...p, updatedAt: Math.max(p.updatedAt, p.savedAt) });
+      // New here (or back after a removal): every field is the user's write of now.
+      const { fieldsAt: _, ...fresh } = p;
+      add.push(stamp({ ...fresh, updatedAt: Math.max(p.updatedAt, p.savedAt) }, STAMPED_FIELDS, now));
       continue;
     }
     const next = combine(old, p);
     if (samePaper(next, old)) unchanged++;
-    else update.push({ ...next, updatedAt: Math.max(now, old.updatedAt, p.updatedAt) });
+    // Only what changed is stamped: a field the import leaves as it was keeps its time.
+    else update.push({ ...stamp(next, changedFields(old, next), now), updatedAt: Math.max(now, old.updatedAt, p.updatedAt) });
   }
   const tags = new Map(existingTags.map((t) => [t.key, t]));
   for (const t of incoming.tags) if (!tags.has(t.key)) tags.set(t.key, t);

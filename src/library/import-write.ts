@@ -1,5 +1,5 @@
-/** Import into the shelf: one transaction, all or nothing. */
-import { STRICT, type Shelf } from '../shared/db';
+/** Import, restore and undo into the shelf: one transaction, all or nothing, through planMerge. */
+import { STRICT, type Shelf } from './db';
 import type { Paper, Tag } from '../shared/model';
 import { planMerge } from './merge';
 
@@ -7,6 +7,8 @@ export interface ImportSummary {
   added: number;
   updated: number;
   unchanged: number;
+  /** The papers written (added or updated), for the broadcast. */
+  ids: string[];
 }
 
 /**
@@ -15,9 +17,10 @@ export interface ImportSummary {
  * overwritten), and every write is in that transaction: if one fails, none lands.
  */
 export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now()): Promise<ImportSummary> {
-  const tx = db.transaction(['papers', 'tags'], 'readwrite', STRICT);
+  const tx = db.transaction(['papers', 'tags', 'tombstones'], 'readwrite', STRICT);
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
+  const graves = tx.objectStore('tombstones');
   // Only the papers the import names: reading the whole library (abstracts and all) costs seconds at 10,000.
   const [found, existingTags] = await Promise.all([Promise.all(papers.map((p) => paperStore.get(p.id))), tagStore.getAll()]);
   const existing = found.filter((p): p is Paper => p !== undefined);
@@ -32,7 +35,11 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
       req.catch(() => {}); // Promise.all below still sees the rejection
       writes.push(req);
     };
-    for (const p of plan.add) queue(paperStore.put(p));
+    for (const p of plan.add) {
+      queue(paperStore.put(p));
+      // Brought back on purpose: an old removal must not take it away again at the next sync.
+      queue(graves.delete(p.id));
+    }
     for (const p of plan.update) queue(paperStore.put(p));
     const known = new Set(existingTags.map((t) => t.key));
     for (const t of plan.tags) if (!known.has(t.key)) queue(tagStore.put(t));
@@ -46,5 +53,5 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
     await tx.done.catch(() => {});
     throw e;
   }
-  return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged };
+  return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged, ids: [...plan.add, ...plan.update].map((p) => p.id) };
 }

@@ -1,8 +1,9 @@
 /** Saved papers: the writes and reads behind the paper.* messages. */
-import { STRICT, type Shelf } from '../shared/db';
+import { STRICT, type Shelf } from './db';
 import { mergeRef, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
 import { ensureTag, tagNames } from './tags';
-import { stamp } from './sync';
+import { stamp } from './stamps';
+import { importLibrary } from './import-write';
 
 /**
  * A metadata-only write (a fuller title, an abstract) bumps updatedAt; the
@@ -55,20 +56,13 @@ export async function removePapers(db: Shelf, ids: string[], now = Date.now()): 
   return found;
 }
 
-/** Puts removed papers back as they were (undo). A paper saved again meanwhile keeps its newer record. */
+/**
+ * Puts removed papers back (undo): the same merge as an import, so the papers
+ * come back stamped now and without their tombstones, and a paper saved again
+ * meanwhile keeps what it has and gains what the removed record had.
+ */
 export async function restorePapers(db: Shelf, papers: Paper[], now = Date.now()): Promise<string[]> {
-  const tx = db.transaction(['papers', 'tombstones'], 'readwrite', STRICT);
-  const store = tx.objectStore('papers');
-  const restored: string[] = [];
-  for (const p of papers) {
-    if (await store.getKey(p.id)) continue;
-    // Written again now, every field: newer than the tombstone, so sync does not remove it again.
-    await store.put(stamp(p, ['tags', 'status', 'note'], now));
-    await tx.objectStore('tombstones').delete(p.id);
-    restored.push(p.id);
-  }
-  await tx.done;
-  return restored;
+  return (await importLibrary(db, papers, [], now)).ids;
 }
 
 /** Applies `fn` to each paper that exists, in one transaction; returns the updated records. */

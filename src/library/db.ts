@@ -1,0 +1,130 @@
+/**
+ * The database, typed with idb's DBSchema. Opened by the background and by our
+ * own extension pages (same origin, same database); never by a content script
+ * (IndexedDB there would be the page's). Upgrades are cumulative
+ * `if (oldVersion < N)` blocks on the upgrade transaction, so a database of any
+ * past version reaches the current one.
+ *
+ * Lifecycle: a connection closes itself when another context wants to upgrade
+ * (versionchange), and forgets itself when the browser terminates it, so the
+ * next call opens a fresh one. A database newer than this build (the profile
+ * was used by a newer PaperShelf, then downgraded) is never touched: opening
+ * fails with NewerDatabaseError, whose message the popup and options page show.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { Paper, Tag } from '../shared/model';
+
+export const DB_NAME = 'papershelf';
+export const DB_VERSION = 3;
+
+export interface ShelfDB extends DBSchema {
+  papers: {
+    key: string;
+    value: Paper;
+    indexes: { savedAt: number; tags: string; status: string };
+  };
+  tags: {
+    key: string;
+    value: Tag;
+  };
+  /** Removed papers, for sync: a removal must win over older copies on other browsers. Since v3. */
+  tombstones: {
+    key: string;
+    value: { id: string; deletedAt: number };
+  };
+}
+
+export type Shelf = IDBPDatabase<ShelfDB>;
+
+// Writes must survive a crash or a killed worker right after they were acknowledged.
+export const STRICT = { durability: 'strict' } as const;
+
+/** The profile holds a database written by a newer PaperShelf: this build reads and writes nothing. */
+export class NewerDatabaseError extends Error {
+  constructor(public found: number | undefined) {
+    super(
+      'This profile was used by a newer PaperShelf' +
+        (found ? ` (library format ${found}, this version reads ${DB_VERSION})` : '') +
+        '. Update PaperShelf to see your papers; nothing was changed.',
+    );
+    this.name = 'NewerDatabaseError';
+  }
+}
+
+export interface OpenHooks {
+  /** The connection went away (another context upgrades, or the browser closed it): open anew next time. */
+  onClose?(): void;
+}
+
+/** Opens (and upgrades) the library. Rejects with NewerDatabaseError on a downgrade. */
+export async function openShelf(name = DB_NAME, hooks: OpenHooks = {}): Promise<Shelf> {
+  let db: Shelf | undefined;
+  try {
+    db = await openDB<ShelfDB>(name, DB_VERSION, {
+      upgrade,
+      blocked(current, blockedVersion) {
+        // An older connection elsewhere has not closed yet; it will on its versionchange.
+        console.warn(`PaperShelf: database upgrade ${current} → ${blockedVersion} waits for another tab or the worker to close it`);
+      },
+      blocking() {
+        // Another context opens a newer version: let it, and reopen on the next call.
+        db?.close();
+        hooks.onClose?.();
+      },
+      terminated() {
+        console.warn('PaperShelf: the browser closed the database connection; reopening on the next call');
+        hooks.onClose?.();
+      },
+    });
+    return db;
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'VersionError') throw new NewerDatabaseError(await storedVersion(name));
+    throw e;
+  }
+}
+
+/** The version of the database on disk, where the browser can tell (indexedDB.databases). */
+async function storedVersion(name: string): Promise<number | undefined> {
+  try {
+    return (await indexedDB.databases()).find((d) => d.name === name)?.version;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A lazily opened shared connection that reopens after it was closed or
+ * failed: what the background and each page hold.
+ */
+export function connection(name = DB_NAME): () => Promise<Shelf> {
+  let p: Promise<Shelf> | undefined;
+  return () =>
+    (p ??= openShelf(name, { onClose: () => (p = undefined) }).catch((e) => {
+      p = undefined; // the next call tries again (a downgrade fails again, with the same message)
+      throw e;
+    }));
+}
+
+function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: number | null, transaction: IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'versionchange'>) {
+  if (oldVersion < 1) {
+    const papers = db.createObjectStore('papers', { keyPath: 'id' });
+    papers.createIndex('savedAt', 'savedAt');
+  }
+  if (oldVersion < 2) {
+    // v2: tags (multiEntry index over tag keys), reading status, notes.
+    const papers = transaction.objectStore('papers');
+    papers.createIndex('tags', 'tags', { multiEntry: true });
+    papers.createIndex('status', 'status');
+    db.createObjectStore('tags', { keyPath: 'key' });
+    // Fill the new fields in papers saved under v1, inside the upgrade transaction.
+    void papers.openCursor().then(async function fill(cursor): Promise<void> {
+      if (!cursor) return;
+      const p = cursor.value as Partial<Paper>;
+      await cursor.update({ ...p, tags: p.tags ?? [], status: p.status ?? 'to-read', note: p.note ?? '' } as Paper);
+      return fill(await cursor.continue());
+    });
+  }
+  if (oldVersion < 3) {
+    db.createObjectStore('tombstones', { keyPath: 'id' });
+  }
+}
