@@ -24,6 +24,15 @@ import { SYNC_SETTINGS_KEY } from '../shared/sync-status';
 
 const log = (what: string) => (e: unknown) => console.error(`PaperShelf: ${what}`, e);
 
+// Test builds keep every uncaught error and unhandled rejection of the worker, for the
+// browser tests to fail on (test/e2e/session.ts); dist/ has none of this.
+if (__PAPERSHELF_TEST_HOOKS__) {
+  const errors: string[] = [];
+  (globalThis as { papershelfErrors?: string[] }).papershelfErrors = errors;
+  self.addEventListener('error', (e) => errors.push(`Uncaught: ${String((e as ErrorEvent).error ?? (e as ErrorEvent).message)}`));
+  self.addEventListener('unhandledrejection', (e) => errors.push(`Unhandled rejection: ${String((e as PromiseRejectionEvent).reason)}`));
+}
+
 /** One connection, reopened after a versionchange or a termination; a downgrade rejects every time with its message. */
 const db = connection();
 

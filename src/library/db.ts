@@ -39,11 +39,15 @@ export type Shelf = IDBPDatabase<ShelfDB>;
 // Writes must survive a crash or a killed worker right after they were acknowledged.
 export const STRICT = { durability: 'strict' } as const;
 
+/** The start of NewerDatabaseError's message: errors cross contexts as text, and pages recognise it by this. */
+export const NEWER_DATABASE = 'This profile was used by a newer PaperShelf';
+export const isNewerDatabase = (message: string) => message.includes(NEWER_DATABASE);
+
 /** The profile holds a database written by a newer PaperShelf: this build reads and writes nothing. */
 export class NewerDatabaseError extends Error {
   constructor(public found: number | undefined) {
     super(
-      'This profile was used by a newer PaperShelf' +
+      NEWER_DATABASE +
         (found ? ` (library format ${found}, this version reads ${DB_VERSION})` : '') +
         '. Update PaperShelf to see your papers; nothing was changed.',
     );

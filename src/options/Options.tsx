@@ -14,6 +14,7 @@ import type { MergePlan } from '../library/merge';
 import { applyView, PaperIndex } from '../popup/query';
 import { loadView } from '../popup/view-store';
 import { SyncSection } from './SyncSection';
+import { StorageSection } from './StorageSection';
 
 const FORMATS: { value: ExportFormat; label: string; mime: string }[] = [
   { value: 'bibtex', label: 'BibTeX (.bib)', mime: 'application/x-bibtex' },
@@ -30,6 +31,7 @@ export function Options() {
     <main>
       <h1>PaperShelf</h1>
       <p class="muted">Your library stays in this browser. Export it, import it, back it up, and sync it through your browser's own sync.</p>
+      <StorageSection />
       <Access />
       <Export />
       <Import />

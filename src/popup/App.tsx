@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
+import { isNewerDatabase } from '../library/db';
 import { CHANGE_KEY, type Change } from '../shared/messages';
 import { absUrl, hfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type ReadingStatus, type Tag, type TagCount } from '../shared/model';
 import { applyView, DEFAULT_VIEW, nextStatus, PaperIndex, type SortKey, type View } from './query';
@@ -80,7 +81,13 @@ export function App() {
       await fn();
       setError('');
     } catch (e) {
-      setError(`${what}: ${message(e)}`);
+      const text = message(e);
+      // A downgrade: nothing here can be read or written; the rows of the last session's snapshot would mislead.
+      if (isNewerDatabase(text)) {
+        setPapers([]);
+        return setError(text);
+      }
+      setError(`${what}: ${text}`);
     }
   }, []);
 

@@ -115,6 +115,15 @@ export async function firefoxSession(): Promise<Session> {
     open: wrap,
     popupUrl: b.extensionUrl(POPUP),
     stopWorker: b.stopWorker,
+    backgroundErrors: async () => {
+      // The event page is reached from a page of ours (getBackgroundPage wakes it if it slept).
+      const t = await wrap(b.extensionUrl(POPUP));
+      try {
+        return await t.evaluate(async () => ((await (globalThis as any).browser.runtime.getBackgroundPage()) as any)?.papershelfErrors?.slice() ?? []);
+      } finally {
+        await t.close();
+      }
+    },
     close: b.close,
   };
 }

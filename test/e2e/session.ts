@@ -24,6 +24,11 @@ export interface Tab {
   type(text: string): Promise<void>;
   /** Uncaught errors and unhandled rejections seen on this tab. */
   errors: string[];
+  /**
+   * Evaluates an expression in PaperShelf's content-script world of this tab, as a
+   * compromised renderer could (Chromium only: CDP's isolated-world contexts).
+   */
+  evalInContentScript?(expression: string): Promise<unknown>;
 }
 
 export interface Session {
@@ -35,6 +40,8 @@ export interface Session {
   stopWorker(): Promise<void>;
   /** Runs a function in the background (Chromium's service worker); Firefox tests reach it through the popup instead. */
   evalBackground?<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  /** Uncaught errors and unhandled rejections the background had since it last started (test builds record them). */
+  backgroundErrors(): Promise<string[]>;
   /** Per-test pages served at real URLs (url → html), besides the fixtures. */
   pages: Map<string, string>;
   close(): Promise<void>;
@@ -67,6 +74,7 @@ export function useSession(name: BrowserName) {
   afterAll(async () => {
     try {
       for (const t of ctx.tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
+      if (ctx.s) expect(await ctx.s.backgroundErrors(), 'errors in the background').toEqual([]);
     } finally {
       await ctx.s?.close();
     }
@@ -108,6 +116,21 @@ async function chromiumSession(): Promise<Session> {
       press: (key) => page.keyboard.press(key),
       type: (text) => page.keyboard.type(text),
       errors,
+      evalInContentScript: async (expression) => {
+        const cdp = await b.context.newCDPSession(page);
+        try {
+          const contexts: { id: number; name: string; auxData?: { type?: string } }[] = [];
+          cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context as never));
+          await cdp.send('Runtime.enable'); // replays the contexts that exist
+          const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'PaperShelf');
+          if (!world) throw new Error(`no PaperShelf content-script world in ${page.url()}: ${contexts.map((c) => c.name).join(', ')}`);
+          const r = await cdp.send('Runtime.evaluate', { expression, contextId: world.id, awaitPromise: true, returnByValue: true });
+          if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+          return r.result.value;
+        } finally {
+          await cdp.detach();
+        }
+      },
     };
   };
   return {
@@ -119,6 +142,11 @@ async function chromiumSession(): Promise<Session> {
     evalBackground: async (fn, arg) => {
       const [worker] = b.context.serviceWorkers();
       return (worker ?? (await b.context.waitForEvent('serviceworker'))).evaluate(fn as never, arg) as never;
+    },
+    backgroundErrors: async () => {
+      // A stopped worker has no errors to tell (and took its list with it).
+      const [worker] = b.context.serviceWorkers();
+      return worker ? ((await worker.evaluate(() => (self as unknown as { papershelfErrors?: string[] }).papershelfErrors ?? [])) as string[]) : [];
     },
     close: b.close,
   };

@@ -126,9 +126,13 @@ export function createControls(id: string, events: ControlEvents): CardControls 
 
   // One listener for every button in the controls. It also keeps our clicks and
   // keys from the page's own handlers (a card inside a link, HF's "/" search shortcut).
+  // Only the user's own input acts (isTrusted): a script of the page can call
+  // button.click() or dispatch events on our open shadow root, and must not be
+  // able to save, tag, or open the editor (whose suggestions list the user's tags).
   root.addEventListener('keydown', stop);
   root.addEventListener('click', (e) => {
     e.stopPropagation();
+    if (!e.isTrusted) return;
     const button = (e.target as Element).closest?.('button');
     if (!button || button.disabled) return;
     if (button === save) {
@@ -204,7 +208,7 @@ function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHo
         li.setAttribute('aria-selected', String(i === active));
         li.addEventListener('mousedown', (e) => {
           e.preventDefault(); // keep focus in the input
-          commit(t);
+          if (e.isTrusted) commit(t);
         });
         return li;
       }),
@@ -230,11 +234,13 @@ function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHo
     all = s;
     if (box.isConnected) render();
   }, () => {});
-  input.addEventListener('input', () => {
+  input.addEventListener('input', (e) => {
+    if (!e.isTrusted) return;
     active = -1;
     render();
   });
   input.addEventListener('keydown', (e) => {
+    if (!e.isTrusted) return;
     if (e.key === 'Enter') {
       e.preventDefault();
       commit(active >= 0 ? shown[active] : input.value);
