@@ -41,6 +41,14 @@ export function manifestFor(target: Target) {
  */
 const TEST_HOOKS = process.env.PAPERSHELF_TEST_HOOKS === '1';
 
+// crxjs 3.0.0 bundles the standalone content script with output.inlineDynamicImports, which
+// Vite 8 ignores for an IIFE (codeSplitting: false gives the same single file) and which rolldown
+// then reports on its own console logger, once per target. That logger carries only rolldown's
+// notices about deprecated or ignored output options (bundle warnings still come through Vite's
+// logger), so it is quieted here; drop this line once crxjs stops setting the option, or run with
+// CONSOLA_LEVEL=3 to see those notices.
+process.env.CONSOLA_LEVEL ??= '0';
+
 export default defineConfig(({ mode }) => {
   const target: Target = mode === 'firefox' ? 'firefox' : 'chrome';
   return {

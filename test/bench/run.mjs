@@ -29,6 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
+import { browserMissing } from '../harness/browsers.mjs';
 import { CHROMIUM, launchChromium } from '../harness/chromium.mjs';
 import { ABSTRACT_ONLY_WORD, hfCard, hfPage, listingCards, TAGS } from './data.mjs';
 
@@ -631,9 +632,9 @@ async function main() {
   }
   if (!only || only === 'size') sizes();
   if (only === 'size') return report(), 0;
-  if (!existsSync(CHROMIUM)) {
+  if (!CHROMIUM || !existsSync(CHROMIUM)) {
     report(); // the sizes need no browser
-    console.error(`\nChromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium", or set CHROMIUM_PATH. No browser figures.`);
+    console.error(`\n${browserMissing('chromium')}\nNo browser figures.`);
     return 1;
   }
   const floorCode = !only || only === 'content' ? await floorScript() : '';

@@ -1,13 +1,13 @@
 /**
- * Real Chromium (Debian's /usr/bin/chromium) with the built extension loaded,
- * driven by playwright-core. Every request is answered from fixtures.
+ * Real Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH, or Google Chrome:
+ * see browsers.mjs) with the built extension loaded, driven by playwright-core.
+ * Every request is answered from fixtures.
  */
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { browserPath, requireBrowser, tempDir } from './browsers.mjs';
 import { answer } from './routes.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The Chromium executable found (undefined if none): CHROMIUM_PATH, else the usual places. */
+export const CHROMIUM = browserPath('chromium');
 
 /** Flags for a closed network: without them Chromium keeps calling Google's hosts. */
 export const QUIET_FLAGS = [
@@ -23,27 +23,37 @@ export const QUIET_FLAGS = [
 
 /**
  * `live: true` lets requests through to the real sites (npm start); tests never set it.
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean }} opts
+ * `demo: true` dresses the offline pages with our stand-in stylesheets (routes.mjs; npm start only).
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean }} opts
  */
-export async function launchChromium({ extension, headless = true, pages = new Map(), live = false }) {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium"`);
+export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false }) {
+  const executablePath = requireBrowser('chromium');
   const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'papershelf-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless,
-    args: [...QUIET_FLAGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
-    viewport: { width: 1280, height: 900 },
-  });
-  if (!live) await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith('chrome-extension://')) return route.continue();
-    const a = answer(url, pages);
-    await route.fulfill({ status: a.status, contentType: a.contentType, body: a.body });
-  });
-  let [worker] = context.serviceWorkers();
-  worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
-  const extensionId = new URL(worker.url()).host;
+  // Removed on close(), on a failed start, and when the process exits in any case.
+  const profile = tempDir('chromium-profile');
+  let context;
+  let extensionId;
+  try {
+    context = await chromium.launchPersistentContext(profile.path, {
+      executablePath,
+      headless,
+      args: [...QUIET_FLAGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+      viewport: { width: 1280, height: 900 },
+    });
+    if (!live) await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith('chrome-extension://')) return route.continue();
+      const a = answer(url, pages, { demo });
+      await route.fulfill({ status: a.status, contentType: a.contentType, body: a.body });
+    });
+    let [worker] = context.serviceWorkers();
+    worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
+    extensionId = new URL(worker.url()).host;
+  } catch (e) {
+    await context?.close().catch(() => {});
+    profile.remove();
+    throw e;
+  }
   return {
     context,
     extensionId,
@@ -57,8 +67,11 @@ export async function launchChromium({ extension, headless = true, pages = new M
       await cdp.detach();
     },
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        profile.remove();
+      }
     },
   };
 }

@@ -53,7 +53,8 @@ function wrap(text, width, max) {
 function hash(s) {
   let h = 2166136261;
   for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d); // spread the low bits (hues of similar paths)
+  return (h ^ (h >>> 13)) >>> 0;
 }
 
 /** The first page of a paper, as Hugging Face's social thumbnails show it: title, authors, abstract, two columns. */

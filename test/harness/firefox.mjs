@@ -1,16 +1,18 @@
 /**
- * Real Firefox (Debian's /usr/bin/firefox-esr) with the built extension
+ * Real Firefox (Debian's /usr/bin/firefox-esr, or FIREFOX_PATH: see
+ * browsers.mjs) with the built extension
  * installed as a temporary add-on, driven by puppeteer-core over WebDriver
  * BiDi. Every request is answered from fixtures (routes.mjs); the profile's
  * prefs close Firefox's own network traffic, and a dead proxy catches anything
  * that slips through, so nothing reaches the internet.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { browserPath, requireBrowser, tempDir } from './browsers.mjs';
 import { answer } from './routes.mjs';
 
-export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** The Firefox executable found (undefined if none): FIREFOX_PATH, else the usual places. */
+export const FIREFOX = browserPath('firefox');
 export const GECKO_ID = 'papershelf@papershelf.dev';
 /** The extension's internal UUID, pinned so the popup's URL is known before launch. */
 export const EXTENSION_UUID = 'a7b1c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -95,8 +97,8 @@ export function extensionPrefs() {
   };
 }
 
-/** Answers every request of `page` from fixtures; moz-extension:, data:, blob: and about: go on. */
-export async function routePage(page, pages = new Map()) {
+/** Answers every request of `page` from fixtures; moz-extension:, data:, blob: and about: go on. `demo`: see routes.mjs. */
+export async function routePage(page, pages = new Map(), { demo = false } = {}) {
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     if (request.isInterceptResolutionHandled()) return;
@@ -104,7 +106,7 @@ export async function routePage(page, pages = new Map()) {
     if (/^(moz-extension|data|blob|about):/.test(url)) return void request.continue().catch(() => {});
     let a;
     try {
-      a = answer(url, pages);
+      a = answer(url, pages, { demo });
     } catch (e) {
       a = { status: 500, contentType: 'text/plain', body: `routes.mjs failed: ${e?.message ?? e}` };
     }
@@ -154,45 +156,51 @@ function missingFiles(dir) {
  * `pages` are per-test answers (url → html), checked before the fixtures.
  * `live: true` (npm start on a reachable network) lets pages load from the
  * internet: no interception and no dead proxy. Everything else is closed.
+ * `demo: true` dresses the offline pages with our stand-in stylesheets (routes.mjs; npm start only).
  *
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean }} options
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean }} options
  */
-export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false }) {
-  if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install it with "apt-get install -y firefox-esr"`);
+export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false, demo = false }) {
+  const executablePath = requireBrowser('firefox');
   const { default: puppeteer } = await import('puppeteer-core');
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless,
-    defaultViewport: { width: 1280, height: 900 },
-    // System access lets BiDi navigate tabs to moz-extension:// (the popup) and
-    // reach the parent process (stopWorker); the pages themselves stay web content.
-    args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { ...QUIET_PREFS, ...(live ? { 'network.proxy.type': 0 } : {}), ...extensionPrefs() },
-  });
+  // Our own profile folder rather than puppeteer's: puppeteer deletes its temporary
+  // profile asynchronously once Firefox has exited, so a test process that ends first
+  // leaves it behind. tempDir removes this one on close(), on a failed start, and at exit.
+  const profile = tempDir('firefox-profile');
   // Firefox reads a temporary add-on's files from disk whenever it needs them
   // (content scripts on each page load, the event page on each wake): install a
   // copy, so a `npm run build` running meanwhile (it empties dist/firefox)
   // cannot break this session halfway.
-  const copy = mkdtempSync(join(tmpdir(), 'papershelf-firefox-ext-'));
-  for (let attempt = 0; ; attempt++) {
-    cpSync(extension, copy, { recursive: true });
-    const missing = missingFiles(copy);
-    if (!missing.length) break;
-    if (attempt >= 20) throw new Error(`${extension} is incomplete (${missing.join(', ')}): run "npm run build"`);
-    rmSync(copy, { recursive: true, force: true });
-    await new Promise((r) => setTimeout(r, 500)); // a build is probably writing it
-  }
+  const copy = tempDir('firefox-ext');
   const cleanup = () => {
-    rmSync(copy, { recursive: true, force: true });
-    process.off('exit', cleanup);
+    copy.remove();
+    profile.remove();
   };
-  process.on('exit', cleanup); // also when the run is killed before close()
+  let browser;
   try {
-    const id = await browser.installExtension(copy);
+    for (let attempt = 0; ; attempt++) {
+      cpSync(extension, copy.path, { recursive: true });
+      const missing = missingFiles(copy.path);
+      if (!missing.length) break;
+      if (attempt >= 20) throw new Error(`${extension} is incomplete (${missing.join(', ')}): run "npm run build"`);
+      rmSync(copy.path, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500)); // a build is probably writing it
+    }
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath,
+      headless,
+      userDataDir: profile.path,
+      defaultViewport: { width: 1280, height: 900 },
+      // System access lets BiDi navigate tabs to moz-extension:// (the popup) and
+      // reach the parent process (stopWorker); the pages themselves stay web content.
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: { ...QUIET_PREFS, ...(live ? { 'network.proxy.type': 0 } : {}), ...extensionPrefs() },
+    });
+    const id = await browser.installExtension(copy.path);
     if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
   } catch (e) {
-    await browser.close();
+    await browser?.close().catch(() => {});
     cleanup();
     throw e;
   }
@@ -201,7 +209,7 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
   const route = async (page) => {
     if (!page || routed.has(page)) return page;
     routed.add(page);
-    if (!live) await routePage(page, pages);
+    if (!live) await routePage(page, pages, { demo });
     return page;
   };
   browser.on('targetcreated', (t) => {

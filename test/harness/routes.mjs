@@ -7,6 +7,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoAnswer } from './demo.mjs';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -32,12 +33,25 @@ export function fixtureFor(url) {
 
 const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
+let cardsById;
+/** Every fixture card by id (title, authors): the demo draws thumbnails from them. */
+function fixtureCards() {
+  cardsById ??= new Map(Object.values(expectedFixtures()).flatMap((e) => e.cards.map((c) => [c.id, c])));
+  return cardsById;
+}
+
 /**
  * Decides the answer to one request. `pages` are per-test overrides
- * (url → html), checked first.
+ * (url → html), checked first. `demo: true` (npm start only) also answers the
+ * real sites' stylesheet and image URLs with our stand-ins (demo.mjs), so the
+ * offline pages look like the real ones; tests leave it off.
  */
-export function answer(url, pages = new Map()) {
+export function answer(url, pages = new Map(), { demo = false } = {}) {
   if (pages.has(url)) return { status: 200, contentType: 'text/html; charset=utf-8', body: pages.get(url) };
+  if (demo) {
+    const a = demoAnswer(url, FIXTURES, fixtureCards());
+    if (a) return a;
+  }
   const u = new URL(url);
   if (/\.(png|jpe?g|gif|webp|svg)$/i.test(u.pathname)) return { status: 200, contentType: 'image/png', body: PNG_1PX };
   if (u.host === 'huggingface.co' || u.host === 'arxiv.org') {

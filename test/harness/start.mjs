@@ -1,26 +1,66 @@
 #!/usr/bin/env node
 /**
  * `npm start`: opens a browser with the built PaperShelf loaded on the Hugging
- * Face daily digest. Where huggingface.co cannot be reached (or with --demo) it
- * serves a bundled offline copy of a digest page at the real URL.
+ * Face daily digest. Where the site cannot be reached (or with --demo) it
+ * serves a bundled offline copy of the page at the real URL, dressed with our
+ * own look-alike stylesheets (test/fixtures/demo/, served by routes.mjs).
  *
  *   npm start                       Chromium, live page (offline copy if unreachable)
  *   npm start -- --demo             offline copy even when online
- *   npm start -- --browser firefox  Firefox ESR instead
+ *   npm start -- --browser firefox  Firefox (ESR) instead; --browser accepts chromium, firefox, firefox-esr
+ *   npm start -- --url URL          another page (see the offline pages below)
  *   npm start -- --headless --screenshot shot.png   no display needed: saves a picture and exits
+ *
+ * Offline pages (test/fixtures/expected.json; --demo --url any of these):
+ *   https://huggingface.co/papers                        day digest (the default)
+ *   https://huggingface.co/papers/date/2025-05-20        one day
+ *   https://huggingface.co/papers/week/2025-W21          one week
+ *   https://huggingface.co/papers/month/2025-05          one month
+ *   https://huggingface.co/papers/trending               trending
+ *   https://huggingface.co/papers?q=transformer          search results
+ *   https://huggingface.co/papers/2505.16421             one paper
+ *   https://arxiv.org/list/cs.LG/new                     arXiv new submissions (with abstracts)
+ *   https://arxiv.org/list/cs.LG/recent                  arXiv recent, one list per day
+ *   https://arxiv.org/list/cs.LG/2026-08?skip=25&show=25 arXiv month listing, second page
+ *   https://arxiv.org/list/hep-th/pastweek?skip=0&show=10  arXiv older listing layout
+ *   https://arxiv.org/search/?query=diffusion&searchtype=all  arXiv search results
+ *   https://arxiv.org/abs/2505.16421                     arXiv abstract page
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { expectedFixtures, fixtureFor } from './routes.mjs';
 
-const { values: opt } = parseArgs({
-  options: {
-    demo: { type: 'boolean', default: false },
-    headless: { type: 'boolean', default: false },
-    screenshot: { type: 'string' },
-    browser: { type: 'string', default: 'chromium' },
-    url: { type: 'string', default: 'https://huggingface.co/papers' },
-  },
-});
+const BROWSERS = { chromium: 'chromium', firefox: 'firefox', 'firefox-esr': 'firefox' };
+
+let opt;
+try {
+  ({ values: opt } = parseArgs({
+    options: {
+      demo: { type: 'boolean', default: false },
+      headless: { type: 'boolean', default: false },
+      screenshot: { type: 'string' },
+      browser: { type: 'string', default: 'chromium' },
+      url: { type: 'string', default: 'https://huggingface.co/papers' },
+    },
+  }));
+} catch (e) {
+  console.error(`npm start: ${e.message}\nOptions: --demo, --headless, --screenshot FILE, --browser chromium|firefox, --url URL`);
+  process.exit(2);
+}
+
+const browserName = BROWSERS[opt.browser];
+if (!browserName) {
+  console.error(`npm start: unknown browser "${opt.browser}". --browser accepts: ${Object.keys(BROWSERS).join(', ')} (firefox-esr is the same as firefox).`);
+  process.exit(2);
+}
+const firefox = browserName === 'firefox';
+
+try {
+  new URL(opt.url);
+} catch {
+  console.error(`npm start: --url "${opt.url}" is not a URL (e.g. https://arxiv.org/list/cs.LG/new).`);
+  process.exit(2);
+}
 
 async function reachable(url) {
   try {
@@ -32,22 +72,26 @@ async function reachable(url) {
 }
 
 let live = !opt.demo && (await reachable(opt.url));
-if (!opt.demo && !live) console.log(`${opt.url} is not reachable: opening the bundled offline digest at the same URL.`);
-if (!opt.headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+if (!live && !fixtureFor(opt.url)) {
+  const urls = Object.values(expectedFixtures()).map((e) => `  ${e.url}`);
+  console.error(`npm start: there is no offline copy of ${opt.url}${opt.demo ? '' : ' (and it is not reachable)'}. Offline pages:\n${urls.join('\n')}`);
+  process.exit(2);
+}
+if (!opt.demo && !live) console.log(`${opt.url} is not reachable: opening the bundled offline copy at the same URL.`);
+if (!opt.headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
   console.log('No display found: running headless (add --screenshot FILE to see the page).');
   opt.headless = true;
 }
 
-const firefox = opt.browser === 'firefox';
-const { launchChromium } = await import('./chromium.mjs');
+// Offline, the pages get our stand-in stylesheets and images (routes.mjs, demo.mjs).
+const launch = { headless: opt.headless, live, demo: !live };
 const b = firefox
-  ? await (await import('./firefox.mjs')).launchFirefox({ extension: resolve('dist/firefox'), headless: opt.headless, live })
-  : await launchChromium({ extension: resolve('dist/chrome'), headless: opt.headless, live });
+  ? await (await import('./firefox.mjs')).launchFirefox({ extension: resolve('dist/firefox'), ...launch })
+  : await (await import('./chromium.mjs')).launchChromium({ extension: resolve('dist/chrome'), ...launch });
 
-const page = firefox ? await b.browser.newPage() : await b.context.newPage();
-if (firefox && b.route) await b.route(page);
+const page = firefox ? await b.newPage() : await b.context.newPage();
 await page.goto(opt.url);
-console.log(`PaperShelf ${live ? 'on the live page' : 'on the offline digest'}: ${opt.url} (${opt.browser})`);
+console.log(`PaperShelf ${live ? 'on the live page' : 'on the offline copy'}: ${opt.url} (${firefox ? 'Firefox' : 'Chromium'})`);
 
 if (opt.screenshot) {
   // Give the content script time to annotate the cards before the picture.
