@@ -4,7 +4,6 @@
  * preparation untimed and returns only durations (ms) and small counts, so nothing large crosses
  * the DevTools protocol.
  */
-// @ts-expect-error data.mjs is plain JS without types
 import { makePapers, rng } from './data.mjs';
 import { evaluateSeeds, joinLabels } from '../../src/rank/eval';
 import { paperText, vectorize, vectorizeAll, type SparseVec, type Vocab } from '../../src/rank/features';

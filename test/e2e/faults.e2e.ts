@@ -12,7 +12,7 @@ import { BROWSERS, useSession, type Tab } from './session';
 import { controlsReady, pressedIs, saveButton } from './page';
 
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
-const STEPS = 200;
+const STEPS = Number(process.env.FAULT_STEPS ?? 200);
 const PAPERS = digest.cards.slice(0, 6);
 const TAGS = ['alpha', 'beta'];
 
@@ -75,13 +75,21 @@ describe.each(BROWSERS)('%s: faults', (name) => {
     const log: string[] = [];
     let stops = 0;
 
+    const spent: Record<string, number[]> = {};
+    let began = Date.now();
+    let kind = '';
     for (let step = 0; step < STEPS; step++) {
+      if (kind) (spent[kind] ??= []).push(Date.now() - began);
+      began = Date.now();
+      kind = '';
       const p = pick(PAPERS);
       const t = pick(tabs);
       const r = rand();
       // Stopped between steps…
       if (rand() < 0.07) {
+        const t0 = Date.now();
         await ctx.s.stopWorker();
+        (spent.stop ??= []).push(Date.now() - t0);
         stops++;
       }
       // …or while this step's write is on its way.
@@ -95,6 +103,7 @@ describe.each(BROWSERS)('%s: faults', (name) => {
       try {
         if (r < 0.4) {
           // Save or unsave on a card.
+          kind = 'save';
           log.push(`${step}: ${saved ? 'unsave' : 'save'} ${p.id} on tab ${tabs.indexOf(t)}${stopDuring ? ' (stop)' : ''}`);
           await t.click(...saveButton(p.id));
           await during();
@@ -105,6 +114,7 @@ describe.each(BROWSERS)('%s: faults', (name) => {
           // Tag on a card (saves it too), by keyboard in the editor.
           const tag = pick(TAGS);
           if (model.get(p.id)?.has(tag)) continue;
+          kind = 'tag';
           log.push(`${step}: tag ${p.id} ${tag} on tab ${tabs.indexOf(t)}${stopDuring ? ' (stop)' : ''}`);
           await t.click(`[data-papershelf="${p.id}"]`, 'button[aria-label="Add tag"]');
           await t.type(tag);
@@ -120,6 +130,7 @@ describe.each(BROWSERS)('%s: faults', (name) => {
           const tags = tagsOf(p.id);
           if (!tags.length) continue;
           const tag = pick(tags);
+          kind = 'untag';
           log.push(`${step}: untag ${p.id} ${tag} on tab ${tabs.indexOf(t)}${stopDuring ? ' (stop)' : ''}`);
           await t.click(`[data-papershelf="${p.id}"]`, `button[aria-label="Remove tag ${tag}"]`);
           await during();
@@ -128,6 +139,7 @@ describe.each(BROWSERS)('%s: faults', (name) => {
         } else {
           // Remove in the popup.
           if (!saved) continue;
+          kind = 'remove';
           log.push(`${step}: remove ${p.id} in the popup${stopDuring ? ' (stop)' : ''}`);
           await popup.waitFor((title) => Array.from(document.querySelectorAll('li a.title')).some((a) => a.textContent === title), p.title, 10_000);
           expect(await popup.evaluate(markRemove, p.title)).toBe(true);
@@ -140,7 +152,8 @@ describe.each(BROWSERS)('%s: faults', (name) => {
         throw new Error(`seed ${seed}, step ${step}; steps so far:\n${log.slice(-15).join('\n')}`, { cause: e });
       }
     }
-    expect(stops).toBeGreaterThan(5);
+    console.log(Object.entries(spent).map(([k, v]) => `${k}: n=${v.length} avg=${Math.round(v.reduce((a, b) => a + b, 0) / v.length)}ms`).join(', '));
+    expect(stops).toBeGreaterThan(STEPS / 40);
 
     // Every view converges to the model of acknowledged steps.
     const want: Record<string, string[]> = {};

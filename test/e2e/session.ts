@@ -86,11 +86,23 @@ export async function openSession(name: BrowserName): Promise<Session> {
   return name === 'chromium' ? chromiumSession() : (await import('./firefox')).firefoxSession();
 }
 
+/**
+ * Brings a tab to front unless it is already (activating it again could move focus).
+ * Headless Chromium says every tab is visible, so the tab last brought to front is remembered.
+ */
+let front: import('playwright-core').Page | undefined;
+async function toFront(page: import('playwright-core').Page) {
+  if (front === page && !page.isClosed()) return;
+  await page.bringToFront();
+  front = page;
+}
+
 async function chromiumSession(): Promise<Session> {
   const pages = new Map<string, string>();
   const b = await launchChromium({ extension: DIST.chromium, pages });
   const wrap = async (url: string): Promise<Tab> => {
     const page = await b.context.newPage();
+    front = page; // a new tab opens in front
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
@@ -111,10 +123,21 @@ async function chromiumSession(): Promise<Session> {
           throw new Error(`${fn.name || 'condition'}(${JSON.stringify(arg)}) did not hold in ${timeout} ms; ${await page.evaluate(dumpControls).catch(() => '')}`, { cause: e });
         }
       },
-      // Playwright's CSS engine pierces open shadow roots on its own.
-      click: (...path) => page.locator(path.join(' ')).first().click(),
-      press: (key) => page.keyboard.press(key),
-      type: (text) => page.keyboard.type(text),
+      // Playwright's CSS engine pierces open shadow roots on its own. Input goes to the tab in
+      // front, as for a user; a tab behind gets no animation frames, and the click's
+      // stability check would wait on the throttled timers for a second or more.
+      click: async (...path) => {
+        await toFront(page);
+        await page.locator(path.join(' ')).first().click();
+      },
+      press: async (key) => {
+        await toFront(page);
+        await page.keyboard.press(key);
+      },
+      type: async (text) => {
+        await toFront(page);
+        await page.keyboard.type(text);
+      },
       errors,
       evalInContentScript: async (expression) => {
         const cdp = await b.context.newCDPSession(page);

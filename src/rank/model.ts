@@ -1,0 +1,391 @@
+/**
+ * One linear model per tag over tf-idf rows (src/rank/features.ts), as arxiv-sanity-lite trains
+ * one per tag: a linear SVM with balanced class weights and a small C.
+ *
+ * SVM: L2-regularised, hinge (default) or squared hinge loss, solved in the dual by coordinate
+ * descent with shrinking (Hsieh et al. 2008, "A Dual Coordinate Descent Method for Large-scale
+ * Linear SVM"; liblinear's solve_l2r_l1l2_svc). It is exact for sparse rows, needs no learning
+ * rate, and one pass costs one sweep over the nonzeros. The objective is LinearSVC's:
+ *   min_w ½‖w‖² + Σ_i C·cw(y_i)·loss(y_i (w·x_i + b))
+ * so C scales the summed loss (it is not divided by n), and b is learnt as the weight of a constant
+ * feature 1 (liblinear's intercept_scaling = 1), so it is regularised like the rest.
+ * arxiv-sanity-lite calls LinearSVC(C=0.01, class_weight='balanced'), whose default loss is the
+ * squared hinge; both are here, and eval.ts compares them.
+ *
+ * Logistic regression: the same objective with the logistic loss, C·cw scaled, b unregularised
+ * (scikit-learn's lbfgs convention), minimised in the primal by L-BFGS.
+ *
+ * Balanced class weights are scikit-learn's: cw(c) = n / (2·n_c). Without them a tag with 20
+ * papers among 5,000 is learnt as "never", because the negatives' summed loss dominates.
+ *
+ * Models are plain data (w is a dense number[] over the vocabulary: ~20,000 numbers; store it as a
+ * Float32Array in IndexedDB if size matters).
+ */
+import type { SparseVec, Vocab } from './features';
+
+export type ModelKind = 'svm' | 'logreg';
+
+export interface TrainOptions {
+  kind?: ModelKind;
+  /** Loss weight; see the header for its (LinearSVC) meaning. */
+  C?: number;
+  /** SVM loss: 'hinge' (L1-loss SVM) or 'squared_hinge' (LinearSVC's default). */
+  loss?: 'hinge' | 'squared_hinge';
+  /** Balanced class weights (n / (2·n_c)). */
+  balanced?: boolean;
+  /** Length of w; by default the largest index seen + 1. Pass vocab.terms.length so w covers the vocabulary. */
+  dim?: number;
+  /** Passes over the data at most. */
+  maxIter?: number;
+  /** Stopping tolerance: projected-gradient gap (SVM), gradient norm relative to the start (LR). */
+  tol?: number;
+  /** Seed of the coordinate order (the SVM's result does not depend on it beyond the tolerance). */
+  seed?: number;
+}
+
+/** Defaults chosen by src/rank/eval.ts (figures in test/fixtures/rank/README.md). */
+export const TRAIN_DEFAULTS = { kind: 'svm', C: 0.01, loss: 'hinge', balanced: true, maxIter: 500, tol: 1e-3, seed: 1 } as const satisfies TrainOptions;
+
+/** C when kind is 'logreg' and no C is given. */
+export const LOGREG_C = 1;
+
+export interface Model {
+  kind: ModelKind;
+  /** Weights, dense over the vocabulary. */
+  w: number[];
+  b: number;
+  /**
+   * Half the gap between the mean training margin of positives and of negatives: margins divided by
+   * it are comparable across tags (see toUnit). Always > 0.
+   */
+  scale: number;
+  nPos: number;
+  nNeg: number;
+}
+
+/** Fewer positives than this: no model (one paper is an example, not a topic). */
+export const MIN_POSITIVES = 2;
+
+// ------------------------------------------------------------------ helpers
+
+function dot(w: ArrayLike<number>, v: SparseVec): number {
+  const { idx, val } = v;
+  let s = 0;
+  const n = w.length;
+  for (let k = 0; k < idx.length; k++) {
+    const j = idx[k];
+    if (j < n) s += w[j] * val[k];
+  }
+  return s;
+}
+
+function axpy(a: number, v: SparseVec, w: Float64Array): void {
+  const { idx, val } = v;
+  for (let k = 0; k < idx.length; k++) w[idx[k]] += a * val[k];
+}
+
+function sqnorm(v: SparseVec): number {
+  let s = 0;
+  for (let k = 0; k < v.val.length; k++) s += v.val[k] * v.val[k];
+  return s;
+}
+
+/** mulberry32: a tiny seeded PRNG, so training is reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dimOf(xs: readonly SparseVec[], dim?: number): number {
+  if (dim !== undefined) return dim;
+  let d = 0;
+  for (const x of xs) if (x.idx.length) d = Math.max(d, x.idx[x.idx.length - 1] + 1);
+  return d;
+}
+
+// ------------------------------------------------------------------ SVM (dual coordinate descent)
+
+function trainSvm(xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, dim: number, o: Required<Omit<TrainOptions, 'dim'>>) {
+  const n = xs.length;
+  const hinge = o.loss === 'hinge';
+  // L1 loss: box 0 ≤ α ≤ C_i. L2 loss: no upper bound, and a diagonal 1/(2C_i) added to Q.
+  const upper = new Float64Array(n);
+  const diag = new Float64Array(n);
+  const QD = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    upper[i] = hinge ? Ci[i] : Infinity;
+    diag[i] = hinge ? 0 : 0.5 / Ci[i];
+    QD[i] = diag[i] + sqnorm(xs[i]) + 1; // + 1: the bias feature
+  }
+  const alpha = new Float64Array(n);
+  const w = new Float64Array(dim);
+  let b = 0;
+  const index = new Uint32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  const rand = rng(o.seed);
+  let active = n;
+  let PGmaxOld = Infinity;
+  let PGminOld = -Infinity;
+  for (let iter = 0; iter < o.maxIter; iter++) {
+    let PGmax = -Infinity;
+    let PGmin = Infinity;
+    for (let s = 0; s < active; s++) {
+      const j = s + Math.floor(rand() * (active - s));
+      const t = index[s];
+      index[s] = index[j];
+      index[j] = t;
+    }
+    for (let s = 0; s < active; s++) {
+      const i = index[s];
+      const yi = y[i];
+      const G = yi * (dot(w, xs[i]) + b) - 1 + diag[i] * alpha[i];
+      let PG = 0;
+      if (alpha[i] === 0) {
+        // Shrinking: a variable at a bound whose gradient points outward is set aside until the end.
+        if (G > PGmaxOld) {
+          active--;
+          index[s] = index[active];
+          index[active] = i;
+          s--;
+          continue;
+        } else if (G < 0) PG = G;
+      } else if (alpha[i] === upper[i]) {
+        if (G < PGminOld) {
+          active--;
+          index[s] = index[active];
+          index[active] = i;
+          s--;
+          continue;
+        } else if (G > 0) PG = G;
+      } else PG = G;
+      if (PG > PGmax) PGmax = PG;
+      if (PG < PGmin) PGmin = PG;
+      if (Math.abs(PG) > 1e-12) {
+        const old = alpha[i];
+        alpha[i] = Math.min(Math.max(old - G / QD[i], 0), upper[i]);
+        const d = (alpha[i] - old) * yi;
+        if (d !== 0) {
+          axpy(d, xs[i], w);
+          b += d;
+        }
+      }
+    }
+    if (PGmax - PGmin <= o.tol) {
+      if (active === n) break;
+      // Converged on the active set: check every variable once more before stopping.
+      active = n;
+      PGmaxOld = Infinity;
+      PGminOld = -Infinity;
+      continue;
+    }
+    PGmaxOld = PGmax <= 0 ? Infinity : PGmax;
+    PGminOld = PGmin >= 0 ? -Infinity : PGmin;
+  }
+  return { w, b };
+}
+
+// ------------------------------------------------------------------ logistic regression (L-BFGS)
+
+function trainLogreg(xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, dim: number, o: Required<Omit<TrainOptions, 'dim'>>) {
+  const n = xs.length;
+  const D = dim + 1; // the last variable is b (not regularised)
+  const z = new Float64Array(n);
+  const coef = new Float64Array(n);
+  /** Objective at x; its gradient into g. */
+  const fg = (x: Float64Array, g: Float64Array): number => {
+    let f = 0;
+    for (let j = 0; j < dim; j++) f += 0.5 * x[j] * x[j];
+    const b = x[dim];
+    for (let i = 0; i < n; i++) {
+      const m = y[i] * (dot(x, xs[i]) + b);
+      // log(1 + e^-m) without overflow
+      f += Ci[i] * (m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m)));
+      z[i] = m;
+      coef[i] = -Ci[i] * y[i] / (1 + Math.exp(m)); // d loss / d (w·x)
+    }
+    for (let j = 0; j < dim; j++) g[j] = x[j];
+    g[dim] = 0;
+    for (let i = 0; i < n; i++) {
+      const { idx, val } = xs[i];
+      const c = coef[i];
+      for (let k = 0; k < idx.length; k++) g[idx[k]] += c * val[k];
+      g[dim] += c;
+    }
+    return f;
+  };
+  const m = 7;
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const x = new Float64Array(D);
+  let g = new Float64Array(D);
+  let f = fg(x, g);
+  const g0 = Math.sqrt(g.reduce((s, v) => s + v * v, 0)) || 1;
+  const d = new Float64Array(D);
+  const xNew = new Float64Array(D);
+  let gNew = new Float64Array(D);
+  const al = new Float64Array(m);
+  for (let iter = 0; iter < o.maxIter; iter++) {
+    const gn = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
+    if (gn <= o.tol * g0) break;
+    // Two-loop recursion: d = −H·g
+    for (let j = 0; j < D; j++) d[j] = -g[j];
+    for (let k = S.length - 1; k >= 0; k--) {
+      let a = 0;
+      for (let j = 0; j < D; j++) a += S[k][j] * d[j];
+      a *= rho[k];
+      al[k] = a;
+      for (let j = 0; j < D; j++) d[j] -= a * Y[k][j];
+    }
+    if (S.length) {
+      const k = S.length - 1;
+      let yy = 0;
+      for (let j = 0; j < D; j++) yy += Y[k][j] * Y[k][j];
+      const gamma = 1 / (rho[k] * yy);
+      for (let j = 0; j < D; j++) d[j] *= gamma;
+    } else {
+      for (let j = 0; j < D; j++) d[j] /= gn; // first step: unit length
+    }
+    for (let k = 0; k < S.length; k++) {
+      let bta = 0;
+      for (let j = 0; j < D; j++) bta += Y[k][j] * d[j];
+      bta *= rho[k];
+      for (let j = 0; j < D; j++) d[j] += S[k][j] * (al[k] - bta);
+    }
+    let gd = 0;
+    for (let j = 0; j < D; j++) gd += g[j] * d[j];
+    if (gd >= 0) {
+      // Not a descent direction (numerical trouble): restart from steepest descent.
+      S.length = Y.length = rho.length = 0;
+      for (let j = 0; j < D; j++) d[j] = -g[j] / gn;
+      gd = -gn;
+    }
+    // Backtracking (Armijo) line search.
+    let step = 1;
+    let fNew = 0;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let j = 0; j < D; j++) xNew[j] = x[j] + step * d[j];
+      fNew = fg(xNew, gNew);
+      if (fNew <= f + 1e-4 * step * gd) break;
+      step *= 0.5;
+    }
+    const s = new Float64Array(D);
+    const yv = new Float64Array(D);
+    let sy = 0;
+    for (let j = 0; j < D; j++) {
+      s[j] = xNew[j] - x[j];
+      yv[j] = gNew[j] - g[j];
+      sy += s[j] * yv[j];
+    }
+    x.set(xNew);
+    [g, gNew] = [gNew, g];
+    const improved = f - fNew;
+    f = fNew;
+    if (sy > 1e-12) {
+      S.push(s);
+      Y.push(yv);
+      rho.push(1 / sy);
+      if (S.length > m) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+    }
+    if (improved <= 1e-10 * Math.max(1, Math.abs(f))) break;
+  }
+  return { w: x.subarray(0, dim), b: x[dim] };
+}
+
+// ------------------------------------------------------------------ public API
+
+/**
+ * Trains one tag's model: `positives` are its papers, `negatives` everything else the user has
+ * (other saved papers, "not relevant" ones, papers seen and left). Null under MIN_POSITIVES
+ * positives or without a negative.
+ */
+export function train(positives: readonly SparseVec[], negatives: readonly SparseVec[], opts: TrainOptions = {}): Model | null {
+  if (positives.length < MIN_POSITIVES || negatives.length === 0) return null;
+  const kind = opts.kind ?? TRAIN_DEFAULTS.kind;
+  const o = {
+    ...TRAIN_DEFAULTS,
+    kind,
+    ...(kind === 'logreg' ? { C: LOGREG_C, maxIter: 200, tol: 1e-4 } : {}),
+    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+  } as Required<Omit<TrainOptions, 'dim'>> & { dim?: number };
+  const xs = [...positives, ...negatives];
+  const n = xs.length;
+  const nPos = positives.length;
+  const nNeg = negatives.length;
+  const y = new Int8Array(n);
+  const Ci = new Float64Array(n);
+  const cwPos = o.balanced ? n / (2 * nPos) : 1;
+  const cwNeg = o.balanced ? n / (2 * nNeg) : 1;
+  for (let i = 0; i < n; i++) {
+    y[i] = i < nPos ? 1 : -1;
+    Ci[i] = o.C * (i < nPos ? cwPos : cwNeg);
+  }
+  const dim = dimOf(xs, opts.dim);
+  const { w, b } = kind === 'logreg' ? trainLogreg(xs, y, Ci, dim, o) : trainSvm(xs, y, Ci, dim, o);
+  const wArr = Array.from(w);
+  let sumPos = 0;
+  let sumNeg = 0;
+  for (let i = 0; i < n; i++) {
+    const m = dot(w, xs[i]) + b;
+    if (i < nPos) sumPos += m;
+    else sumNeg += m;
+  }
+  const scale = Math.max((sumPos / nPos - sumNeg / nNeg) / 2, 1e-6);
+  return { kind, w: wArr, b, scale, nPos, nNeg };
+}
+
+/** The model's margin for a row: > 0 means "this tag". */
+export function score(model: Model, vec: SparseVec): number {
+  return dot(model.w, vec) + model.b;
+}
+
+/**
+ * Maps a margin to [0, 1]: sigmoid(2 · margin / scale), with the model's `scale` (half the gap
+ * between its mean positive and mean negative training margins). Not a calibrated probability
+ * (Platt scaling would need held-out papers a small library does not have), but:
+ * the decision boundary maps to 0.5, a card that scores like an average training positive to
+ * about 0.88 and like an average negative to about 0.12, whatever the tag's size or C, so values
+ * from different tags' models can be compared and the best taken.
+ */
+export function toUnit(margin: number, scale = 1): number {
+  return 1 / (1 + Math.exp((-2 * margin) / scale));
+}
+
+/**
+ * The terms that push `vec` towards the tag most: w_j·x_j, largest first, positive ones only
+ * (at most k). Runs once per ranked card, so it keeps the k best in place instead of sorting
+ * an object per term.
+ */
+export function explain(model: Model, vocab: Vocab, vec: SparseVec, k = 5): { term: string; weight: number }[] {
+  const best: number[] = []; // term indices, by weight descending
+  const weight: number[] = [];
+  const { idx, val } = vec;
+  const w = model.w;
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i];
+    const c = j < w.length ? w[j] * val[i] : 0;
+    if (c <= 0 || (best.length === k && c <= weight[k - 1])) continue;
+    // Insertion into the short sorted list; equal weights keep index order (idx is ascending).
+    let p = best.length < k ? best.length : k - 1;
+    while (p > 0 && weight[p - 1] < c) {
+      if (p < k) {
+        best[p] = best[p - 1];
+        weight[p] = weight[p - 1];
+      }
+      p--;
+    }
+    best[p] = j;
+    weight[p] = c;
+  }
+  return best.map((j, i) => ({ term: vocab.terms[j], weight: weight[i] }));
+}
