@@ -28,7 +28,7 @@ const MINUTE = 60_000;
 export function retryDelay(failures: number, error: string): number {
   const backoff = Math.min(60 * MINUTE, 30_000 * 2 ** Math.max(0, failures - 1));
   if (/PER_HOUR/i.test(error)) return Math.max(backoff, 60 * MINUTE);
-  if (/PER_MINUTE|rate/i.test(error)) return Math.max(backoff, MINUTE);
+  if (/PER_MINUTE|rate limit/i.test(error)) return Math.max(backoff, MINUTE);
   return backoff;
 }
 
@@ -90,7 +90,8 @@ export function createSyncer(deps: SyncerDeps): Syncer {
       const delay = retryDelay(failures, error);
       await deps.local.set({ [RETRY_KEY]: failures });
       deps.scheduleRetry(delay);
-      status = { at: clock(), included: 0, excluded: 0, error, retryAt: clock() + delay };
+      const at = clock();
+      status = { at, included: 0, excluded: 0, error, retryAt: at + delay };
     }
     await deps.local.set({ [SYNC_STATUS_KEY]: status });
   };

@@ -12,17 +12,17 @@ export interface ImportSummary {
 }
 
 /**
- * Merges papers and tags into the shelf. The plan is made from what the
+ * Merges papers and tags into the shelf (`undo`: the papers a removal just took, put back as they were). The plan is made from what the
  * database holds inside the same transaction (so a save in another tab is not
  * overwritten), and every write is in that transaction: if one fails, none lands.
  */
-export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now()): Promise<ImportSummary> {
+export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now(), opts: { undo?: boolean } = {}): Promise<ImportSummary> {
   const tx = db.transaction(['papers', 'tags', 'tombstones'], 'readwrite', STRICT);
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
   const graves = tx.objectStore('tombstones');
   // Only the papers the import names: reading the whole library (abstracts and all) costs seconds at 10,000.
-  const [found, existingTags] = await Promise.all([Promise.all(papers.map((p) => paperStore.get(p.id))), tagStore.getAll()]);
+  const [found, existingTags, tombstones] = await Promise.all([Promise.all(papers.map((p) => paperStore.get(p.id))), tagStore.getAll(), graves.getAll()]);
   const existing = found.filter((p): p is Paper => p !== undefined);
   const plan = planMerge(existing, existingTags, { papers, tags, skipped: [] }, now);
   // Queue every write, then wait once: awaiting each would be 10,000 round trips.
@@ -35,7 +35,13 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
       req.catch(() => {}); // Promise.all below still sees the rejection
       writes.push(req);
     };
+    const removedAt = new Map(tombstones.map((t) => [t.id, t.deletedAt]));
     for (const p of plan.add) {
+      // Brought back from a file after its removal: saved again now, as on a card. With its old
+      // date, sync would read the record as older than the removal and strip its title elsewhere.
+      // An undo puts the paper back where it was (its own date), seconds after the removal.
+      const gone = removedAt.get(p.id);
+      if (!opts.undo && gone !== undefined && p.savedAt <= gone) p.savedAt = now;
       queue(paperStore.put(p));
       // Brought back on purpose: an old removal must not take it away again at the next sync.
       queue(graves.delete(p.id));

@@ -62,7 +62,7 @@ export async function removePapers(db: Shelf, ids: string[], now = Date.now()): 
  * meanwhile keeps what it has and gains what the removed record had.
  */
 export async function restorePapers(db: Shelf, papers: Paper[], now = Date.now()): Promise<string[]> {
-  return (await importLibrary(db, papers, [], now)).ids;
+  return (await importLibrary(db, papers, [], now, { undo: true })).ids;
 }
 
 /** Applies `fn` to each paper that exists, in one transaction; returns the updated records. */

@@ -46,8 +46,8 @@ export async function applySync(db: Shelf, changes: LocalChanges, merged: SyncSt
   const graves = tx.objectStore('tombstones');
   const oldest = now - TOMBSTONE_TTL;
   for (const [id, deletedAt] of merged.tombstones) {
-    // Not for a paper held here and written after the removal (restored, saved again).
-    if (deletedAt >= oldest && !touched.includes(id)) {
+    // Not for a paper held here and written after the removal (restored, saved again): lastWrite says so.
+    if (deletedAt >= oldest) {
       const p = await papers.get(id);
       if (!p || lastWrite(p) <= deletedAt) await graves.put({ id, deletedAt });
     }

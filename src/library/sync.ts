@@ -29,7 +29,7 @@
 import * as v from 'valibot';
 import { PaperSchema, TagSchema } from '../shared/messages';
 import { absUrl, cleanText, READING_STATUSES, tagHue, type Paper, type ReadingStatus, type Tag } from '../shared/model';
-import { fieldTime, type FieldsAt } from './stamps';
+import { fieldTime, lastWrite, type FieldsAt } from './stamps';
 
 export { fieldTime, stamp, type FieldsAt } from './stamps';
 
@@ -842,6 +842,24 @@ export interface SyncReport {
   error?: string;
 }
 
+/**
+ * Whether the local tombstones differ from what the merge says they should be:
+ * a removal learnt from elsewhere (kept, so an old copy on a browser that was
+ * offline cannot bring the paper back here either), or an expired one to collect.
+ */
+function tombstonesToWrite(local: LocalLibrary, merged: SyncState, now: number): boolean {
+  const oldest = now - TOMBSTONE_TTL;
+  if (local.tombstones.some((t) => t.deletedAt < oldest)) return true;
+  const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
+  const held = new Map(local.papers.map((p) => [p.id, p]));
+  for (const [id, t] of merged.tombstones) {
+    if (t < oldest || mine.get(id) === t) continue;
+    const p = held.get(id);
+    if (!p || lastWrite(p) <= t) return true;
+  }
+  return false;
+}
+
 /** Pull, merge, write locally, push the difference. The caller serialises calls and debounces them. */
 export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   const items = await deps.area.get(null);
@@ -854,7 +872,7 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   const local = await deps.readLocal();
   const merged = merge(fromLocal(local.papers, local.tags, local.tombstones), remote);
   const changes = changesFor(local.papers, merged, local.tags);
-  if (changes.upserts.length || changes.deletes.length || changes.tags.length) await deps.writeLocal(changes, merged);
+  if (changes.upserts.length || changes.deletes.length || changes.tags.length || tombstonesToWrite(local, merged, now)) await deps.writeLocal(changes, merged);
   const enc = encode(merged, now, { device: deps.device });
   const diff = diffItems(items, enc.items);
   const written = Object.keys(diff.set).length;

@@ -162,7 +162,13 @@ export function isEnvelope(m: unknown): m is Envelope {
 export function parseRequest(name: string, body: unknown): Result<{ name: MessageName; body: unknown }> {
   if (!Object.prototype.hasOwnProperty.call(requests, name)) return { ok: false, error: `unknown message "${name}"` };
   const schema = requests[name as MessageName];
-  const r = v.safeParse(schema, body);
+  let r: ReturnType<typeof v.safeParse<typeof schema>>;
+  try {
+    r = v.safeParse(schema, body);
+  } catch {
+    // A getter or proxy that throws (only in-process callers can build one): an answer, never a throw.
+    return { ok: false, error: `invalid "${name}": unreadable body` };
+  }
   if (!r.success) {
     const issue = r.issues[0];
     const path = v.getDotPath(issue) ?? '(message)';
