@@ -13,9 +13,10 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Paper, Tag } from '../shared/model';
+import { indexMany, termsOf, type Terms, type WordRecord } from './search';
 
 export const DB_NAME = 'papershelf';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export interface ShelfDB extends DBSchema {
   papers: {
@@ -32,7 +33,24 @@ export interface ShelfDB extends DBSchema {
     key: string;
     value: { id: string; deletedAt: number };
   };
+  /**
+   * Abstracts, apart from the papers since v4: the popup reads papers for its
+   * list and never needs 10,000 abstracts (~15 MB) in memory. The library
+   * joins them back where a whole paper is wanted (export, merge).
+   */
+  abstracts: {
+    key: string;
+    value: { id: string; text: string };
+  };
+  /** The search index (search.ts), since v4: one record per term with its postings. */
+  words: {
+    key: string;
+    value: WordRecord;
+  };
 }
+
+/** Every store a write of papers touches: a paper, its abstract, its terms, its tags, its tombstone. */
+export const WRITE_STORES = ['papers', 'tags', 'tombstones', 'abstracts', 'words'] as const;
 
 export type Shelf = IDBPDatabase<ShelfDB>;
 
@@ -110,6 +128,8 @@ export function connection(name = DB_NAME): () => Promise<Shelf> {
 }
 
 function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: number | null, transaction: IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'versionchange'>) {
+  /** The v2 fill's walk, when it runs: v4's walk starts after it, or the two would write the same records in turn. */
+  let filled: Promise<void> | undefined;
   if (oldVersion < 1) {
     const papers = db.createObjectStore('papers', { keyPath: 'id' });
     papers.createIndex('savedAt', 'savedAt');
@@ -121,7 +141,7 @@ function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: num
     papers.createIndex('status', 'status');
     db.createObjectStore('tags', { keyPath: 'key' });
     // Fill the new fields in papers saved under v1, inside the upgrade transaction.
-    void papers.openCursor().then(async function fill(cursor): Promise<void> {
+    filled = papers.openCursor().then(async function fill(cursor): Promise<void> {
       if (!cursor) return;
       const p = cursor.value as Partial<Paper>;
       await cursor.update({ ...p, tags: p.tags ?? [], status: p.status ?? 'to-read', note: p.note ?? '' } as Paper);
@@ -130,5 +150,25 @@ function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: num
   }
   if (oldVersion < 3) {
     db.createObjectStore('tombstones', { keyPath: 'id' });
+  }
+  if (oldVersion < 4) {
+    // v4: abstracts move to their own store; the search index is built from every paper.
+    db.createObjectStore('abstracts', { keyPath: 'id' });
+    db.createObjectStore('words', { keyPath: 't' });
+    const papers = transaction.objectStore('papers');
+    const abstracts = transaction.objectStore('abstracts');
+    const words = transaction.objectStore('words');
+    const terms: [string, null, Terms][] = [];
+    const walk = () => papers.openCursor().then(async function move(cursor): Promise<void> {
+      if (!cursor) return indexMany(words, terms);
+      const { abstract, ...rest } = cursor.value;
+      if (abstract) {
+        void abstracts.put({ id: rest.id, text: abstract });
+        void cursor.update(rest as Paper);
+      }
+      terms.push([rest.id, null, termsOf({ title: rest.title, authors: rest.authors, tags: rest.tags ?? [], note: rest.note ?? '' }, abstract)]);
+      return move(await cursor.continue());
+    });
+    void (filled ? filled.then(walk) : walk());
   }
 }

@@ -1,5 +1,6 @@
 /** Saved papers: the writes and reads behind the paper.* messages. */
-import { STRICT, type Shelf } from './db';
+import type { Shelf } from './db';
+import { abstractOf, deletePaper, putPaper, writeTx } from './write';
 import { mergeRef, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
 import { ensureTag, tagNames } from './tags';
 import { stamp } from './stamps';
@@ -19,10 +20,11 @@ export function newPaper(ref: PaperRef, now: number): Paper {
 
 /** Saves a paper; saving again merges the new fields and keeps the first savedAt (idempotent by id). */
 export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<Paper> {
-  const tx = db.transaction('papers', 'readwrite', STRICT);
-  const old = await tx.store.get(ref.id);
+  const tx = writeTx(db);
+  const old = await tx.objectStore('papers').get(ref.id);
   const paper: Paper = old ? { ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now } : newPaper(ref, now);
-  await Promise.all([tx.store.put(paper), tx.done]);
+  await putPaper(tx, old, paper);
+  await tx.done;
   return paper;
 }
 
@@ -31,13 +33,14 @@ export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Pro
  * from a link has only an id). Never creates one: seeing is not saving.
  */
 export async function completePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<boolean> {
-  const tx = db.transaction('papers', 'readwrite', STRICT);
-  const old = await tx.store.get(ref.id);
+  const tx = writeTx(db);
+  const old = await tx.objectStore('papers').get(ref.id);
   if (!old || old.authors.length > 0) {
     await tx.done;
     return false;
   }
-  await Promise.all([tx.store.put({ ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now }), tx.done]);
+  await putPaper(tx, old, { ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now });
+  await tx.done;
   return true;
 }
 
@@ -45,15 +48,22 @@ export async function unsavePaper(db: Shelf, id: string): Promise<boolean> {
   return (await removePapers(db, [id])).length > 0;
 }
 
-/** Removes papers; returns the records removed, so the popup can offer to undo. */
+/** Removes papers; returns the records removed (abstracts included), so the popup can offer to undo. */
 export async function removePapers(db: Shelf, ids: string[], now = Date.now()): Promise<Paper[]> {
-  const tx = db.transaction(['papers', 'tombstones'], 'readwrite', STRICT);
+  const tx = writeTx(db);
   const store = tx.objectStore('papers');
   const found = (await Promise.all(ids.map((id) => store.get(id)))).filter((p): p is Paper => !!p);
-  // The tombstone goes with the removal, so sync can tell other browsers.
   const graves = tx.objectStore('tombstones');
-  await Promise.all([...found.map((p) => store.delete(p.id)), ...found.map((p) => graves.put({ id: p.id, deletedAt: now })), tx.done]);
-  return found;
+  const out: Paper[] = [];
+  for (const p of found) {
+    const abstract = await abstractOf(tx, p.id);
+    out.push(abstract ? { ...p, abstract } : p);
+    await deletePaper(tx, p);
+    // The tombstone goes with the removal, so sync can tell other browsers.
+    await graves.put({ id: p.id, deletedAt: now });
+  }
+  await tx.done;
+  return out;
 }
 
 /**
@@ -67,15 +77,16 @@ export async function restorePapers(db: Shelf, papers: Paper[], now = Date.now()
 
 /** Applies `fn` to each paper that exists, in one transaction; returns the updated records. */
 export async function updatePapers(db: Shelf, ids: string[], fn: (p: Paper) => Paper | null, now = Date.now()): Promise<Paper[]> {
-  const tx = db.transaction('papers', 'readwrite', STRICT);
+  const tx = writeTx(db);
+  const store = tx.objectStore('papers');
   const out: Paper[] = [];
   for (const id of ids) {
-    const p = await tx.store.get(id);
+    const p = await store.get(id);
     if (!p) continue;
     const next = fn(p);
     if (!next) continue;
     next.updatedAt = now;
-    await tx.store.put(next);
+    await putPaper(tx, p, next);
     out.push(next);
   }
   await tx.done;
@@ -93,16 +104,16 @@ export const setNote = (db: Shelf, id: string, note: string, now = Date.now()) =
  * given (tagging on a card saves the paper).
  */
 export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: PaperRef, now = Date.now()): Promise<Paper[]> {
-  const tx = db.transaction(['papers', 'tags'], 'readwrite', STRICT);
+  const tx = writeTx(db);
   const tag = await ensureTag(tx.objectStore('tags'), name);
   const store = tx.objectStore('papers');
   const out: Paper[] = [];
   for (const id of ids) {
-    let p = await store.get(id);
-    if (!p && ref && ref.id === id) p = newPaper(ref, now);
+    const old = await store.get(id);
+    let p = old ?? (ref && ref.id === id ? newPaper(ref, now) : undefined);
     if (!p) continue;
     if (!p.tags.includes(tag.key)) p = stamp({ ...p, tags: [...p.tags, tag.key] }, ['tags'], now);
-    await store.put(p);
+    await putPaper(tx, old, p);
     out.push(p);
   }
   await tx.done;

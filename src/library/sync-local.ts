@@ -6,7 +6,8 @@
  * keeping it here only costs room and time.
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { STRICT, type Shelf, type ShelfDB } from './db';
+import type { Shelf, ShelfDB } from './db';
+import { deletePaper, putPaper, writeTx } from './write';
 import { lastWrite } from './stamps';
 import { applyPatch, TOMBSTONE_TTL, type LocalChanges, type LocalLibrary, type SyncState } from './sync';
 
@@ -24,13 +25,14 @@ export async function readForSync(db: Shelf): Promise<LocalLibrary> {
  * Returns the ids of the papers created, changed or removed.
  */
 export async function applySync(db: Shelf, changes: LocalChanges, merged: SyncState, now = Date.now()): Promise<string[]> {
-  const tx = db.transaction(['papers', 'tags', 'tombstones'], 'readwrite', STRICT);
+  const tx = writeTx(db);
   const papers = tx.objectStore('papers');
   const touched: string[] = [];
   for (const patch of changes.upserts) {
-    const next = applyPatch(await papers.get(patch.id), patch);
+    const current = await papers.get(patch.id);
+    const next = applyPatch(current, patch);
     if (next) {
-      await papers.put(next);
+      await putPaper(tx, current, next);
       touched.push(patch.id);
     }
   }
@@ -38,7 +40,7 @@ export async function applySync(db: Shelf, changes: LocalChanges, merged: SyncSt
     const p = await papers.get(id);
     const deletedAt = merged.tombstones.get(id) ?? 0;
     if (p && lastWrite(p) <= deletedAt) {
-      await papers.delete(id);
+      await deletePaper(tx, p);
       touched.push(id);
     }
   }

@@ -1,6 +1,7 @@
 /** Tags: one record per case-folded key, shared by every paper that carries it. */
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { STRICT, type Shelf, type ShelfDB } from './db';
+import type { Shelf, ShelfDB } from './db';
+import { putPaper, writeTx } from './write';
 import { stamp } from './stamps';
 import { normaliseTag, tagHue, tagKey, type Tag, type TagCount } from '../shared/model';
 
@@ -39,14 +40,14 @@ export async function listTags(db: Shelf): Promise<TagCount[]> {
 /** Moves every paper from tag `from` to tag `into` and deletes `from`. Returns the ids changed. */
 export async function mergeTags(db: Shelf, from: string, into: string, now = Date.now()): Promise<string[]> {
   if (from === into) return [];
-  const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
+  const tx = writeTx(db);
   const tags = tx.objectStore('tags');
   if (!(await tags.get(into))) throw new TagError(`no tag "${into}"`);
   const papers = tx.objectStore('papers');
   const changed: string[] = [];
   for (const p of await papers.index('tags').getAll(from)) {
     const next = p.tags.includes(into) ? p.tags.filter((k) => k !== from) : p.tags.map((k) => (k === from ? into : k));
-    await papers.put(stamp({ ...p, tags: next }, ['tags'], now));
+    await putPaper(tx, p, stamp({ ...p, tags: next }, ['tags'], now));
     changed.push(p.id);
   }
   await tags.delete(from);
@@ -62,7 +63,7 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
   const display = normaliseTag(name);
   const newKey = tagKey(display);
   if (!newKey) throw new TagError('a tag needs at least one letter or digit');
-  const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
+  const tx = writeTx(db);
   const tags = tx.objectStore('tags');
   const old = await tags.get(key);
   if (!old) throw new TagError(`no tag "${key}"`);
@@ -75,7 +76,7 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
     if (!(await tags.get(newKey))) await tags.put({ key: newKey, name: display, hue: old.hue, updatedAt: now });
     for (const p of affected) {
       const next = p.tags.includes(newKey) ? p.tags.filter((k) => k !== key) : p.tags.map((k) => (k === key ? newKey : k));
-      await papers.put(stamp({ ...p, tags: next }, ['tags'], now));
+      await putPaper(tx, p, stamp({ ...p, tags: next }, ['tags'], now));
     }
     await tags.delete(key);
   }
@@ -85,10 +86,10 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
 
 /** Deletes a tag; its papers keep their other tags. Returns the ids changed. */
 export async function deleteTag(db: Shelf, key: string, now = Date.now()): Promise<string[]> {
-  const tx = db.transaction(['tags', 'papers'], 'readwrite', STRICT);
+  const tx = writeTx(db);
   const papers = tx.objectStore('papers');
   const affected = await papers.index('tags').getAll(key);
-  for (const p of affected) await papers.put(stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now));
+  for (const p of affected) await putPaper(tx, p, stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now));
   await tx.objectStore('tags').delete(key);
   await tx.done;
   return affected.map((p) => p.id);

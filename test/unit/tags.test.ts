@@ -1,5 +1,6 @@
 import { openDB } from 'idb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readFull } from '../../src/library/write';
 import { openShelf, type Shelf } from '../../src/library/db';
 import { listPapers, removePapers, restorePapers, savePaper, setNote, setStatus, statusOf, tagPapers, untagPaper } from '../../src/library/papers';
 import { deleteTag, listTags, mergeTags, renameTag } from '../../src/library/tags';
@@ -132,7 +133,7 @@ describe('migration', () => {
     v1.close();
 
     const v2 = await openShelf(name);
-    const papers = await listPapers(v2);
+    const papers = await readFull(v2);
     expect(papers).toHaveLength(50);
     expect(papers.at(-1)).toEqual({ ...old[0], tags: [], status: 'to-read', note: '' });
     // The new indexes work on migrated data.

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { connection, DB_VERSION, NewerDatabaseError, openShelf } from '../../src/library/db';
+import { readFull } from '../../src/library/write';
+import { Searcher } from '../../src/library/search';
 import type { Paper } from '../../src/shared/model';
 
 const N = 10_000;
@@ -77,9 +79,10 @@ describe('migration', () => {
     const db = await openShelf(name);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['papers', 'tags', 'tombstones']);
+      expect([...db.objectStoreNames].sort()).toEqual(['abstracts', 'papers', 'tags', 'tombstones', 'words']);
       expect(await db.count('papers')).toBe(N);
-      const byId = new Map((await db.getAll('papers')).map((p) => [p.id, p]));
+      // Abstracts live in their own store since v4: the library joins them back.
+      const byId = new Map((await readFull(db)).map((p) => [p.id, p]));
       expect(byId.size).toBe(N);
       for (const o of originals) {
         // Every original field intact, the new ones at their defaults, nothing else.
@@ -117,9 +120,10 @@ describe('migration', () => {
     const db = await openShelf(name);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['papers', 'tags', 'tombstones']);
+      expect([...db.objectStoreNames].sort()).toEqual(['abstracts', 'papers', 'tags', 'tombstones', 'words']);
       expect(await db.count('papers')).toBe(N);
-      const byId = new Map((await db.getAll('papers')).map((p) => [p.id, p]));
+      // Abstracts live in their own store since v4: the library joins them back.
+      const byId = new Map((await readFull(db)).map((p) => [p.id, p]));
       for (const o of originals) expect(byId.get(o.id)).toEqual(o);
       expect(await db.getAll('tags')).toEqual([...tags].sort((a, b) => (a.key < b.key ? -1 : 1)));
       expect(await db.count('tombstones')).toBe(0);

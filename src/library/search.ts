@@ -1,0 +1,190 @@
+/**
+ * The search index, kept in IndexedDB beside the papers (store `words`, since
+ * v4): one record per term with its postings, so the popup searches titles,
+ * authors, tags, notes and abstracts of 10,000 papers without holding any of
+ * it in memory, and the index is there the moment the database opens.
+ *
+ * Every writer keeps it current through `indexWrite` (papers.ts, tags.ts,
+ * import-write.ts, sync-local.ts all do: the library is the only writer), by
+ * the difference between a paper's terms before and after the write. A term's
+ * weight in a paper is the sum of the boosts of the fields it occurs in (title
+ * counts most, the abstract least); a query term of three letters or more
+ * matches every indexed term it begins; all query terms must match (AND).
+ *
+ * Chosen over MiniSearch in the popup by measurement (README, issue notes):
+ * MiniSearch over abstracts held ~25 MB of the popup's heap and took seconds
+ * to build at every opening; this costs a few ms per query and nothing to open.
+ */
+import type { IDBPObjectStore, StoreNames } from 'idb';
+import type { Paper } from '../shared/model';
+import { tokenize } from '../rank/features';
+import type { Shelf, ShelfDB } from './db';
+
+export const BOOST = { title: 4, authors: 2, tags: 2, note: 1.5, abstract: 0.5 } as const;
+
+/** A term's postings: paper ids and their weights, as two parallel arrays. */
+export interface WordRecord {
+  t: string;
+  ids: string[];
+  w: number[];
+}
+
+export type Terms = Map<string, number>;
+
+/** The indexed terms of a paper and their weights. Tags are indexed by key (their names differ only in case). */
+export function termsOf(p: Pick<Paper, 'title' | 'authors' | 'tags' | 'note'>, abstract: string | undefined): Terms {
+  const out: Terms = new Map();
+  const add = (text: string | undefined, boost: number) => {
+    if (!text) return;
+    for (const t of new Set(tokenize(text))) out.set(t, (out.get(t) ?? 0) + boost);
+  };
+  add(p.title, BOOST.title);
+  add(p.authors.join(' '), BOOST.authors);
+  add(p.tags.join(' '), BOOST.tags);
+  add(p.note, BOOST.note);
+  add(abstract, BOOST.abstract);
+  return out;
+}
+
+type WordStore = IDBPObjectStore<ShelfDB, StoreNames<ShelfDB>[], 'words', 'readwrite' | 'versionchange'>;
+
+const sameTerms = (a: Terms, b: Terms) => a.size === b.size && [...a].every(([t, w]) => b.get(t) === w);
+
+/**
+ * Updates the postings of one paper, inside the caller's write transaction:
+ * `before` and `after` are its terms before and after the write (null: absent).
+ */
+export async function indexWrite(words: WordStore, id: string, before: Terms | null, after: Terms | null): Promise<void> {
+  if (before && after && sameTerms(before, after)) return;
+  const touched = new Set<string>();
+  for (const [t, w] of before ?? []) if (!after || after.get(t) !== w) touched.add(t);
+  for (const [t, w] of after ?? []) if (!before || before.get(t) !== w) touched.add(t);
+  if (!touched.size) return;
+  const terms = [...touched];
+  // All reads at once, then all writes: one round trip each way, not one per term.
+  const records = await Promise.all(terms.map((t) => words.get(t)));
+  await Promise.all(
+    terms.map((t, i) => {
+      const r = records[i] ?? { t, ids: [], w: [] };
+      const at = r.ids.indexOf(id);
+      const weight = after?.get(t);
+      if (weight === undefined) {
+        if (at < 0) return undefined;
+        r.ids.splice(at, 1);
+        r.w.splice(at, 1);
+      } else if (at < 0) {
+        r.ids.push(id);
+        r.w.push(weight);
+      } else r.w[at] = weight;
+      return r.ids.length ? words.put(r) : words.delete(t);
+    }),
+  );
+}
+
+/**
+ * Updates the postings of many papers at once (an import, the v4 migration):
+ * each touched term is read once and written once, all reads in one batch.
+ */
+export async function indexMany(words: WordStore, changes: Iterable<[string, Terms | null, Terms | null]>): Promise<void> {
+  // term → paper id → new weight (undefined: drop the paper from the term)
+  const ops = new Map<string, Map<string, number | undefined>>();
+  const op = (t: string) => {
+    let m = ops.get(t);
+    if (!m) ops.set(t, (m = new Map()));
+    return m;
+  };
+  for (const [id, before, after] of changes) {
+    for (const [t, w] of before ?? []) if (!after || after.get(t) !== w) op(t).set(id, undefined);
+    for (const [t, w] of after ?? []) if (!before || before.get(t) !== w) op(t).set(id, w);
+  }
+  const terms = [...ops.keys()];
+  const records = await Promise.all(terms.map((t) => words.get(t)));
+  await Promise.all(
+    terms.map((t, i) => {
+      const r = records[i] ?? { t, ids: [], w: [] };
+      const at = new Map(r.ids.map((id, j) => [id, j]));
+      let dropped = false;
+      for (const [id, w] of ops.get(t)!) {
+        const k = at.get(id);
+        if (w === undefined) {
+          if (k !== undefined) (r.ids[k] = ''), (dropped = true);
+        } else if (k === undefined) {
+          at.set(id, r.ids.length);
+          r.ids.push(id);
+          r.w.push(w);
+        } else r.w[k] = w;
+      }
+      if (dropped) {
+        const keep = r.ids.map((id, j) => (id ? j : -1)).filter((j) => j >= 0);
+        r.ids = keep.map((j) => r.ids[j]);
+        r.w = keep.map((j) => r.w[j]);
+      }
+      return r.ids.length ? words.put(r) : records[i] ? words.delete(t) : undefined;
+    }),
+  );
+}
+
+/** Longest list of indexed terms one prefix may expand to: more says nothing about what the user wants. */
+const PREFIX_TERMS = 400;
+
+/**
+ * Queries the index. Keeps what it read per query token, so typing one more
+ * letter narrows in memory instead of reading again.
+ */
+export class Searcher {
+  private cache = new Map<string, WordRecord[]>();
+  constructor(private db: () => Promise<Shelf>) {}
+
+  /** Forget what was read: the library changed. */
+  invalidate() {
+    this.cache.clear();
+  }
+
+  private async postings(token: string): Promise<WordRecord[]> {
+    const hit = this.cache.get(token);
+    if (hit) return hit;
+    // A longer token narrows what a shorter one (its prefix) already read, if that list was complete.
+    for (let n = token.length - 1; n >= 3; n--) {
+      const base = this.cache.get(token.slice(0, n));
+      if (base && base.length < PREFIX_TERMS) {
+        const narrowed = base.filter((r) => r.t.startsWith(token));
+        this.cache.set(token, narrowed);
+        return narrowed;
+      }
+    }
+    const db = await this.db();
+    let found: WordRecord[];
+    if (token.length >= 3) found = await db.getAll('words', IDBKeyRange.bound(token, `${token}\uffff`), PREFIX_TERMS);
+    else {
+      const exact = await db.get('words', token);
+      found = exact ? [exact] : [];
+    }
+    if (this.cache.size > 200) this.cache.clear();
+    this.cache.set(token, found);
+    return found;
+  }
+
+  /** Ids of the papers that match every term of `query`, best first; null when the query has no searchable term. */
+  async search(query: string): Promise<string[] | null> {
+    const tokens = [...new Set(tokenize(query))];
+    if (!tokens.length) return null;
+    const lists = await Promise.all(tokens.map((t) => this.postings(t)));
+    let scores: Map<string, number> | null = null;
+    for (const records of lists) {
+      // Best weight per paper over the terms this token matched; an exact term counts a little more than a prefix.
+      const mine = new Map<string, number>();
+      for (const r of records) {
+        for (let i = 0; i < r.ids.length; i++) {
+          const id = r.ids[i];
+          if (scores && !scores.has(id)) continue;
+          const w = r.w[i];
+          if ((mine.get(id) ?? 0) < w) mine.set(id, w);
+        }
+      }
+      if (scores) for (const [id, w] of mine) mine.set(id, w + scores.get(id)!);
+      scores = mine;
+      if (!scores.size) break;
+    }
+    return [...scores!].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  }
+}

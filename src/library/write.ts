@@ -1,0 +1,63 @@
+/**
+ * The one way a paper record is written or deleted. Every writer of the
+ * library (papers.ts, tags.ts, import-write.ts, sync-local.ts) goes through
+ * these two functions inside its own transaction, so the abstract always lands
+ * in its own store and the search index always follows the record.
+ */
+import type { IDBPTransaction, StoreNames } from 'idb';
+import type { Paper } from '../shared/model';
+import { STRICT, WRITE_STORES, type Shelf, type ShelfDB } from './db';
+import { indexWrite, termsOf } from './search';
+
+export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite'>;
+
+/** A write transaction over every store a paper write touches. */
+export const writeTx = (db: Shelf): WriteTx => db.transaction([...WRITE_STORES], 'readwrite', STRICT);
+
+/** The stored abstract of a paper ('' when none). */
+export async function abstractOf(tx: WriteTx, id: string): Promise<string | undefined> {
+  return (await tx.objectStore('abstracts').get(id))?.text;
+}
+
+/**
+ * Puts `after` in place of `before` (what the store held, read in this
+ * transaction; undefined for a new paper). `after.abstract`, when set,
+ * replaces the stored abstract; when absent, the stored one stays.
+ */
+export async function putPaper(tx: WriteTx, before: Paper | undefined, after: Paper): Promise<void> {
+  const { abstract, ...stored } = after;
+  const oldAbstract = before ? await abstractOf(tx, after.id) : undefined;
+  const abstracts = tx.objectStore('abstracts');
+  const writes: Promise<unknown>[] = [tx.objectStore('papers').put(stored as Paper)];
+  if (abstract !== undefined && abstract !== oldAbstract) writes.push(abstract ? abstracts.put({ id: after.id, text: abstract }) : abstracts.delete(after.id));
+  const newAbstract = abstract !== undefined ? abstract : oldAbstract;
+  writes.push(indexWrite(tx.objectStore('words'), after.id, before ? termsOf(before, oldAbstract) : null, termsOf(stored, newAbstract)));
+  await Promise.all(writes);
+}
+
+/** Deletes a paper, its abstract and its terms. */
+export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
+  const oldAbstract = await abstractOf(tx, before.id);
+  await Promise.all([
+    tx.objectStore('papers').delete(before.id),
+    tx.objectStore('abstracts').delete(before.id),
+    indexWrite(tx.objectStore('words'), before.id, termsOf(before, oldAbstract), null),
+  ]);
+}
+
+/** Papers with their abstracts joined back (export, backup): reads every paper when `ids` is absent. */
+export async function readFull(db: Shelf, ids?: string[]): Promise<Paper[]> {
+  const tx = db.transaction(['papers', 'abstracts']);
+  const papers = ids
+    ? (await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)))).filter((p): p is Paper => !!p)
+    : (await tx.objectStore('papers').index('savedAt').getAll()).reverse();
+  const abstracts = ids
+    ? await Promise.all(papers.map((p) => tx.objectStore('abstracts').get(p.id)))
+    : null;
+  const all = abstracts ? null : new Map((await tx.objectStore('abstracts').getAll()).map((a) => [a.id, a.text]));
+  await tx.done;
+  return papers.map((p, i) => {
+    const text = abstracts ? abstracts[i]?.text : all!.get(p.id);
+    return text ? { ...p, abstract: text } : p;
+  });
+}
