@@ -1,7 +1,9 @@
 /**
- * The options page: site access, export, import, and sync. Export and import
- * run here (the parsers are too large for the worker); the background only
- * receives validated records and writes them in one transaction.
+ * The options page: the library's state, site access, export, import, and
+ * sync. Export and import run here, against the database itself through the
+ * library module (same origin as the background): an import is planned from
+ * the papers it names, written in one transaction by the library's own write,
+ * then broadcast once; the background hears it and syncs.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { send } from '../shared/client';
@@ -11,7 +13,15 @@ import { AccessBanner } from '../ui/AccessBanner';
 import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../library/export';
 import type { ImportOk } from '../library/import';
 import type { MergePlan } from '../library/merge';
-import { applyView, PaperIndex } from '../popup/query';
+import { applyView } from '../popup/query';
+import { connection } from '../library/db';
+import { readFull } from '../library/write';
+import { Searcher } from '../library/search';
+import { listTags } from '../library/tags';
+import { importLibrary } from '../library/import-write';
+import { broadcast } from '../library/broadcast';
+
+const db = connection();
 import { loadView } from '../popup/view-store';
 import { SyncSection } from './SyncSection';
 import { StorageSection } from './StorageSection';
@@ -60,20 +70,15 @@ function Access() {
 
 type Scope = { kind: 'all' } | { kind: 'view' } | { kind: 'tag'; key: string };
 
-/** The papers a scope covers, newest first. */
-async function papersIn(scope: Scope, tags: TagCount[]): Promise<Paper[]> {
-  const all = await send('papers.list', {});
+/** The papers a scope covers, newest first, abstracts included. */
+async function papersIn(scope: Scope): Promise<Paper[]> {
+  const all = await readFull(await db());
   if (scope.kind === 'all') return all;
   if (scope.kind === 'tag') return all.filter((p) => p.tags.includes(scope.key));
   const view = await loadView();
-  const names = new Map(tags.map((t) => [t.tag.key, t.tag.name]));
-  const name = (k: string) => names.get(k) ?? k;
-  let index: PaperIndex | null = null;
-  if (view.query.trim()) {
-    index = new PaperIndex(name);
-    all.forEach((p) => index!.put(p));
-  }
-  return applyView(all, view, index, name);
+  const q = view.query.trim();
+  const hits = q ? { query: q, ids: await new Searcher(db).search(q) } : null;
+  return applyView(all, view, hits);
 }
 
 function download(text: string, name: string, mime: string) {
@@ -93,14 +98,14 @@ function Export() {
   const [tags, setTags] = useState<TagCount[]>([]);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
-  useEffect(() => void send('tags.list', {}).then(setTags, () => {}), []);
+  useEffect(() => void db().then(listTags).then(setTags, () => {}), []);
 
   const run = async () => {
     setError('');
     setStatus('');
     try {
       const sc: Scope = scope === 'all' ? { kind: 'all' } : scope === 'view' ? { kind: 'view' } : { kind: 'tag', key: scope.slice(4) };
-      const papers = await papersIn(sc, tags);
+      const papers = await papersIn(sc);
       if (!papers.length) return setError('Nothing to export: no saved paper in that selection.');
       const tagList: Tag[] = tags.map((t) => t.tag);
       const text =
@@ -190,7 +195,9 @@ function Import() {
       if (tooBig) return setError(`${file.name}: ${tooBig}`);
       const parsed = parseImport(await file.text(), file.name);
       if (!parsed.ok) return setError(`${file.name}: ${parsed.error} Nothing was imported.`);
-      const [existing, tags] = await Promise.all([send('papers.list', {}), send('tags.list', {})]);
+      // Only the papers the file names, whole (abstracts joined): what the merge compares with.
+      const d = await db();
+      const [existing, tags] = await Promise.all([readFull(d, [...new Set(parsed.papers.map((p) => p.id))]), listTags(d)]);
       const plan = planMerge(existing, tags.map((t) => t.tag), parsed);
       setPreview({ file: file.name, parsed, plan });
     } catch (e) {
@@ -205,7 +212,11 @@ function Import() {
     if (!preview) return;
     setBusy(true);
     try {
-      const r = await send('library.import', { papers: preview.parsed.papers, tags: preview.parsed.tags });
+      const d = await db();
+      const r = await importLibrary(d, preview.parsed.papers, preview.parsed.tags);
+      performance.mark('papershelf:import-written');
+      // Written: a failed broadcast must not read as a failed import.
+      await broadcast(d, r.ids, true, 'page').catch((e) => console.warn('PaperShelf: imported; telling open pages failed', e));
       setStatus(`Imported from ${preview.file}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.`);
       setPreview(null);
     } catch (e) {

@@ -1,15 +1,23 @@
 /**
  * The toolbar popup, the review tool: saved papers with search, tag and status
- * filters, sort, notes, tags, bulk actions and undo. Talks to the background
- * only through messages, and follows every change it broadcasts.
+ * filters, sort, notes, tags, bulk actions and undo. Reads the library
+ * straight from IndexedDB (same origin as the background) through the library
+ * module: papers without their abstracts, the search index where it is kept.
+ * Single writes go to the background as messages; an undo is a bulk write
+ * done here, through the library, then broadcast. Follows every change.
  */
+import { render } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
-import { isNewerDatabase } from '../library/db';
+import { isNewerDatabase, type Shelf } from '../library/db';
+import { getPapers, listPapers, restorePapers } from '../library/papers';
+import { listTags } from '../library/tags';
+import { Searcher } from '../library/search';
+import { broadcast } from '../library/broadcast';
 import { CHANGE_KEY, type Change } from '../shared/messages';
 import { absUrl, hfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type ReadingStatus, type Tag, type TagCount } from '../shared/model';
-import { applyView, DEFAULT_VIEW, nextStatus, PaperIndex, type SortKey, type View } from './query';
+import { applyView, DEFAULT_VIEW, nextStatus, type Hits, type SortKey, type View } from './query';
 import { Row, TagInput } from './Row';
 import { TagsView } from './TagsView';
 import { AccessBanner } from '../ui/AccessBanner';
@@ -17,10 +25,6 @@ import { useVirtual } from './useVirtual';
 import { loadView, saveView } from './view-store';
 import { sendNote } from './notes';
 
-/** Rows read from the savedAt index for the first paint, before the whole library arrives. */
-const FIRST_ROWS = 30;
-/** Papers per message while the whole library loads. */
-const PAGE = 1000;
 const UNDO_MS = 6000;
 
 /**
@@ -29,44 +33,27 @@ const UNDO_MS = 6000;
  */
 const RENDER_ALL = new URLSearchParams(location.search).get('render') === 'all';
 
-/**
- * The first rows as they were when the popup last closed, kept in the popup's
- * own localStorage: shown at once while the worker (perhaps asleep) answers,
- * then replaced by what it says. Only ever rendered as text.
- */
-const SNAPSHOT_KEY = 'papershelf.firstRows';
-function readSnapshot(): Paper[] | null {
-  try {
-    const rows = JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null');
-    return Array.isArray(rows) && rows.every((p) => p && typeof p.id === 'string' && typeof p.title === 'string' && Array.isArray(p.tags) && Array.isArray(p.authors))
-      ? (rows as Paper[])
-      : null;
-  } catch {
-    return null;
-  }
-}
-function writeSnapshot(papers: Paper[]) {
-  try {
-    localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(papers.slice(0, FIRST_ROWS).map(({ abstract: _a, ...p }) => p)));
-  } catch {
-    // Storage full or disabled: the popup only starts a little slower.
-  }
+/** Mounts the review UI over the first paint (main.ts). */
+export function mount(root: HTMLElement, db: () => Promise<Shelf>, first: Paper[] | null, error: string) {
+  render(<App db={db} first={first} firstError={error} />, root);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function App() {
-  const [papers, setPapers] = useState<Paper[] | null>(readSnapshot);
+export function App({ db, first, firstError }: { db: () => Promise<Shelf>; first: Paper[] | null; firstError: string }) {
+  const [papers, setPapers] = useState<Paper[] | null>(first);
   const [complete, setComplete] = useState(false);
   const [tags, setTags] = useState<TagCount[]>([]);
   const [view, setViewState] = useState<View | null>(null);
-  const [index, setIndex] = useState<PaperIndex | null>(null);
-  const [indexVersion, setIndexVersion] = useState(0);
+  const searcher = useMemo(() => new Searcher(db), [db]);
+  /** Search results for a query (ids, best first); null ids: the query has no searchable word. */
+  const [hits, setHits] = useState<Hits | null>(null);
+  const [libraryVersion, setLibraryVersion] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focus, setFocus] = useState(0);
   const [tagging, setTagging] = useState<string | null>(null);
   const [tab, setTab] = useState<'papers' | 'tags'>('papers');
-  const [error, setError] = useState('');
+  const [error, setError] = useState(firstError);
   const [undo, setUndo] = useState<{ papers: Paper[]; timer: ReturnType<typeof setTimeout> } | null>(null);
   const search = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -91,78 +78,66 @@ export function App() {
     }
   }, []);
 
-  const loadTags = useCallback(() => run('Could not load tags', async () => setTags(await send('tags.list', {}))), [run]);
+  const loadTags = useCallback(() => run('Could not load tags', async () => setTags(await listTags(await db()))), [run, db]);
 
+  // The whole list (no abstracts: they stay in the database, searched through the index).
   const loadAll = useCallback(
     () =>
       run('Could not load your papers', async () => {
-        // In pages: one message of 10,000 papers with abstracts would hold the popup's thread for seconds.
-        const all: Paper[] = [];
         void loadTags();
-        for (;;) {
-          const page = await send('papers.list', { limit: PAGE, offset: all.length });
-          all.push(...page);
-          if (page.length < PAGE) break;
-          setPapers([...all]);
-        }
-        setPapers(all);
+        setPapers(await listPapers(await db()));
         setComplete(true);
-        // Build the search index off the first paint, in slices, so typing never waits on it.
-        const idx = new PaperIndex(tagName);
-        for (let i = 0; i < all.length; i += 500) {
-          all.slice(i, i + 500).forEach((p) => idx.put(p));
-          await new Promise((r) => setTimeout(r, 0));
-        }
-        setIndex(idx);
       }),
-    [run, loadTags, tagName],
+    [run, loadTags, db],
   );
 
-  // Keep the snapshot in step with what the popup shows once it holds the whole library.
-  useEffect(() => {
-    if (complete && papers) writeSnapshot(papers);
-  }, [papers, complete]);
-
-  // First paint from the index, then everything.
-  useEffect(() => {
+  // The first paint's rows are on screen: take over from it, then read everything.
+  useLayoutEffect(() => {
+    document.getElementById('first')?.remove();
     void loadView().then(setViewState, () => setViewState(DEFAULT_VIEW));
-    void run('Could not load your papers', async () => {
-      const first = await send('papers.list', { limit: FIRST_ROWS });
-      setPapers((now) => (now && now.length > first.length ? now : first));
-      writeSnapshot(first);
-      void loadAll();
-    });
+    if (!isNewerDatabase(firstError)) void loadAll();
   }, []);
 
+  // Search answers from the index in IndexedDB; a newer answer never loses to an older one.
+  const searchSeq = useRef(0);
+  useEffect(() => {
+    const q = view?.query.trim() ?? '';
+    if (!q) return setHits(null);
+    const seq = ++searchSeq.current;
+    searcher.search(q).then(
+      (ids) => {
+        if (seq !== searchSeq.current) return;
+        setHits({ query: q, ids });
+        performance.mark('papershelf:search-answered');
+      },
+      (e) => setError(`Search failed: ${message(e)}`),
+    );
+  }, [view?.query, libraryVersion, searcher]);
+
   // Follow changes from cards, other tabs and this popup.
-  const indexRef = useRef(index);
-  indexRef.current = index;
   useEffect(() => {
     const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
       const change = area === 'local' ? (changes[CHANGE_KEY]?.newValue as Change | undefined) : undefined;
       if (!change) return;
+      searcher.invalidate();
+      setLibraryVersion((v) => v + 1);
       if (change.tags) void loadTags();
       if (change.papers === 'all') return void loadAll();
       const ids = Object.keys(change.papers);
       if (!ids.length) return;
       void run('Could not refresh', async () => {
-        const fresh = new Map((await send('papers.get', { ids })).map((p) => [p.id, p]));
+        const fresh = new Map((await getPapers(await db(), ids)).map((p) => [p.id, p]));
         setPapers((list) => {
           if (!list) return list;
           const kept = list.filter((p) => !ids.includes(p.id) || fresh.has(p.id)).map((p) => fresh.get(p.id) ?? p);
           const added = [...fresh.values()].filter((p) => !list.some((q) => q.id === p.id));
           return added.length ? [...added, ...kept].sort((a, b) => b.savedAt - a.savedAt) : kept;
         });
-        const idx = indexRef.current;
-        if (idx) {
-          for (const id of ids) fresh.has(id) ? idx.put(fresh.get(id)!) : idx.remove(id);
-          setIndexVersion((v) => v + 1);
-        }
       });
     };
     browser.storage.onChanged.addListener(onChange);
     return () => browser.storage.onChanged.removeListener(onChange);
-  }, [loadAll, loadTags, run]);
+  }, [loadAll, loadTags, run, searcher, db]);
 
   const saveTimer = useRef<ReturnType<typeof setTimeout>>();
   const pendingView = useRef<View | null>(null);
@@ -190,8 +165,8 @@ export function App() {
 
   const byId = useMemo(() => new Map((papers ?? []).map((p) => [p.id, p])), [papers]);
   const shown = useMemo(
-    () => (papers && view ? applyView(papers, view, index, tagName, byId) : []),
-    [papers, view, index, indexVersion, tags],
+    () => (papers && view ? applyView(papers, view, hits, byId) : []),
+    [papers, view, hits, byId],
   );
 
   const virtual = useVirtual(shown.length, () => scroller.current, 92, (i) => shown[i]?.id ?? i);
@@ -223,7 +198,10 @@ export function App() {
     run('Could not undo', async () => {
       clearTimeout(undo.timer);
       setUndo(null);
-      await send('papers.restore', { papers: undo.papers });
+      // A bulk write of this page: through the library, in one transaction, then one broadcast.
+      const d = await db();
+      const ids = await restorePapers(d, undo.papers);
+      await broadcast(d, ids, true, 'page');
     });
 
   const setStatus = (ids: string[], status: ReadingStatus) => run('Could not set the status', () => send('papers.setStatus', { ids, status }));

@@ -1,0 +1,58 @@
+/**
+ * The popup's first paint: the newest rows, read straight from IndexedDB
+ * through the library (no message, no worker to wake), drawn with plain DOM
+ * by a script of a few kB. The review UI (Preact, search, virtual list,
+ * editors) loads after them and takes over (App.tsx).
+ */
+import { connection, isNewerDatabase } from '../library/db';
+import { listPapers } from '../library/papers';
+import { absUrl, hfUrl, type Paper } from '../shared/model';
+
+/** Rows read from the savedAt index for the first paint. */
+export const FIRST_ROWS = 30;
+
+const db = connection();
+
+function paint(rows: Paper[]) {
+  const first = document.getElementById('first')!;
+  const ul = document.createElement('ul');
+  // Not yet the review list (no controls until App takes over): labelled and marked busy as such.
+  ul.setAttribute('aria-label', 'Newest saved papers, loading');
+  ul.setAttribute('aria-busy', 'true');
+  ul.className = 'first';
+  for (const p of rows) {
+    const li = document.createElement('li');
+    const row = li.appendChild(document.createElement('div'));
+    row.className = 'row';
+    const main = row.appendChild(document.createElement('div'));
+    main.className = 'main';
+    const a = main.appendChild(document.createElement('a'));
+    a.className = 'title';
+    a.href = p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id);
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.textContent = p.title; // page text: always as text
+    const meta = main.appendChild(document.createElement('div'));
+    meta.className = 'meta';
+    meta.textContent = p.authors.slice(0, 3).join(', ');
+    ul.append(li);
+  }
+  first.replaceChildren(ul);
+}
+
+async function start() {
+  let rows: Paper[] | null = null;
+  let error = '';
+  try {
+    rows = await listPapers(await db(), FIRST_ROWS);
+    paint(rows);
+    if (rows.length) performance.mark('papershelf:first-rows');
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+    if (!isNewerDatabase(error)) error = `Could not load your papers: ${error}`;
+  }
+  const { mount } = await import('./App');
+  mount(document.getElementById('app')!, db, rows, error);
+}
+
+void start();
