@@ -15,8 +15,9 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import type { Paper, Tag } from '../shared/model';
 import { indexMany, termsOf, type Terms, type WordRecord } from './search';
 
-export const DB_NAME = 'papershelf';
-export const DB_VERSION = 4;
+import { DB_NAME, DB_VERSION } from './first-rows';
+
+export { DB_NAME, DB_VERSION };
 
 export interface ShelfDB extends DBSchema {
   papers: {

@@ -10,7 +10,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
-import { isNewerDatabase, type Shelf } from '../library/db';
+import { connection, isNewerDatabase, type Shelf } from '../library/db';
 import { getPapers, listPapers, restorePapers } from '../library/papers';
 import { listTags } from '../library/tags';
 import { Searcher } from '../library/search';
@@ -34,26 +34,30 @@ const UNDO_MS = 6000;
 const RENDER_ALL = new URLSearchParams(location.search).get('render') === 'all';
 
 /** Mounts the review UI over the first paint (main.ts). */
-export function mount(root: HTMLElement, db: () => Promise<Shelf>, first: Paper[] | null, error: string) {
-  render(<App db={db} first={first} firstError={error} />, root);
+export function mount(root: HTMLElement, first: Paper[] | null) {
+  render(<App db={connection()} first={first} />, root);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function App({ db, first, firstError }: { db: () => Promise<Shelf>; first: Paper[] | null; firstError: string }) {
+export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | null }) {
   const [papers, setPapers] = useState<Paper[] | null>(first);
   const [complete, setComplete] = useState(false);
+  const completeRef = useRef(false);
+  completeRef.current = complete;
   const [tags, setTags] = useState<TagCount[]>([]);
   const [view, setViewState] = useState<View | null>(null);
   const searcher = useMemo(() => new Searcher(db), [db]);
   /** Search results for a query (ids, best first); null ids: the query has no searchable word. */
   const [hits, setHits] = useState<Hits | null>(null);
   const [libraryVersion, setLibraryVersion] = useState(0);
+  /** Papers read for search hits before the whole list arrived. */
+  const [extra, setExtra] = useState<Map<string, Paper>>(new Map());
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focus, setFocus] = useState(0);
   const [tagging, setTagging] = useState<string | null>(null);
   const [tab, setTab] = useState<'papers' | 'tags'>('papers');
-  const [error, setError] = useState(firstError);
+  const [error, setError] = useState('');
   const [undo, setUndo] = useState<{ papers: Paper[]; timer: ReturnType<typeof setTimeout> } | null>(null);
   const search = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -91,11 +95,12 @@ export function App({ db, first, firstError }: { db: () => Promise<Shelf>; first
     [run, loadTags, db],
   );
 
-  // The first paint's rows are on screen: take over from it, then read everything.
+  // The first paint's rows are on screen: read the stored view and everything, and take over once there is something to show.
   useLayoutEffect(() => {
-    document.getElementById('first')?.remove();
-    void loadView().then(setViewState, () => setViewState(DEFAULT_VIEW));
-    if (!isNewerDatabase(firstError)) void loadAll();
+    // A query typed before the stored view arrived wins over it.
+    void loadView().then((v) => setViewState((now) => now ?? v), () => setViewState((now) => now ?? DEFAULT_VIEW));
+    // The whole list after the first frames: its read (10,000 records) would delay an early search's answer.
+    setTimeout(() => void loadAll(), 50);
   }, []);
 
   // Search answers from the index in IndexedDB; a newer answer never loses to an older one.
@@ -104,14 +109,21 @@ export function App({ db, first, firstError }: { db: () => Promise<Shelf>; first
     const q = view?.query.trim() ?? '';
     if (!q) return setHits(null);
     const seq = ++searchSeq.current;
-    searcher.search(q).then(
-      (ids) => {
+    void (async () => {
+      try {
+        const ids = await searcher.search(q);
+        // Opened a moment ago, the whole list not read yet: the best hits are read by id, so the answer need not wait for it.
+        if (ids?.length && !completeRef.current) {
+          const found = await getPapers(await db(), ids.slice(0, 200));
+          if (seq === searchSeq.current) setExtra((m) => new Map([...m, ...found.map((p) => [p.id, p] as const)]));
+        }
         if (seq !== searchSeq.current) return;
         setHits({ query: q, ids });
         performance.mark('papershelf:search-answered');
-      },
-      (e) => setError(`Search failed: ${message(e)}`),
-    );
+      } catch (e) {
+        setError(`Search failed: ${message(e)}`);
+      }
+    })();
   }, [view?.query, libraryVersion, searcher]);
 
   // Follow changes from cards, other tabs and this popup.
@@ -163,7 +175,7 @@ export function App({ db, first, firstError }: { db: () => Promise<Shelf>; first
     setFocus(0);
   };
 
-  const byId = useMemo(() => new Map((papers ?? []).map((p) => [p.id, p])), [papers]);
+  const byId = useMemo(() => (complete ? new Map((papers ?? []).map((p) => [p.id, p])) : new Map([...extra, ...(papers ?? []).map((p) => [p.id, p] as const)])), [papers, extra, complete]);
   const shown = useMemo(
     () => (papers && view ? applyView(papers, view, hits, byId) : []),
     [papers, view, hits, byId],
@@ -171,6 +183,11 @@ export function App({ db, first, firstError }: { db: () => Promise<Shelf>; first
 
   const virtual = useVirtual(shown.length, () => scroller.current, 92, (i) => shown[i]?.id ?? i);
   const items = RENDER_ALL ? shown.map((_, index) => ({ index, start: 0 })) : virtual.getVirtualItems();
+
+  // The first paint (main.ts) goes in the frame where this list can stand in for it.
+  useLayoutEffect(() => {
+    if (view && (shown.length > 0 || complete || error)) document.getElementById('first')?.remove();
+  }, [view, shown, complete, error]);
 
   // For `npm run bench` and DevTools: when the first rows are on screen, and when the whole library is.
   const firstMarked = useRef(false);

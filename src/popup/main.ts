@@ -4,14 +4,11 @@
  * by a script of a few kB. The review UI (Preact, search, virtual list,
  * editors) loads after them and takes over (App.tsx).
  */
-import { connection, isNewerDatabase } from '../library/db';
-import { listPapers } from '../library/papers';
-import { absUrl, hfUrl, type Paper } from '../shared/model';
+import { readFirstRows } from '../library/first-rows';
+import type { Paper } from '../shared/model';
 
 /** Rows read from the savedAt index for the first paint. */
 export const FIRST_ROWS = 30;
-
-const db = connection();
 
 function paint(rows: Paper[]) {
   const first = document.getElementById('first')!;
@@ -28,7 +25,8 @@ function paint(rows: Paper[]) {
     main.className = 'main';
     const a = main.appendChild(document.createElement('a'));
     a.className = 'title';
-    a.href = p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id);
+    // model.ts absUrl/hfUrl, written out: importing them would add a module to the first paint.
+    a.href = p.source === 'arxiv' ? `https://arxiv.org/abs/${p.id}` : `https://huggingface.co/papers/${p.id}`;
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
     a.textContent = p.title; // page text: always as text
@@ -41,18 +39,16 @@ function paint(rows: Paper[]) {
 }
 
 async function start() {
-  let rows: Paper[] | null = null;
-  let error = '';
-  try {
-    rows = await listPapers(await db(), FIRST_ROWS);
+  performance.mark('papershelf:script');
+  // null: no rows to paint here (a database to create, migrate, or newer than this build): App says why.
+  const rows = await readFirstRows(FIRST_ROWS);
+  performance.mark('papershelf:db-open');
+  if (rows) {
     paint(rows);
     if (rows.length) performance.mark('papershelf:first-rows');
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-    if (!isNewerDatabase(error)) error = `Could not load your papers: ${error}`;
   }
   const { mount } = await import('./App');
-  mount(document.getElementById('app')!, db, rows, error);
+  mount(document.getElementById('app')!, rows);
 }
 
 void start();

@@ -26,7 +26,7 @@ const ref = (id: string, title: string, abstract?: string, authors = ['Ada Lovel
 /** The index as stored: term → sorted [id, weight] pairs. */
 async function stored(db: Shelf) {
   const out: Record<string, [string, number][]> = {};
-  for (const r of await db.getAll('words')) out[r.t] = r.ids.map((id, i) => [id, r.w[i]] as [string, number]).sort();
+  for (const r of await db.getAll('words')) out[r.t] = r.ids.split(' ').map((id, i) => [id, r.w[i] / 2] as [string, number]).sort();
   return out;
 }
 

@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+/**
+ * Part of `npm run bench`: the popup with 10,000 saved papers, in real
+ * Chromium, on the built extension (dist/chrome). Budgets from docs/architecture.md:
+ *
+ *   popup.firstRow.ratio   first row visible, popup vs the floor                  ≤ 1.3x (median)
+ *   popup.firstRow         the popup's own time (ms from navigation start)        reported
+ *   popup.floor            a bare extension page that renders 30 rows from
+ *                          localStorage with plain DOM, measured the same way     reported
+ *   popup.searchReady      opening → a word only one abstract holds answered
+ *                          from the full index (ms from navigation start)         ≤ 300 ms (p95)
+ *   popup.keystroke        a letter typed → the list updated in the DOM, p95      ≤ 16 ms
+ *   popup.heap             popup heap after GC, all loaded and searched          ≤ 13 MB
+ *
+ * The floor page is added to a copy of dist/chrome (bench-floor.html), so both
+ * pages share the origin, the process and the way they are opened. Runs
+ * alternate popup and floor. Prints a table, marks what is over budget, merges
+ * the figures into bench/results.json; exits non-zero only if it could not measure.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../harness/chromium.mjs';
+import { requireBrowser } from '../harness/browsers.mjs';
+import { ABSTRACT_ONLY_WORD, makePapers, TAGS } from './data.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const RESULTS = join(ROOT, 'bench/results.json');
+const POPUP = 'src/popup/index.html';
+const N = 10_000;
+const RUNS = Number(process.env.BENCH_POPUP_RUNS ?? 12);
+const QUERIES = ['transformer attention', 'diffusion models for video', 'reinforcement learning agents', 'sparse mixture of experts'];
+
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const pct = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.max(0, Math.ceil((p / 100) * xs.length) - 1))];
+const round = (x) => Math.round(x * 100) / 100;
+const figures = [];
+const notes = [];
+let failed = false;
+
+function figure(name, xs, { unit = 'ms', budget = null, by = 'p95' } = {}) {
+  if (!xs.length || xs.some((x) => !Number.isFinite(x))) {
+    failed = true;
+    return console.log(`could not measure ${name}`);
+  }
+  const f = { name, median: round(pct(xs, 50)), p95: round(pct(xs, 95)), unit, budget, runs: xs.length, by };
+  figures.push(f);
+}
+
+/** The floor: 30 rows from localStorage, plain DOM, then the same mark the popup sets. */
+const FLOOR_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="bench-floor.css"></head>
+<body><div id="first"></div><script src="bench-floor.js"></script></body></html>`;
+const FLOOR_JS = `(() => {
+  const rows = JSON.parse(localStorage.getItem('bench.rows') || '[]');
+  const ul = document.createElement('ul');
+  for (const p of rows) {
+    const li = document.createElement('li');
+    const a = li.appendChild(document.createElement('a'));
+    a.className = 'title';
+    a.href = 'https://arxiv.org/abs/' + p.id;
+    a.textContent = p.title;
+    const meta = li.appendChild(document.createElement('div'));
+    meta.className = 'meta';
+    meta.textContent = p.authors.slice(0, 3).join(', ');
+    ul.append(li);
+  }
+  document.getElementById('first').append(ul);
+  if (rows.length) performance.mark('papershelf:first-rows');
+})();`;
+
+let b;
+let ext;
+try {
+  requireBrowser('chromium');
+  const dist = join(ROOT, 'dist/chrome');
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error('no dist/chrome: run npm run build');
+  ext = mkdtempSync(join(tmpdir(), 'papershelf-popup-bench-'));
+  cpSync(dist, ext, { recursive: true });
+  writeFileSync(join(ext, 'bench-floor.html'), FLOOR_HTML);
+  writeFileSync(join(ext, 'bench-floor.js'), FLOOR_JS);
+  // The popup's own stylesheet, so both pages lay out the same rows.
+  const css = readFileSync(join(dist, 'src/popup/index.html'), 'utf8').match(/href="([^"]+\.css)"/)?.[1];
+  writeFileSync(join(ext, 'bench-floor.css'), css ? readFileSync(resolve(join(dist, 'src/popup'), css.replace(/^\//, join(dist, '/'))), 'utf8') : '');
+
+  b = await launchChromium({ extension: ext });
+  const page0 = await b.context.newPage();
+  await page0.goto(b.extensionUrl(POPUP));
+  // Seed 10,000 papers with ~150-word abstracts and 30 tags through the library's import (the background's door).
+  const papers = makePapers(N, 3);
+  const tags = TAGS.map(([name, key]) => ({ key, name, hue: 100 }));
+  const t0 = Date.now();
+  const r = await page0.evaluate(
+    async ([papers, tags]) => chrome.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }),
+    [papers, tags],
+  );
+  if (!r?.ok || r.value.added !== N) throw new Error(`seeding failed: ${JSON.stringify(r).slice(0, 300)}`);
+  console.log(`seeded ${N} papers in ${((Date.now() - t0) / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`);
+  // The floor's rows: the same 30 newest papers the popup shows first.
+  const newest = [...papers].sort((a, b) => b.savedAt - a.savedAt).slice(0, 30).map(({ id, title, authors }) => ({ id, title, authors }));
+  await page0.evaluate((rows) => localStorage.setItem('bench.rows', JSON.stringify(rows)), newest);
+  await page0.evaluate(() => chrome.storage.local.remove('papershelf.popup.view'));
+  await page0.close();
+
+  /** A fresh tab at `path`; resolves with the first-rows mark (ms from navigation start). */
+  const open = async (path) => {
+    const page = await b.context.newPage();
+    await page.goto(b.extensionUrl(path));
+    await page.waitForFunction(() => performance.getEntriesByName('papershelf:first-rows').length > 0, null, { timeout: 30_000, polling: 20 });
+    const marks = await page.evaluate(() => Object.fromEntries(['papershelf:script', 'papershelf:db-open', 'papershelf:first-rows'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])));
+    return { page, first: marks['papershelf:first-rows'], marks };
+  };
+
+  // 1. First row, against the floor, alternating.
+  const popupFirst = [];
+  const floorFirst = [];
+  const phases = { script: [], db: [] };
+  for (let i = 0; i < RUNS + 1; i++) {
+    for (const which of i % 2 ? ['floor', 'popup'] : ['popup', 'floor']) {
+      const { page, first, marks } = await open(which === 'popup' ? POPUP : 'bench-floor.html');
+      if (which === 'popup' && i > 0) {
+        phases.script.push(marks['papershelf:script']);
+        phases.db.push(marks['papershelf:db-open'] - marks['papershelf:script']);
+      }
+      if (which === 'popup') {
+        const rows = await page.evaluate(() => document.querySelectorAll('li a.title').length);
+        if (rows < 1) throw new Error('the popup marked first rows with none on screen');
+      }
+      await page.close();
+      if (i === 0) continue; // warm-up: worker, database, disk cache
+      (which === 'popup' ? popupFirst : floorFirst).push(first);
+    }
+  }
+  figure('popup.firstRow', popupFirst);
+  figure('popup.floor', floorFirst);
+  const ratios = popupFirst.map((x, i) => x / floorFirst[i]);
+  figure('popup.firstRow.ratio', ratios, { unit: 'x', budget: 1.3, by: 'median' });
+  notes.push(`popup.firstRow, where the time goes (medians): first-paint script starts at ${round(pct(phases.script, 50))} ms, opening IndexedDB takes ${round(pct(phases.db, 50))} ms, reading and drawing 30 rows the rest`);
+
+  // 2. Search ready: opening → a word only one abstract holds answered (one row) from the full index.
+  const ready = [];
+  for (let i = 0; i < Math.max(4, RUNS / 2); i++) {
+    const page = await b.context.newPage();
+    await page.goto(b.extensionUrl(POPUP));
+    await page.waitForSelector('input.search', { timeout: 30_000 });
+    await page.fill('input.search', ABSTRACT_ONLY_WORD);
+    await page.waitForFunction(() => document.querySelectorAll('.scroller li').length === 1, null, { timeout: 30_000, polling: 'raf' });
+    ready.push(await page.evaluate(() => performance.now()));
+    await page.evaluate(() => {
+      const input = document.querySelector('input.search');
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForTimeout(500); // the view is stored after a pause
+    await page.close();
+  }
+  figure('popup.searchReady', ready, { budget: 300 });
+
+  // 3. Keystrokes, and 4. the heap once everything was loaded and searched.
+  const page = await b.context.newPage();
+  await page.goto(b.extensionUrl(POPUP));
+  await page.waitForFunction(() => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, { timeout: 60_000 });
+  const keys = await page.evaluate(async (queries) => {
+    const input = document.querySelector('input.search');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const out = [];
+    for (const q of queries) {
+      for (let i = 1; i <= q.length; i++) {
+        const before = performance.getEntriesByName('papershelf:search-answered').length;
+        const t0 = performance.now();
+        input.value = q.slice(0, i);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        // Settled: the index answered this query (or it has no searchable word yet) and the list was drawn.
+        const deadline = t0 + 5000;
+        while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value)) {
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        // Preact commits in a microtask after the answer: a task later the list in the DOM is the new one.
+        await new Promise((r) => setTimeout(r, 0));
+        out.push(performance.now() - t0);
+      }
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await frame();
+    }
+    return out;
+  }, QUERIES);
+  figure('popup.keystroke', keys, { budget: 16 });
+  // Close every other page of the extension: they share the renderer, and its heap.
+  for (const p of b.context.pages()) if (p !== page) await p.close();
+  const cdp = await b.context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  figure('popup.heap', [metrics.JSHeapUsedSize / 1e6], { unit: 'MB', budget: 13 });
+  notes.push(`popup.heap: JSHeapUsedSize of the popup's renderer after a forced GC, library loaded and ${QUERIES.length} queries typed; no worker is started by the popup`);
+  await cdp.detach();
+  await page.close();
+} catch (e) {
+  failed = true;
+  console.log(`popup bench could not finish: ${e instanceof Error ? e.stack : e}`);
+} finally {
+  await b?.close().catch(() => {});
+  if (ext) rmSync(ext, { recursive: true, force: true });
+}
+
+const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+console.log(`\npopup, ${N.toLocaleString('en')} papers (load ${loadavg()[0].toFixed(1)})`);
+console.log('name                      median      p95  unit  budget');
+for (const f of figures) {
+  results[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs };
+  console.log(`${f.name.padEnd(24)} ${String(f.median).padStart(8)} ${String(f.p95).padStart(8)}  ${f.unit.padEnd(4)}  ${f.budget ?? '—'}`);
+}
+for (const f of figures) {
+  const held = f.by === 'median' ? f.median : f.p95;
+  if (f.budget !== null && held > f.budget) console.log(`OVER BUDGET: ${f.name} ${held} ${f.unit} > ${f.budget} ${f.unit} (${f.by})`);
+}
+for (const n of notes) console.log(`note: ${n}`);
+mkdirSync(dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+process.exit(failed && !figures.length ? 1 : 0);
