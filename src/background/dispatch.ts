@@ -11,6 +11,10 @@ import { completePaper, getPapers, listPapers, removePapers, restorePapers, save
 import { deleteTag, listTags, mergeTags, renameTag } from '../library/tags';
 import { importLibrary } from '../library/import-write';
 import type { SenderKind } from './sender';
+import { markSeen, recentlyListed, setNotRelevant } from '../library/corpus';
+import type { Ranker } from './ranker';
+
+const DAY = 86_400_000;
 
 export interface Backend {
   db(): Promise<Shelf>;
@@ -20,6 +24,8 @@ export interface Backend {
    * and answers with the write's result all the same.
    */
   changed(ids: string[], tags?: boolean): Promise<void>;
+  /** The ranking (background/ranker.ts); absent in tests that do not rank. */
+  ranker?: Ranker;
 }
 
 type Handlers = { [N in MessageName]: (req: Request<N>, kind: SenderKind) => Promise<Responses[N]> };
@@ -93,6 +99,26 @@ export function createDispatcher(b: Backend) {
       const { ids, ...summary } = await importLibrary(await db(), papers, tags);
       await changed(ids, true);
       return summary;
+    },
+    'cards.rank': async ({ cards }) => {
+      if (!b.ranker) throw new Error('ranking is not available here');
+      return b.ranker.rank(cards);
+    },
+    'cards.seen': async ({ ids }) => ({ marked: await markSeen(await db(), ids) }),
+    'paper.notRelevant': async ({ card, on }) => {
+      await setNotRelevant(await db(), card, on);
+      b.ranker?.invalidate();
+      return { ok: true as const };
+    },
+    'digest.list': async ({ days }) => {
+      const d = await db();
+      const listed = (await recentlyListed(d, Date.now() - days * DAY)).filter((e) => !e.notRelevant);
+      const saved = new Set(await d.getAllKeys('papers'));
+      const fresh = listed.filter((e) => !saved.has(e.id)).slice(0, 2000);
+      const verdicts = b.ranker ? (await b.ranker.rank(fresh.map(({ id, title, authors, abstract, version }) => ({ id, title, authors, ...(abstract ? { abstract } : {}), ...(version ? { version } : {}) })))).cards : {};
+      return fresh
+        .map((e) => ({ ...(verdicts[e.id] ?? { suggested: [], why: [], seen: !!e.seenAt, notRelevant: false }), id: e.id, title: e.title, authors: e.authors, firstAt: e.firstAt }))
+        .sort((a, b) => Number(a.seen) - Number(b.seen) || (b.relevance ?? 0) - (a.relevance ?? 0) || b.firstAt - a.firstAt);
     },
     'tags.list': async () => listTags(await db()),
     'tags.names': async () => (await listTags(await db())).map((t) => t.tag.name),

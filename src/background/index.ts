@@ -19,6 +19,7 @@ import { contentOrigins, hostOf, missingOrigins } from '../shared/access';
 import { NOTES_PORT } from '../popup/notes';
 import { acceptNotes } from './notes';
 import { createDispatcher } from './dispatch';
+import { createRanker } from './ranker';
 import { createSyncer, ourSyncChange, REMOTE_DEBOUNCE_MS, RETRY_ALARM } from './syncer';
 import { SYNC_SETTINGS_KEY } from '../shared/sync-status';
 
@@ -43,11 +44,13 @@ const db = connection();
  */
 async function changed(ids: string[], tags = false, fromSync = false): Promise<void> {
   if (!fromSync) syncer.request();
+  ranker.invalidate();
   const results = await Promise.allSettled([broadcast(await db(), ids, tags), updateBadge()]);
   for (const r of results) if (r.status === 'rejected') log('after a stored write')(r.reason);
 }
 
-const dispatch = createDispatcher({ db, changed });
+const ranker = createRanker(db);
+const dispatch = createDispatcher({ db, changed, ranker });
 
 const syncer = createSyncer({
   db,
@@ -115,6 +118,7 @@ browser.storage.onChanged.addListener((changes, area) => {
   // One of our pages wrote the database itself (import, restore): sync it out, update the badge.
   if (area === 'local' && (changes[CHANGE_KEY]?.newValue as Change | undefined)?.origin === 'page') {
     syncer.request();
+    ranker.invalidate();
     void updateBadge().catch(log('badge'));
   }
 });

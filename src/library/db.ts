@@ -14,6 +14,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Paper, Tag } from '../shared/model';
 import { indexMany, termsOf, type Terms, type WordRecord } from './search';
+import type { CorpusEntry } from './corpus';
 
 import { DB_NAME, DB_VERSION } from './first-rows';
 
@@ -47,6 +48,17 @@ export interface ShelfDB extends DBSchema {
   words: {
     key: string;
     value: WordRecord;
+  };
+  /** Every card listed on a page we annotate, saved or not (corpus.ts): the ranking's corpus, seen marks, "not relevant". Since v5. */
+  corpus: {
+    key: string;
+    value: CorpusEntry;
+    indexes: { listedAt: number; notRelevant: number };
+  };
+  /** The ranking's derived data (vocabulary, models), kept so a woken worker ranks at once. Since v5. */
+  rank: {
+    key: string;
+    value: { key: string; [k: string]: unknown };
   };
 }
 
@@ -171,5 +183,12 @@ function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: num
       return move(await cursor.continue());
     });
     void (filled ? filled.then(walk) : walk());
+  }
+  if (oldVersion < 5) {
+    const corpus = db.createObjectStore('corpus', { keyPath: 'id' });
+    corpus.createIndex('listedAt', 'listedAt');
+    // Sparse: only entries marked not relevant carry the field, so this index lists exactly them.
+    corpus.createIndex('notRelevant', 'notRelevant');
+    db.createObjectStore('rank', { keyPath: 'key' });
   }
 }

@@ -6,6 +6,15 @@
  */
 import * as v from 'valibot';
 import { normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
+import type { RankReply, CardVerdict } from '../background/ranker';
+
+/** A Digest row: a listed paper and its verdict. */
+export interface DigestEntry extends CardVerdict {
+  id: string;
+  title: string;
+  authors: string[];
+  firstAt: number;
+}
 
 // One definition of an id (model.ts), not a second regex that can drift from it.
 const Id = v.pipe(v.string(), v.maxLength(64), v.check((s) => parseArxivId(s)?.id === s, 'not an arXiv id without version'));
@@ -29,6 +38,15 @@ export const PaperRefSchema = v.strictObject({
 
 const Time = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
 const Ids = v.pipe(v.array(Id), v.maxLength(20000));
+
+/** A card as the ranking reads it: what the listing shows. */
+export const ListedCardSchema = v.strictObject({
+  id: Id,
+  title: Text(1000),
+  authors: v.pipe(v.array(Text(300)), v.maxLength(500)),
+  abstract: v.optional(Text(20000)),
+  version: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
+});
 const TagName = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
 const Status = v.picklist(READING_STATUSES);
 export const NOTE_MAX = 100_000;
@@ -83,6 +101,14 @@ export const requests = {
   'tags.list': v.strictObject({}),
   /** Tag names only, most used first: what a card's editor offers once the user opened it. */
   'tags.names': v.strictObject({}),
+  /** Cards a listing shows: recorded in the corpus, ranked against the user's tags (background/ranker.ts). */
+  'cards.rank': v.strictObject({ cards: v.pipe(v.array(ListedCardSchema), v.maxLength(2000)) }),
+  /** Cards that were on screen: no longer "new since your last visit". */
+  'cards.seen': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(2000)) }),
+  /** "Not relevant" (x on a listing): a negative for every tag's model; `on: false` takes it back. */
+  'paper.notRelevant': v.strictObject({ card: ListedCardSchema, on: v.boolean() }),
+  /** The popup's Digest: papers listed in the last `days` days, not saved, not marked not relevant, ranked. */
+  'digest.list': v.strictObject({ days: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(30)) }),
   'tags.rename': v.strictObject({ key: TagKey, name: TagName }),
   'tags.merge': v.strictObject({ from: TagKey, into: TagKey }),
   'tags.delete': v.strictObject({ key: TagKey }),
@@ -103,6 +129,9 @@ export const CONTENT_CAPABILITIES: ReadonlySet<MessageName> = new Set<MessageNam
   'papers.tag',
   'paper.untag',
   'tags.names',
+  'cards.rank',
+  'cards.seen',
+  'paper.notRelevant',
 ]);
 export type Request<N extends MessageName> = v.InferOutput<(typeof requests)[N]>;
 
@@ -123,6 +152,10 @@ export interface Responses {
   'library.import': { added: number; updated: number; unchanged: number };
   'tags.list': TagCount[];
   'tags.names': string[];
+  'cards.rank': RankReply;
+  'cards.seen': { marked: number };
+  'paper.notRelevant': { ok: true };
+  'digest.list': DigestEntry[];
   'tags.rename': { updated: number };
   'tags.merge': { updated: number };
   'tags.delete': { updated: number };

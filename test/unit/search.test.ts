@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
-import { openShelf, type Shelf } from '../../src/library/db';
+import { DB_VERSION, openShelf, type Shelf } from '../../src/library/db';
 import { removePapers, restorePapers, savePaper, setNote, tagPapers, untagPaper } from '../../src/library/papers';
 import { deleteTag, mergeTags, renameTag } from '../../src/library/tags';
 import { importLibrary } from '../../src/library/import-write';
@@ -105,7 +105,7 @@ describe('search index', () => {
     for (const p of papers) await v3.put('papers', p);
     v3.close();
     const db = await openShelf(name);
-    expect(db.version).toBe(4);
+    expect(db.version).toBe(DB_VERSION);
     expect((await db.getAll('papers')).some((p) => 'abstract' in p)).toBe(false);
     expect(await db.count('abstracts')).toBe(200);
     const full = new Map((await readFull(db)).map((p) => [p.id, p]));

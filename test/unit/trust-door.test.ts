@@ -10,6 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('webextension-polyfill', () => ({ default: {} }));
 
 import { openShelf, type Shelf } from '../../src/library/db';
+import { createRanker } from '../../src/background/ranker';
 import { createDispatcher } from '../../src/background/dispatch';
 import { classifySender, type SenderKind, type SenderLike } from '../../src/background/sender';
 import { createSyncer, retryDelay, type SyncerDeps } from '../../src/background/syncer';
@@ -66,7 +67,7 @@ async function snapshot(db: Shelf) {
 }
 
 function door(db: Shelf, changed: (ids: string[], tags?: boolean) => Promise<void> = async () => {}) {
-  return createDispatcher({ db: async () => db, changed });
+  return createDispatcher({ db: async () => db, changed, ranker: createRanker(async () => db) });
 }
 
 /** One valid body per message, against the seeded library. */
@@ -89,10 +90,16 @@ const VALID: Record<MessageName, () => unknown> = {
   'tags.rename': () => ({ key: 'seed', name: 'SEED' }),
   'tags.merge': () => ({ from: 'other', into: 'seed' }),
   'tags.delete': () => ({ key: 'other' }),
+  'cards.rank': () => ({ cards: [{ id: NEW, title: 'A listed paper', authors: ['Ada'] }] }),
+  'cards.seen': () => ({ ids: [S1] }),
+  'paper.notRelevant': () => ({ card: { id: NEW, title: 'A listed paper', authors: [] }, on: true }),
+  'digest.list': () => ({ days: 3 }),
 };
 
 /** Messages that change nothing when answered. */
-const READS = new Set<MessageName>(['papers.status', 'papers.list', 'papers.get', 'tags.list', 'tags.names']);
+const READS = new Set<MessageName>(['papers.status', 'papers.list', 'papers.get', 'tags.list', 'tags.names',
+  // These write the corpus (listed, seen, not relevant), never the library: its papers, tags and tombstones stay.
+  'cards.rank', 'cards.seen', 'paper.notRelevant', 'digest.list']);
 
 // ---------------------------------------------------------------------------
 
@@ -105,7 +112,7 @@ describe('door: capabilities', () => {
 
   it('the content script is refused exactly the page-only messages', () => {
     expect(refusedForContent.sort()).toEqual(
-      ['library.import', 'paper.setNote', 'papers.get', 'papers.list', 'papers.remove', 'papers.restore', 'papers.setStatus', 'tags.delete', 'tags.list', 'tags.merge', 'tags.rename'].sort(),
+      ['digest.list', 'library.import', 'paper.setNote', 'papers.get', 'papers.list', 'papers.remove', 'papers.restore', 'papers.setStatus', 'tags.delete', 'tags.list', 'tags.merge', 'tags.rename'].sort(),
     );
   });
 
