@@ -20,6 +20,7 @@ import { absUrl, hfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type Reading
 import { applyView, DEFAULT_VIEW, nextStatus, type Hits, type SortKey, type View } from './query';
 import { Row, TagInput } from './Row';
 import { TagsView } from './TagsView';
+import { DigestView } from './DigestView';
 import { AccessBanner } from '../ui/AccessBanner';
 import { useVirtual } from './useVirtual';
 import { loadView, saveView } from './view-store';
@@ -56,7 +57,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focus, setFocus] = useState(0);
   const [tagging, setTagging] = useState<string | null>(null);
-  const [tab, setTab] = useState<'papers' | 'tags'>('papers');
+  const [tab, setTab] = useState<'papers' | 'digest' | 'tags'>('papers');
   const [error, setError] = useState('');
   const [undo, setUndo] = useState<{ papers: Paper[]; timer: ReturnType<typeof setTimeout> } | null>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -224,37 +225,74 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   const setStatus = (ids: string[], status: ReadingStatus) => run('Could not set the status', () => send('papers.setStatus', { ids, status }));
   const addTag = (ids: string[], name: string) => run('Could not add the tag', () => send('papers.tag', { ids, name }));
 
-  // Keyboard: / search, arrows or j/k move, Enter opens, s status, t tag, Delete removes.
+  /** Puts DOM focus on row `i` (the cursor), scrolling it into view. */
+  const focusRow = (i: number) => {
+    const to = Math.max(0, Math.min(shown.length - 1, i));
+    setFocus(to);
+    virtual.scrollToIndex(to, { align: 'auto' });
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${to}"]`)?.focus());
+  };
+
+  // After a removal the cursor stays at its place: the next paper takes the removed one's row.
+  const refocusAt = useRef<number | null>(null);
+  useEffect(() => {
+    const at = refocusAt.current;
+    if (at === null) return;
+    refocusAt.current = null;
+    if (shown.length) focusRow(at);
+    else search.current?.focus();
+  }, [shown]);
+
+  // Keyboard, as in mail clients and feed readers: / search; ↓ from the search box into the list,
+  // ↑ from the first row back to it; arrows or j/k move the cursor (visible from the start);
+  // Enter opens, s status, t tag, Delete or Backspace removes the cursor row.
   // The handler is rebuilt every render (it reads the latest rows); the listener is added once.
   const onKeyRef = useRef<(e: KeyboardEvent) => void>(() => {});
   onKeyRef.current = (e: KeyboardEvent) => {
     const t = e.target as HTMLElement;
-    const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
-    if (e.key === 'Escape' && typing && t === search.current) return void t.blur();
-    if (typing || e.ctrlKey || e.metaKey || e.altKey || tab !== 'papers') return;
-    // The row the key was pressed on, when focus is on one; else the keyboard cursor.
+    if (e.ctrlKey || e.metaKey || e.altKey || tab !== 'papers') return;
+    if (t === search.current) {
+      if (e.key === 'Escape') return void t.blur();
+      if (e.key === 'ArrowDown' && shown.length) {
+        e.preventDefault();
+        focusRow(focus);
+      }
+      return;
+    }
+    const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable;
+    if (typing) return;
+    // The row the key was pressed on, when focus is on one or inside one; else the cursor row.
     const rowEl = t.closest<HTMLElement>('li[data-index]');
+    const onRow = rowEl !== null && t === rowEl;
     const at = rowEl ? Number(rowEl.dataset.index) : focus;
     const p = shown[at];
-    const move = (to: number) => {
-      const i = Math.max(0, Math.min(shown.length - 1, to));
-      setFocus(i);
-      virtual.scrollToIndex(i, { align: 'auto' });
-      requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
+    // The first move from outside the list lands on the cursor row itself, not the one after it.
+    const down = () => (rowEl ? focusRow(at + 1) : focusRow(at));
+    const up = () => (onRow && at === 0 ? search.current?.focus() : rowEl ? focusRow(at - 1) : focusRow(at));
+    const removeAt = () => {
+      if (!p) return;
+      refocusAt.current = at;
+      void remove([p.id]);
     };
     const keys: Record<string, () => void> = {
       '/': () => search.current?.focus(),
-      ArrowDown: () => move(at + 1),
-      j: () => move(at + 1),
-      ArrowUp: () => move(at - 1),
-      k: () => move(at - 1),
+      ArrowDown: down,
+      j: down,
+      ArrowUp: up,
+      k: up,
       Enter: () => p && window.open(p.source === 'arxiv' ? absUrl(p.id) : hfUrl(p.id), '_blank', 'noopener'),
       s: () => p && void setStatus([p.id], nextStatus(p.status)),
       t: () => p && setTagging(p.id),
-      Delete: () => p && void remove([p.id]),
+      // Mac keyboards' "delete" key sends Backspace.
+      Delete: removeAt,
+      Backspace: removeAt,
     };
     const act = keys[e.key];
-    if (act && (e.key !== 'Enter' || t.tagName === 'LI')) {
+    // Enter and the removal keys act only on the focused row (its focus ring shows which); s and t also
+    // on the cursor row when no control has focus.
+    const rowOnly = e.key === 'Enter' || e.key === 'Delete' || e.key === 'Backspace';
+    const cursorKey = e.key === 's' || e.key === 't';
+    if (act && (rowOnly ? onRow : !cursorKey || onRow || t === document.body)) {
       e.preventDefault();
       act();
     }
@@ -273,17 +311,35 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
     <div class="app">
       <header>
         <h1>PaperShelf</h1>
-        <nav role="tablist" aria-label="Views">
-          <button role="tab" aria-selected={tab === 'papers'} onClick={() => setTab('papers')}>
-            Papers {complete ? `(${total})` : ''}
-          </button>
-          <button role="tab" aria-selected={tab === 'tags'} onClick={() => setTab('tags')}>
-            Tags ({tags.length})
-          </button>
-          <button type="button" title="Export, import, backup and sync" aria-label="Export, import and sync" onClick={() => void browser.runtime.openOptionsPage().then(() => close())}>
-            ⋯
-          </button>
-        </nav>
+        <div role="tablist" aria-label="Views" class="tabs">
+          {(['papers', 'digest', 'tags'] as const).map((id) => (
+            <button
+              key={id}
+              id={`tab-${id}`}
+              role="tab"
+              type="button"
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
+              onClick={() => setTab(id)}
+              onKeyDown={(e) => {
+                // Tabs as the ARIA pattern has them: arrows move between them.
+                const order = ['papers', 'digest', 'tags'] as const;
+                const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+                if (!step) return;
+                e.preventDefault();
+                const next = order[(order.indexOf(id) + step + order.length) % order.length];
+                setTab(next);
+                document.getElementById(`tab-${next}`)?.focus();
+              }}
+            >
+              {id === 'papers' ? `Papers${complete ? ` (${total})` : ''}` : id === 'digest' ? 'Digest' : `Tags (${tags.length})`}
+            </button>
+          ))}
+        </div>
+        <button type="button" class="menu" title="Export, import, backup and sync" aria-label="Export, import and sync" onClick={() => void browser.runtime.openOptionsPage().then(() => close())}>
+          ⋯
+        </button>
       </header>
       <AccessBanner />
       {error && (
@@ -291,7 +347,12 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
           {error}
         </p>
       )}
-      {tab === 'tags' ? (
+      {tab === 'digest' ? (
+        <div role="tabpanel" id="panel-digest" aria-labelledby="tab-digest">
+          <DigestView />
+        </div>
+      ) : tab === 'tags' ? (
+        <div role="tabpanel" id="panel-tags" aria-labelledby="tab-tags">
         <TagsView
           tags={tags}
           onRename={(key, name) => void run('Could not rename', () => send('tags.rename', { key, name }))}
@@ -302,8 +363,9 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
             setTab('papers');
           }}
         />
+        </div>
       ) : (
-        <>
+        <div role="tabpanel" id="panel-papers" aria-labelledby="tab-papers" class="panel">
           <div class="controls">
             <input
               ref={search}
@@ -425,7 +487,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
               })}
             </ul>
           </div>
-        </>
+        </div>
       )}
       {undo && (
         <div class="toast" role="status">

@@ -28,6 +28,14 @@ export interface RowProps {
 export function Row(p: RowProps) {
   const { paper } = p;
   const [editing, setEditing] = useState(false);
+  // Escape in an editor gives focus back to the button that opened it.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const noteButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef<HTMLButtonElement | null>(null);
+  useLayoutEffect(() => {
+    refocus.current?.focus();
+    refocus.current = null;
+  });
   const href = paper.source === 'arxiv' ? absUrl(paper.id) : hfUrl(paper.id);
   const title = paper.title;
   return (
@@ -58,10 +66,17 @@ export function Row(p: RowProps) {
             );
           })}
           {p.tagging ? (
-            <TagInput suggestions={p.tagSuggestions} onAdd={p.onAddTag} onClose={() => p.onTagging(false)} />
+            <TagInput
+              suggestions={p.tagSuggestions}
+              onAdd={p.onAddTag}
+              onClose={(byKey) => {
+                if (byKey) refocus.current = addButton.current;
+                p.onTagging(false);
+              }}
+            />
           ) : (
-            <button type="button" class="small" aria-label="Add tag" onClick={() => p.onTagging(true)}>
-              + Tag
+            <button ref={addButton} type="button" class="small" aria-label="Add tag" onClick={() => p.onTagging(true)}>
+              <span aria-hidden="true">+ </span>Add tag
             </button>
           )}
           <select aria-label="Reading status" class={`status st-${paper.status}`} value={paper.status} onChange={(e) => p.onStatus(e.currentTarget.value as ReadingStatus)}>
@@ -69,11 +84,22 @@ export function Row(p: RowProps) {
               <option value={s}>{STATUS_LABEL[s]}</option>
             ))}
           </select>
-          <button type="button" class="small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+          <button ref={noteButton} type="button" class="small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
             {paper.note ? 'Edit note' : 'Add note'}
           </button>
         </div>
-        {editing ? <NoteEditor note={paper.note} onNote={p.onNote} onDone={() => setEditing(false)} /> : paper.note && <p class="note">{paper.note}</p>}
+        {editing ? (
+          <NoteEditor
+            note={paper.note}
+            onNote={p.onNote}
+            onDone={() => {
+              refocus.current = noteButton.current;
+              setEditing(false);
+            }}
+          />
+        ) : (
+          paper.note && <p class="note">{paper.note}</p>
+        )}
       </div>
       <button type="button" class="remove" aria-label="Remove" title={`Remove “${title}”`} onClick={p.onRemove}>
         Remove
@@ -106,7 +132,7 @@ function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string):
   );
 }
 
-export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { suggestions: string[]; onAdd(name: string): void; onClose(): void; label?: string }) {
+export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { suggestions: string[]; onAdd(name: string): void; onClose(byKey: boolean): void; label?: string }) {
   const ref = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
   const id = useRef(`tags-${Math.random().toString(36).slice(2)}`).current;
@@ -130,10 +156,10 @@ export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { 
           } else if (e.key === 'Escape') {
             e.preventDefault();
             e.stopPropagation();
-            onClose();
+            onClose(true);
           }
         }}
-        onBlur={() => !value && onClose()}
+        onBlur={() => !value && onClose(false)}
       />
       <datalist id={id}>
         {suggestions.map((s) => (

@@ -64,7 +64,7 @@ describe.each(BROWSERS)('%s: tags, status and notes', (name) => {
   });
 
   it('renames the tag in the popup and the chip changes on the open page', async () => {
-    await popup.click('button[role="tab"]:nth-child(2)');
+    await popup.click('#tab-tags');
     await popup.click('button[aria-label="Rename Diffusion"]');
     await popup.evaluate(() => {
       const input = document.querySelector<HTMLInputElement>('input[aria-label="New name for Diffusion"]')!;
@@ -74,7 +74,7 @@ describe.each(BROWSERS)('%s: tags, status and notes', (name) => {
     await popup.press('Enter');
     await popup.waitFor(() => document.querySelector('.tag-row .chip')?.textContent === 'Diffusion models');
     await page.waitFor(cardTagsAre, [a.id, ['Diffusion models']]);
-    await popup.click('button[role="tab"]:nth-child(1)');
+    await popup.click('#tab-papers');
     await popup.waitFor(popupTitlesAre, [b.title, a.title]);
   });
 

@@ -1,0 +1,80 @@
+/**
+ * The Digest: papers listed on the pages you read in the last days that you
+ * have neither saved nor marked "not relevant", unseen ones first, then by
+ * relevance to your tags (background/ranker.ts). Save or dismiss from here.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { send } from '../shared/client';
+import type { DigestEntry } from '../shared/messages';
+import { hfUrl } from '../shared/model';
+import { shortAuthors } from './Row';
+
+const DAYS = 3;
+
+export function DigestView() {
+  const [rows, setRows] = useState<DigestEntry[] | null>(null);
+  const [error, setError] = useState('');
+  const [status, setStatus] = useState('');
+  const load = () =>
+    send('digest.list', { days: DAYS }).then(
+      (r) => setRows(r),
+      (e) => setError(`Could not load the digest: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  useEffect(() => void load(), []);
+
+  const act = async (row: DigestEntry, what: 'save' | 'dismiss') => {
+    try {
+      if (what === 'save') {
+        await send('paper.save', { ref: { id: row.id, title: row.title, authors: row.authors, url: hfUrl(row.id), source: 'hf' } });
+        setStatus(`Saved “${row.title}”.`);
+      } else {
+        await send('paper.notRelevant', { card: { id: row.id, title: row.title, authors: row.authors }, on: true });
+        setStatus(`Marked “${row.title}” not relevant: papers like it rank lower.`);
+      }
+      setRows((rs) => rs?.filter((r) => r.id !== row.id) ?? rs);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!rows) return <p class="empty">Ranking the last {DAYS} days…</p>;
+  if (!rows.length) return <p class="empty">Nothing new in the last {DAYS} days of listings you opened. Open Hugging Face Papers or an arXiv list.</p>;
+  return (
+    <>
+      <p class="sr-only" role="status">
+        {status}
+      </p>
+      <ul class="digest" aria-label="Digest">
+        {rows.map((r) => (
+          <li key={r.id} class="row digest-row">
+            <div class="main">
+              <a class="title" href={hfUrl(r.id)} target="_blank" rel="noopener noreferrer">
+                {r.title}
+              </a>
+              <div class="meta">
+                {!r.seen && <span class="new">New</span>}
+                {r.relevance !== undefined && (
+                  <span class="relevance" title={r.why.length ? `Because of: ${r.why.join(', ')}` : undefined}>
+                    <meter min={0} max={1} value={r.relevance} aria-label={`Relevance ${Math.round(r.relevance * 100)}%${r.bestTag ? `, closest to ${r.bestTag}` : ''}`} />{' '}
+                    {r.bestTag}
+                  </span>
+                )}
+                {r.authors.length > 0 && <span>{shortAuthors(r.authors)}</span>}
+                {r.version && <span>{r.version}</span>}
+              </div>
+            </div>
+            <div class="digest-actions">
+              <button type="button" class="small" onClick={() => void act(r, 'save')} aria-label={`Save “${r.title}”`}>
+                Save
+              </button>
+              <button type="button" class="small" onClick={() => void act(r, 'dismiss')} aria-label={`Not relevant: “${r.title}”`}>
+                Not relevant
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
