@@ -31,9 +31,11 @@ export function Row(p: RowProps) {
   // Escape in an editor gives focus back to the button that opened it.
   const addButton = useRef<HTMLButtonElement>(null);
   const noteButton = useRef<HTMLButtonElement>(null);
-  const refocus = useRef<HTMLButtonElement | null>(null);
+  // Which opener gets focus once the editor is gone (it is not rendered while the editor is).
+  const refocus = useRef<'add' | 'note' | null>(null);
   useLayoutEffect(() => {
-    refocus.current?.focus();
+    if (!refocus.current) return;
+    (refocus.current === 'add' ? addButton : noteButton).current?.focus();
     refocus.current = null;
   });
   const href = paper.source === 'arxiv' ? absUrl(paper.id) : hfUrl(paper.id);
@@ -70,7 +72,7 @@ export function Row(p: RowProps) {
               suggestions={p.tagSuggestions}
               onAdd={p.onAddTag}
               onClose={(byKey) => {
-                if (byKey) refocus.current = addButton.current;
+                if (byKey) refocus.current = 'add';
                 p.onTagging(false);
               }}
             />
@@ -93,7 +95,7 @@ export function Row(p: RowProps) {
             note={paper.note}
             onNote={p.onNote}
             onDone={() => {
-              refocus.current = noteButton.current;
+              refocus.current = 'note';
               setEditing(false);
             }}
           />

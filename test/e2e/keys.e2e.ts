@@ -1,0 +1,140 @@
+/**
+ * The popup by keyboard alone, in both browsers: one check per documented key
+ * and per focus rule. Papers are saved by real clicks on the digest first;
+ * after that, the popup gets keys only.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectedFixtures } from '../harness/routes.mjs';
+import { BROWSERS, useSession, type Tab } from './session';
+import { controlsReady, pressedIs, saveButton } from './page';
+
+const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
+const papers = digest.cards.slice(0, 4);
+
+/** What has focus in the popup: "search", "row <i>", or "tag <aria-label>". */
+function focusIs(want: string): boolean {
+  const el = document.activeElement as HTMLElement | null;
+  if (!el) return false;
+  const row = el.closest('li[data-index]');
+  const got = el.matches('input.search')
+    ? 'search'
+    : el.tagName === 'LI' && row
+      ? `row ${row.getAttribute('data-index')}`
+      : `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim() ?? ''}${row ? ` in row ${row.getAttribute('data-index')}` : ''}`;
+  (window as unknown as { __focus: string }).__focus = got;
+  return got === want;
+}
+
+const titles = () => Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => a.textContent);
+function cursorRow(): number {
+  return Number(document.querySelector('.row.focused')?.closest('li')?.getAttribute('data-index') ?? -1);
+}
+
+describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
+  const ctx = useSession(name);
+  let popup: Tab;
+  const focus = (want: string) => popup.waitFor(focusIs, want, 5000);
+
+  it('opens with a visible cursor on the first row and nothing focused that a key could destroy', async () => {
+    const page = await ctx.open(digest.url);
+    await page.waitFor(controlsReady, digest.count);
+    // Oldest first, so the popup (newest first) lists them in reverse.
+    for (const p of [...papers].reverse()) {
+      await page.click(...saveButton(p.id));
+      await page.waitFor(pressedIs, [p.id, 'true']);
+    }
+    popup = await ctx.open(ctx.s.popupUrl);
+    await popup.waitFor((n) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n, papers.length);
+    expect(await popup.evaluate(cursorRow)).toBe(0);
+    // Delete with nothing focused removes nothing.
+    await popup.press('Delete');
+    await popup.press('Backspace');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await popup.evaluate(titles)).toHaveLength(papers.length);
+  });
+
+  it('/ focuses the search box; ↓ goes into the results, on the first row; ↑ from the first row returns', async () => {
+    await popup.press('/');
+    await focus('search');
+    await popup.press('ArrowDown');
+    await focus('row 0');
+    await popup.press('ArrowUp');
+    await focus('search');
+  });
+
+  it('j and k, ↓ and ↑ move the cursor one row at a time; the first move from outside lands on the cursor row', async () => {
+    await popup.press('Escape'); // leaves the search box
+    await popup.press('j');
+    await focus('row 0');
+    await popup.press('j');
+    await focus('row 1');
+    await popup.press('ArrowDown');
+    await focus('row 2');
+    await popup.press('k');
+    await focus('row 1');
+    await popup.press('ArrowUp');
+    await focus('row 0');
+    expect(await popup.evaluate(cursorRow)).toBe(0);
+  });
+
+  it('s cycles the status of the focused row', async () => {
+    await popup.press('j'); // row 1
+    await focus('row 1');
+    const status = () => document.querySelector<HTMLSelectElement>('li[data-index="1"] select[aria-label="Reading status"]')?.value;
+    expect(await popup.evaluate(status)).toBe('to-read');
+    await popup.press('s');
+    await popup.waitFor(() => document.querySelector<HTMLSelectElement>('li[data-index="1"] select[aria-label="Reading status"]')?.value === 'reading');
+    await focus('row 1');
+  });
+
+  it('t opens the tag input; Enter adds; Escape closes it and gives focus back to its opener', async () => {
+    await popup.press('t');
+    await focus('input Tag name in row 1');
+    await popup.type('keyboard');
+    await popup.press('Enter');
+    await popup.waitFor(() => !!document.querySelector('li[data-index="1"] button[aria-label="Remove tag keyboard"]'));
+    await popup.press('Escape');
+    await focus('button Add tag in row 1');
+  });
+
+  it('Enter on a row opens the paper; Enter on a button is the button\'s', async () => {
+    // From a control inside row 1, k and j move by rows: back onto row 1 itself.
+    await popup.press('k');
+    await focus('row 0');
+    await popup.press('j');
+    await focus('row 1');
+    const opened = await popup.evaluate(() => {
+      const w = window as unknown as { __opened: string[]; open: typeof window.open };
+      w.__opened = [];
+      w.open = ((url: string) => (w.__opened.push(url), null)) as typeof window.open;
+      return true;
+    });
+    expect(opened).toBe(true);
+    await popup.press('Enter');
+    await popup.waitFor(() => (window as unknown as { __opened: string[] }).__opened.length === 1);
+    expect(await popup.evaluate(() => (window as unknown as { __opened: string[] }).__opened[0])).toContain(papers[1].id);
+  });
+
+  it('Delete removes the focused row and focus goes to the next row; Backspace (the Mac delete key) does too', async () => {
+    const before = await popup.evaluate(titles);
+    await popup.press('Delete');
+    await popup.waitFor((n) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n, before.length - 1);
+    await focus('row 1');
+    expect(await popup.evaluate(titles)).toEqual(before.filter((_, i) => i !== 1));
+    const next = (await popup.evaluate(titles))[1];
+    await popup.press('Backspace');
+    await popup.waitFor((n) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n, before.length - 2);
+    expect(await popup.evaluate(titles)).not.toContain(next);
+    await focus('row 1');
+  });
+
+  it('tabs move with the arrow keys, as tabs do', async () => {
+    await popup.evaluate(() => document.getElementById('tab-papers')?.focus());
+    await popup.press('ArrowRight');
+    await popup.waitFor(() => document.activeElement?.id === 'tab-digest' && document.getElementById('tab-digest')?.getAttribute('aria-selected') === 'true');
+    await popup.press('ArrowRight');
+    await popup.waitFor(() => document.activeElement?.id === 'tab-tags');
+    await popup.press('ArrowRight');
+    await popup.waitFor(() => document.activeElement?.id === 'tab-papers');
+  });
+});
