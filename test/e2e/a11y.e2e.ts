@@ -1,0 +1,50 @@
+/**
+ * Accessibility audits with axe-core (WCAG 2.1 A/AA) in both browsers: the
+ * popup with papers, tags and an open tag input, the Digest and Tags tabs, and
+ * the options page. Any violation fails, with its rule and element.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectedFixtures } from '../harness/routes.mjs';
+import { BROWSERS, useSession } from './session';
+import { controlsReady, pressedIs, saveButton } from './page';
+import { axe, describeViolations } from './axe';
+
+const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
+
+describe.each(BROWSERS)('%s: accessibility (axe, WCAG 2.1 A/AA)', (name) => {
+  const ctx = useSession(name);
+
+  it('the popup: list, cursor row, tags, an open tag input; the Digest and Tags tabs', async () => {
+    const page = await ctx.open(digest.url);
+    await page.waitFor(controlsReady, digest.count);
+    for (const p of digest.cards.slice(0, 3)) {
+      await page.click(...saveButton(p.id));
+      await page.waitFor(pressedIs, [p.id, 'true']);
+    }
+    const popup = await ctx.open(ctx.s.popupUrl);
+    await popup.waitFor(() => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === 3);
+    await popup.press('j');
+    await popup.press('t');
+    await popup.type('accessible');
+    await popup.press('Enter');
+    await popup.waitFor(() => !!document.querySelector('button[aria-label="Remove tag accessible"]'));
+    let v = await axe(popup);
+    expect(v, describeViolations(v)).toEqual([]);
+    await popup.click('#tab-digest');
+    // The first ranking trains the models: seconds on a busy machine.
+    await popup.waitFor(() => !/Ranking/.test(document.querySelector('#panel-digest')?.textContent ?? 'Ranking'), undefined, 20_000);
+    v = await axe(popup);
+    expect(v, describeViolations(v)).toEqual([]);
+    await popup.click('#tab-tags');
+    await popup.waitFor(() => !!document.querySelector('#panel-tags'));
+    v = await axe(popup);
+    expect(v, describeViolations(v)).toEqual([]);
+  });
+
+  it('the options page', async () => {
+    const options = await ctx.open(ctx.s.popupUrl.replace('src/popup/index.html', 'src/options/index.html'));
+    await options.waitFor(() => !!document.querySelector('[data-testid="library-count"], [data-testid="library-error"]'));
+    const v = await axe(options);
+    expect(v, describeViolations(v)).toEqual([]);
+  });
+});
