@@ -1,6 +1,6 @@
 /**
  * The one vocabulary shared by the content script, the background and the popup.
- * A paper is keyed by its arXiv id without version (sites.md "arXiv identifiers").
+ * A paper is keyed by its arXiv id without version (docs/sites.md "arXiv identifiers").
  */
 
 export type Source = 'hf' | 'arxiv';
@@ -110,7 +110,7 @@ export function parseArxivId(text: string): ArxivId | null {
 const PATH_ID = /^\/(?:abs|pdf|html|papers|format)\/(.+?)(?:\.pdf)?\/?$/;
 
 // `new URL` costs 10–30 µs a call in Chromium: at 1,000 cards that alone is over the budget
-// (design.md), so the forms the pages use (a root-relative path, or an http(s) URL on our hosts,
+// (docs/architecture.md "Budgets"), so the forms the pages use (a root-relative path, or an http(s) URL on our hosts,
 // in plain characters) are split by hand; anything else (escapes, dot segments, other hosts,
 // odd spacing) goes through URL. Both give the same answer.
 const PLAIN_HREF = /^(?:https?:\/\/(?:www\.)?((?:export\.)?arxiv\.org|huggingface\.co))?(\/[\w.\/-]*)(?:[?#]|$)/;

@@ -5,7 +5,7 @@
  * read the preview, click Import; choose BibTeX, click Export). Figures are
  * merged into bench/results.json like run.mjs's.
  *   import.preview.10k   drop → preview shown (read, validate, plan the merge)   no budget
- *   import.write.10k     click Import → done (message + one transaction)         budget 1000 ms (design.md)
+ *   import.write.10k     click Import → done (message + one transaction)         budget 1000 ms (docs/architecture.md)
  *   import.total.10k     both                                                     reported
  *   export.bibtex.10k    click Export → file ready                                no budget
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Part of `npm run bench`: the ranking core (src/rank) in real Chromium, against design.md's
+ * Part of `npm run bench`: the ranking core (src/rank) in real Chromium, against docs/architecture.md's
  * budgets ("Ranking"), plus the offline evaluation's figures. Merged into bench/results.json like
  * run.mjs's ({ median, p95, unit, budget, runs }); prints `OVER BUDGET: <name> <p95> > <budget>`.
  * Exit code 0 unless it could not measure.

@@ -204,6 +204,17 @@ describe('BibTeX', () => {
     expect(error(parseImport('@misc{a, __proto__ = {x}, eprint={2101.00001}, archivePrefix={arXiv}}'))).toContain('"__proto__"');
   });
 
+  it('reads the note from annote (our export), else from note', () => {
+    const bib = (id: string, fields: string) => ok(parseImport(`@misc{k, title={T}, eprint={${id}}, archivePrefix={arXiv}, ${fields}}`, 'a.bib', NOW)).papers[0].note;
+    expect(bib('2101.00001', 'annote={mine}')).toBe('mine');
+    expect(bib('2101.00001', 'note={from elsewhere}')).toBe('from elsewhere');
+    // Both: annote is the reader's note; note is what a style would print (e.g. "Accepted at ICLR").
+    expect(bib('2101.00001', 'note={Accepted at ICLR}, annote={mine}')).toBe('mine');
+    expect(bib('2101.00001', 'note={Accepted at ICLR}, annote={}')).toBe('Accepted at ICLR');
+    // LaTeX in either goes through the same conversion, math kept.
+    expect(bib('2101.00001', 'annote={Caf{\\\'e}: see $O(n)$}')).toBe('Café: see $O(n)$');
+  });
+
   it('merges the same paper given twice', () => {
     const twice = '@misc{a, title={T}, eprint={2101.00001}, archivePrefix={arXiv}, keywords={x}}\n@misc{b, title={T}, url={https://arxiv.org/abs/2101.00001}, keywords={y}, note={n}}';
     const t = ok(parseImport(twice));
@@ -309,7 +320,7 @@ describe('planMerge', () => {
   });
 });
 
-// Timings are printed, not asserted (design.md: budgets are checked by `npm run bench` in a
+// Timings are printed, not asserted (docs/architecture.md: budgets are checked by `npm run bench` in a
 // real browser). Run with BENCH=1 to print them; the 10,000-paper backup always runs.
 describe('10,000 papers', () => {
   const N = 10_000;
