@@ -79,37 +79,47 @@ export function indexWrite(words: WordStore, id: string, before: Terms | null, a
  * each touched term is read once and written once, all reads in one batch.
  */
 export async function indexMany(words: WordStore, changes: Iterable<readonly [string, Terms | null, Terms | null]>): Promise<void> {
-  // term → paper id → new weight (undefined: drop the paper from the term)
-  const ops = new Map<string, Map<string, number | undefined>>();
+  // Per term: the papers to (re)write with their weights, and the papers whose old posting goes.
+  // Arrays, not maps per term: an import of 10,000 papers makes a million postings.
+  const ops = new Map<string, { ids: string[]; w: number[]; drop: string[] | null }>();
   const op = (t: string) => {
-    let m = ops.get(t);
-    if (!m) ops.set(t, (m = new Map()));
-    return m;
+    let o = ops.get(t);
+    if (!o) ops.set(t, (o = { ids: [], w: [], drop: null }));
+    return o;
   };
   for (const [id, before, after] of changes) {
-    for (const [t, w] of before ?? []) if (!after || after.get(t) !== w) op(t).set(id, undefined);
-    for (const [t, w] of after ?? []) if (!before || before.get(t) !== w) op(t).set(id, w);
+    if (before) for (const [t, w] of before) if (!after || after.get(t) !== w) (op(t).drop ??= []).push(id);
+    if (after) {
+      for (const [t, w] of after) {
+        if (before && before.get(t) === w) continue;
+        const o = op(t);
+        o.ids.push(id);
+        o.w.push(toByte(w));
+      }
+    }
   }
   const terms = [...ops.keys()];
   const records = await Promise.all(terms.map((t) => words.get(t)));
   await Promise.all(
     terms.map((t, i) => {
-      const changes = ops.get(t)!;
+      const o = ops.get(t)!;
       const old = records[i];
-      const ids: string[] = [];
-      const w: number[] = [];
-      if (old) {
+      let ids = o.ids;
+      let w = o.w;
+      if (old && old.ids) {
+        // Keep the old postings of papers this write does not touch.
+        const gone = new Set(o.drop ?? []);
+        for (const id of o.ids) gone.add(id);
         const p = decode(old);
+        const keepIds: string[] = [];
+        const keepW: number[] = [];
         for (let j = 0; j < p.ids.length; j++) {
-          if (changes.has(p.ids[j])) continue; // rewritten or dropped below
-          ids.push(p.ids[j]);
-          w.push(p.w[j]);
+          if (gone.has(p.ids[j])) continue;
+          keepIds.push(p.ids[j]);
+          keepW.push(p.w[j]);
         }
-      }
-      for (const [id, weight] of changes) {
-        if (weight === undefined) continue;
-        ids.push(id);
-        w.push(toByte(weight));
+        ids = keepIds.concat(o.ids);
+        w = keepW.concat(o.w);
       }
       if (!ids.length) return old ? words.delete(t) : undefined;
       return words.put({ t, ids: ids.join(' '), w: Uint8Array.from(w) });
