@@ -78,6 +78,11 @@ export default defineConfig(({ mode }) => {
       // No preload helper around dynamic imports: the popup's first-paint script stays one file
       // (its import of the review UI needs no preloading; the UI loads after the first rows).
       modulePreload: false,
+      // crxjs builds the pages the manifest names (popup, options); the welcome page is named by
+      // none (background/index.ts opens it on install), so it is an input of its own. An object,
+      // not a string: crxjs replaces a lone "…index.html" input by its stub. (rolldownOptions is
+      // Vite 8's name for rollupOptions; crxjs 3 reads either.)
+      rolldownOptions: { input: { welcome: 'src/welcome/index.html' } },
       outDir: `${TEST_HOOKS ? 'dist-test' : 'dist'}/${target}`,
       emptyOutDir: true,
       // Readable output helps store review; the size budgets are checked gzipped.

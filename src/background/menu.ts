@@ -1,8 +1,10 @@
 /**
  * Anywhere else on the web nothing is injected: a context-menu item on links to
  * arXiv and Hugging Face papers saves the paper from the link alone. Its
- * metadata is completed when the paper is next seen on a listing
- * (annotate.ts sends `paper.complete` for saved papers with no authors).
+ * metadata is fetched at once (background/metadata.ts: Hugging Face's paper
+ * API, else the arXiv abstract page); where that fails, it is completed when
+ * the paper is next seen on a listing (annotate.ts sends `paper.complete` for
+ * saved papers with no authors).
  */
 import { arxivIdFromUrl, cleanText, type PaperRef } from '../shared/model';
 

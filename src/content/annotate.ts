@@ -7,9 +7,12 @@ import { CHANGE_KEY, type Change } from '../shared/messages';
 import { tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
-import { createControls, HOST_ATTR, type CardControls, type ControlEvents } from './ui/controls';
+import { createControls, HOST_ATTR, isLive, UPGRADE_MARGIN, upgradeSoon, type CardControls, type ControlEvents } from './ui/controls';
+import { nextFrame } from './observe';
 
 const RELOAD = 'PaperShelf was updated: reload the page to use it here';
+/** papers.status takes at most 5,000 ids (shared/messages.ts). */
+const STATUS_BATCH = 5000;
 
 export class Annotator {
   /** Which controls a card carries (a card re-rendered in place keeps its element). */
@@ -65,46 +68,108 @@ export class Annotator {
       )),
   };
 
-  /** Annotates every card in `roots` (and the cards they sit in). Returns how many controls were mounted. */
+  /**
+   * Annotates every card in `roots` (and the cards they sit in). Returns how
+   * many cards it looked at. Runs on every card of a listing at load (1,000 on
+   * a long arXiv list): per card it reads the id and inserts one light host;
+   * anything costlier waits for the card to near the viewport (controls.ts).
+   */
   scan(roots: ParentNode[]): number {
     const adapter = this.adapter();
     if (!adapter || this.gone) return 0;
-    const cards = new Set<Element>();
-    for (const root of roots) {
-      for (const card of adapter.findCards(root)) cards.add(card);
-      if (root instanceof Element && root !== this.doc.documentElement) {
-        const card = adapter.cardOf(root);
-        if (card) cards.add(card);
+    // Forget controls that left with a client-side navigation before counting what is there.
+    const whole = roots.includes(this.doc);
+    if (whole) this.prune();
+    let cards: Element[];
+    if (roots.length === 1 && !(roots[0] instanceof Element && roots[0] !== this.doc.documentElement)) {
+      cards = adapter.findCards(roots[0]);
+    } else {
+      const all = new Set<Element>();
+      for (const root of roots) {
+        for (const card of adapter.findCards(root)) all.add(card);
+        if (root instanceof Element && root !== this.doc.documentElement) {
+          const card = adapter.cardOf(root);
+          if (card) all.add(card);
+        }
       }
+      cards = [...all];
+    }
+    // On a whole-page scan (load, client-side navigation), where the cards are now, before any host
+    // moves them: those near the viewport get their controls in the next frame's layout, with the hosts.
+    const [nearFrom, nearTo] = whole ? nearViewport(cards) : [0, 0];
+    // A re-render (innerHTML, cloneNode) may have copied our host, and an earlier
+    // copy of this script (Firefox injects a new one when the extension is
+    // reloaded or updated) may have left its own: a host that is not one of ours
+    // goes, so a card never gets two. At load only the earlier script's can be
+    // there: they go once the page is idle, off the path of annotating it.
+    if (this.loaded) sweep(roots);
+    else {
+      this.loaded = true;
+      const gone = () => sweep([this.doc]);
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(gone, { timeout: 500 });
+      else setTimeout(gone, 50);
     }
     const fresh: string[] = [];
-    for (const card of cards) {
+    const boundNow: CardControls[] = [];
+    for (let i = 0; i < cards.length; i++) {
+      const card = cards[i];
       const id = adapter.cardId(card)?.id;
       const have = this.bound.get(card);
-      if (have && have.id === id && have.host.isConnected && card.contains(have.host)) continue;
-      if (have) this.unbind(have);
-      // A re-render may have copied our host; a card never gets two.
-      for (const stray of Array.from(card.querySelectorAll(`[${HOST_ATTR}]`))) stray.remove();
+      if (have) {
+        if (have.id === id && have.host.isConnected && this.holds(adapter, card, have.host)) continue;
+        this.unbind(have);
+      }
       if (!id) continue;
       const c = createControls(id, this.events);
       const { parent, before } = adapter.mountPoint(card);
       parent.insertBefore(c.host, before);
       this.bound.set(card, c);
+      this.cards.set(c, card);
+      boundNow.push(c);
       let set = this.byId.get(id);
       if (!set) this.byId.set(id, (set = new Set()));
       set.add(c);
       const status = this.known.get(id);
       if (status) c.set(status);
       else fresh.push(id);
+      if (i >= nearFrom && i < nearTo) upgradeSoon(c);
     }
-    if (fresh.length) void this.fetchStatus([...new Set(fresh)]);
-    if (roots.includes(this.doc)) this.prune();
-    return cards.size;
+    if (fresh.length) this.ask(fresh);
+    if (boundNow.length) this.onBound(boundNow);
+    return cards.length;
+  }
+
+  /** The first scan (at load) is done. */
+  private loaded = false;
+
+  /** The card a control was mounted for (it may sit in another element of the card, as in an arXiv list's dd). */
+  private cards = new WeakMap<CardControls, Element>();
+
+  /** `host` is still where the card's controls go: in the card, or in another of its parts. */
+  private holds(adapter: SiteAdapter, card: Element, host: Element): boolean {
+    if (card.contains(host)) return true;
+    return adapter.parts?.(card).some((p) => p.contains(host)) ?? false;
   }
 
   private unbind(c: CardControls) {
     c.host.remove();
+    c.dispose();
     this.byId.get(c.id)?.delete(c);
+  }
+
+  /** Ids whose saved state this frame's scans want (repeats allowed): one papers.status message per frame. */
+  private asking: string[] = [];
+  private ask(ids: string[]) {
+    if (!ids.length) return;
+    const first = this.asking.length === 0;
+    this.asking = first ? ids : this.asking.concat(ids);
+    if (!first) return;
+    nextFrame(() => {
+      const all = [...new Set(this.asking)];
+      this.asking = [];
+      // The message schema takes at most 5,000 ids.
+      for (let i = 0; i < all.length; i += STATUS_BATCH) void this.fetchStatus(all.slice(i, i + STATUS_BATCH));
+    });
   }
 
   /**
@@ -134,7 +199,11 @@ export class Annotator {
   /** Forgets controls whose cards left the page (client-side navigation replaces whole views). */
   private prune() {
     for (const [id, set] of this.byId) {
-      for (const c of set) if (!c.host.isConnected) set.delete(c);
+      for (const c of set) {
+        if (c.host.isConnected) continue;
+        c.dispose();
+        set.delete(c);
+      }
       if (!set.size) this.byId.delete(id);
     }
   }
@@ -149,8 +218,11 @@ export class Annotator {
       if (!set) continue;
       if (status.incomplete && !this.completing.has(id)) this.complete(id, set);
       for (const c of set) {
-        if (!c.host.isConnected) set.delete(c);
-        else c.set(status);
+        if (c.host.isConnected) c.set(status);
+        else {
+          c.dispose();
+          set.delete(c);
+        }
       }
     }
   }
@@ -169,7 +241,7 @@ export class Annotator {
       const ids = [...this.byId.keys()];
       this.known.clear();
       this.bump(ids);
-      if (ids.length) void this.fetchStatus(ids);
+      if (ids.length) this.ask(ids);
     } else {
       this.bump(Object.keys(change.papers));
       this.apply(change.papers);
@@ -177,7 +249,7 @@ export class Annotator {
   }
 
   private refOf(c: CardControls) {
-    const card = findCard(this.bound, c);
+    const card = this.cards.get(c);
     return (card && this.adapter()?.readCard(card, this.doc)) || undefined;
   }
 
@@ -225,9 +297,84 @@ export class Annotator {
     this.gone = true;
     for (const set of this.byId.values()) for (const c of set) c.disable(RELOAD);
   }
+
+  // ---------------------------------------------------------------- for ranking and triage (ranking.ts, triage.ts)
+
+  /** Called with the controls bound by each scan, after it: the ranking takes them from there. */
+  onBound: (bound: CardControls[]) => void = () => {};
+
+  /** Every live card's controls and elements, in document order. */
+  liveCards(): { controls: CardControls; card: Element; parts: Element[] }[] {
+    const adapter = this.adapter();
+    const out: { controls: CardControls; card: Element; parts: Element[] }[] = [];
+    for (const set of this.byId.values()) {
+      for (const c of set) {
+        const card = this.cards.get(c);
+        if (card?.isConnected && c.host.isConnected) out.push({ controls: c, card, parts: adapter?.parts?.(card) ?? [card] });
+      }
+    }
+    return out.sort((a, b) => (a.card.compareDocumentPosition(b.card) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  }
+
+  /** The card's paper as the ranking reads it, or null. */
+  listed(c: CardControls): { id: string; title: string; authors: string[]; abstract?: string; version?: string } | null {
+    const ref = this.refOf(c);
+    if (!ref) return null;
+    return {
+      id: ref.id,
+      title: ref.title.slice(0, 1000),
+      authors: ref.authors.slice(0, 500).map((a) => a.slice(0, 300)),
+      ...(ref.abstract ? { abstract: ref.abstract.slice(0, 20000) } : {}),
+      ...(ref.version ? { version: ref.version } : {}),
+    };
+  }
+
+  /** The same actions as the card's own buttons (optimistic, rolled back on failure). */
+  saveToggle(c: CardControls) {
+    void this.toggle(c, !this.known.get(c.id)?.saved);
+  }
+  addTag(c: CardControls, name: string) {
+    this.events.onAddTag(c, name);
+  }
+  tagNamesMostUsed(): Promise<string[]> {
+    return this.events.suggestions();
+  }
+  /** The tag names the card shows now. */
+  tagsOf(id: string): string[] {
+    return this.known.get(id)?.tags ?? [];
+  }
+  /** The card's URL on its site. */
+  urlOf(c: CardControls): string {
+    return this.refOf(c)?.url ?? `https://arxiv.org/abs/${c.id}`;
+  }
 }
 
-function findCard(bound: WeakMap<Element, CardControls>, c: CardControls): Element | null {
-  for (let el = c.host.parentElement; el; el = el.parentElement) if (bound.get(el) === c) return el;
-  return null;
+/**
+ * The cards (in document order, which on a listing is top to bottom) within
+ * the upgrade margin of the viewport, as [from, to): a binary search for the
+ * first, then the ones after it until one is beyond. Reads positions only
+ * (the layout is clean at load, so nothing is laid out here). A card it
+ * misses, on a page not laid out top to bottom, is built when the observer
+ * reports it, a frame later.
+ */
+function nearViewport(cards: Element[]): [number, number] {
+  const top = -UPGRADE_MARGIN;
+  const bottom = innerHeight + UPGRADE_MARGIN;
+  let lo = 0;
+  let hi = cards.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cards[mid].getBoundingClientRect().bottom < top) lo = mid + 1;
+    else hi = mid;
+  }
+  let to = lo;
+  while (to < cards.length && cards[to].getBoundingClientRect().top <= bottom) to++;
+  return [lo, to];
+}
+
+/** Removes the hosts in `roots` that are not this script's own live controls (copies, or an earlier script's). */
+function sweep(roots: ParentNode[]) {
+  for (const root of roots) {
+    for (const h of Array.from(root.querySelectorAll(`[${HOST_ATTR}]`))) if (!isLive(h)) h.remove();
+  }
 }

@@ -5,11 +5,19 @@
 import { adapterFor } from './sites';
 import { Annotator } from './annotate';
 import { observe } from './observe';
-import { contextAlive } from '../shared/client';
+import { contextAlive, send } from '../shared/client';
+import browser from 'webextension-polyfill';
+import { PageRanking, view } from './ranking';
+import { Triage } from './triage';
+import { readSettings, SETTINGS_KEY } from '../shared/settings';
 
 function start() {
   const controller = new AbortController();
-  const annotator = new Annotator(() => adapterFor(location.href), document, controller.signal);
+  // The adapter for the current URL, looked up again only when the URL changed (scans run once a frame).
+  let at = { href: location.href, adapter: adapterFor(location.href) };
+  const adapter = () => (at.href === location.href ? at : (at = { href: location.href, adapter: adapterFor(location.href) })).adapter;
+  const annotator = new Annotator(adapter, document, controller.signal);
+  wireRanking(annotator, controller.signal);
   timed(() => annotator.scan([document]));
   /** Left behind by an update or reload of the extension: the controls say so, and this script stops quietly. */
   const orphaned = () => {
@@ -24,6 +32,70 @@ function start() {
     if (orphaned()) return;
     timed(() => annotator.scan(urlChanged ? [document] : nodes));
   }, controller.signal);
+}
+
+/**
+ * The ranking and the keyboard triage, on listing pages only (a page with one
+ * paper has nothing to rank or move between). Both follow the user's settings
+ * (options page), read once and followed through storage.onChanged.
+ */
+function wireRanking(annotator: Annotator, signal: AbortSignal) {
+  const ranking = new PageRanking(
+    { rank: (cards) => send('cards.rank', { cards }), seen: (ids) => send('cards.seen', { ids }) },
+    signal,
+  );
+  let triage: Triage | null = null;
+  let settings = readSettings(undefined);
+  view.tagsOf = (id) => annotator.tagsOf(id);
+  view.accept = (c, name) => annotator.addTag(c, name);
+  const listing = () => annotator.liveCards().length > 1;
+  annotator.onBound = (bound) => {
+    if (settings.ranking) ranking.add(bound.map((c) => ({ controls: c, read: () => annotator.listed(c) })));
+    if (!triage && listing() && document.body) {
+      triage = new Triage(
+        document,
+        {
+          cards: () => annotator.liveCards().map(({ controls, parts }) => ({ controls, parts, url: annotator.urlOf(controls) })),
+          toggleSave: (c) => annotator.saveToggle(c),
+          addTag: (c, name) => annotator.addTag(c, name),
+          notRelevant: (c) => {
+            const card = annotator.listed(c);
+            if (!card) return;
+            c.host.setAttribute('data-not-relevant', '');
+            ranking.dismiss(c.id);
+            void send('paper.notRelevant', { card, on: true }).catch(() => c.host.removeAttribute('data-not-relevant'));
+          },
+          tagNames: () => annotator.tagNamesMostUsed(),
+          relevance: (id) => ranking.verdicts.get(id)?.relevance,
+          suggested: (id) => (ranking.verdicts.get(id)?.suggested ?? []).filter((n) => !annotator.tagsOf(id).some((t) => t.toLowerCase() === n.toLowerCase())),
+        },
+        signal,
+      );
+      triage.enabled = settings.triageKeys;
+      triage.showSort(false);
+    }
+  };
+  ranking.onRanked = () => {
+    if (!triage) return;
+    triage.showSort([...ranking.verdicts.values()].some((v) => v.relevance !== undefined));
+    triage.resort();
+  };
+  const apply = (stored: unknown) => {
+    settings = readSettings(stored);
+    if (triage) triage.enabled = settings.triageKeys;
+  };
+  void browser.storage.local.get(SETTINGS_KEY).then((r) => apply(r[SETTINGS_KEY]), () => {});
+  const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
+    if (area === 'local' && changes[SETTINGS_KEY]) apply(changes[SETTINGS_KEY].newValue);
+  };
+  browser.storage.onChanged.addListener(onChange);
+  signal.addEventListener('abort', () => {
+    try {
+      browser.storage.onChanged.removeListener(onChange);
+    } catch {
+      // The extension context is gone with the listener.
+    }
+  });
 }
 
 /**

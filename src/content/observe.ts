@@ -16,6 +16,23 @@ export interface Batch {
 
 const ours = (el: Element) => el.hasAttribute(HOST_ATTR);
 
+/**
+ * Runs `fn` once, at the next frame; a background or occluded tab gets no
+ * frames, so after 100 ms at the latest.
+ */
+export function nextFrame(fn: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+    fn();
+  };
+  const raf = requestAnimationFrame(run);
+  const timer = setTimeout(run, 100);
+}
+
 export function observe(onBatch: (b: Batch) => void, signal: AbortSignal): void {
   let pending = new Set<Element>();
   let scheduled = false;

@@ -272,8 +272,10 @@ export function toBibTeX(papers: Paper[], tags: Tag[]): string {
       const tagNames = tagNamesOf(p, names);
       // Readers split keywords at every comma (braced or not) and some at ";": a comma in a tag name becomes " / ".
       if (tagNames.length) fields.push(['keywords', `{${tagNames.map((t) => latex(t.replace(/\s*[,;]\s*/g, ' / '))).join(', ')}}`]);
+      // The note is the reader's own: `annote`, which only annotated bibliography styles print.
+      // Standard styles (plain, alpha, biblatex's) print `note` in the reference list.
       const note = p.note ? latex(p.note) : '';
-      if (note) fields.push(['note', `{${note}}`]);
+      if (note) fields.push(['annote', `{${note}}`]);
       const body = fields.map(([k, v]) => `  ${k} = ${v}`).join(',\n');
       return `@misc{${keys.get(p.id)},\n${body}\n}\n`;
     })

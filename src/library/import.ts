@@ -616,7 +616,9 @@ function parseBibTeX(text: string, now: number): ImportResult {
         published: published(csl.issued),
         savedAt: now,
         tags: out.tagKeys((csl.keyword ?? '').split(',')),
-        note: field('note') || field('annote'),
+        // Our own export writes the note as `annote` (standard styles print `note` in the
+        // reference list); files from elsewhere often have it in `note`.
+        note: field('annote') || field('note'),
       }),
     );
   }

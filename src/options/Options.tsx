@@ -24,7 +24,10 @@ import { broadcast } from '../library/broadcast';
 const db = connection();
 import { loadView } from '../popup/view-store';
 import { SyncSection } from './SyncSection';
+import browser from 'webextension-polyfill';
+import { WELCOME_PAGE } from '../welcome/page';
 import { StorageSection } from './StorageSection';
+import { ListingSection } from './ListingSection';
 
 const FORMATS: { value: ExportFormat; label: string; mime: string }[] = [
   { value: 'bibtex', label: 'BibTeX (.bib)', mime: 'application/x-bibtex' },
@@ -40,9 +43,14 @@ export function Options() {
   return (
     <main>
       <h1>PaperShelf</h1>
-      <p class="muted">Your library stays in this browser. Export it, import it, back it up, and sync it through your browser's own sync.</p>
+      <p class="muted">Your library lives in this browser; sync, when on, copies its ids, tags, statuses and notes to your browser's own sync account. Export it, import it, back it up.</p>
+      <p>
+        <a href={browser.runtime.getURL(WELCOME_PAGE)}>Welcome page</a>: what PaperShelf does and where, its keys and shortcuts, where your library lives and
+        what sync sends.
+      </p>
       <StorageSection />
       <Access />
+      <ListingSection />
       <Export />
       <Import />
       <SyncSection />

@@ -155,3 +155,78 @@ ${script}
 </html>
 `;
 }
+
+// ---------------------------------------------------------------- arXiv pages
+
+/**
+ * An arXiv /list/<cat>/new page of `n` entries in the real 2026 markup: the
+ * head, header, footer and the dt/dd pairs of test/fixtures/arxiv/list-new.html
+ * (passed in as `fixtureHtml`, so this file stays free of Node imports: it is
+ * also evaluated in a page), each pair reused with a new id, item number,
+ * title, authors and abstract from `seeds` (test/fixtures/seed-papers.json),
+ * cycled. Sections keep the fixture's proportions of new, cross-list and
+ * replaced entries. Every tenth entry is a paper of makePapers() (saved in the
+ * bench's library); the rest get new ids 2608.00001….
+ * Returns { html, ids, savedIds }.
+ */
+export function arxivListPage({ fixtureHtml, seeds, n = 1020 }) {
+  const first = fixtureHtml.indexOf('    <dl id="articles">');
+  const end = fixtureHtml.lastIndexOf('    </dl>') + '    </dl>'.length;
+  if (first < 0 || end < first) throw new Error('arxivListPage: no <dl id="articles"> in the fixture');
+  const head = fixtureHtml.slice(0, first);
+  const tail = fixtureHtml.slice(end);
+  const sections = fixtureHtml
+    .slice(first, end)
+    .split('    <dl id="articles">')
+    .slice(1)
+    .map((part) => ({
+      heading: /<h3>([A-Za-z-]+ submissions) \(/.exec(part)[1],
+      entries: part.match(/ {2}<dt>[\s\S]*?<\/dd>/g) ?? [],
+    }));
+  const fixtureTotal = sections.reduce((s, x) => s + x.entries.length, 0);
+  // 5 new, 3 cross, 2 replaced in the fixture: the same shares of n.
+  const counts = sections.map((s) => Math.floor((s.entries.length / fixtureTotal) * n));
+  counts[0] += n - counts.reduce((a, b) => a + b, 0);
+  const libraryId = (i) => `24${String(1 + (i % 12)).padStart(2, '0')}.${String(Math.floor(i / 12) + 1).padStart(5, '0')}`;
+  const ids = [];
+  const savedIds = [];
+  let item = 0;
+  const anchors = [];
+  const dls = sections.map((s, si) => {
+    anchors.push(item + 1);
+    const out = [];
+    for (let k = 0; k < counts[si]; k++) {
+      const i = item++;
+      const saved = i % 10 === 9;
+      const id = saved ? libraryId(i) : `2608.${String(i + 1).padStart(5, '0')}`;
+      ids.push(id);
+      if (saved) savedIds.push(id);
+      const seed = seeds[i % seeds.length];
+      const tpl = s.entries[k % s.entries.length];
+      const oldId = /<a href="\/abs\/[^"]*" title="Abstract" id="([^"]+)"/.exec(tpl)[1];
+      // arXiv's author pages: /a/<last>_<first initial>_1.
+      const authorHref = (a) => {
+        const parts = a.toLowerCase().normalize('NFD').replace(/[^a-z ]+/g, '').split(' ').filter(Boolean);
+        return `https://arxiv.org/a/${parts.at(-1) ?? 'x'}_${(parts[0] ?? 'x')[0]}_1`;
+      };
+      const authors = (seed.authors ?? []).map((a) => `<a href="${authorHref(a)}" rel="nofollow">${esc(a)}</a>`).join(', ');
+      out.push(
+        tpl
+          .replaceAll(oldId, id)
+          .replace(/name="item\d+">\[\d+\]/, `name="item${i + 1}">[${i + 1}]`)
+          .replace(/(<div class="list-title mathjax"><span class="descriptor">Title:<\/span>\n\s*)[^\n]*/, (_, pre) => pre + esc(seed.title))
+          .replace(/(<div class="list-authors">)[^\n]*(<\/div>)/, (_, pre, post) => pre + authors + post)
+          .replace(/(<p class="mathjax">\n\s*)[^\n]*/, (_, pre) => pre + esc(seed.summary ?? '')),
+      );
+    }
+    return `    <dl id="articles">\n  <h3>${s.heading} (showing ${counts[si]} of ${counts[si]} entries)</h3>\n${out.join('\n')}\n    </dl>`;
+  });
+  const top = head
+    .replace(/Total of \d+ entries/, `Total of ${n} entries`)
+    .replace(/<ul>\s*<li><a href="#item\d+">[\s\S]*?<\/ul>/, (ul) => {
+      let j = 0;
+      return ul.replace(/#item\d+/g, () => `#item${anchors[j++] ?? 1}`);
+    });
+  const html = top + dls.join('\n') + tail.replace(/Total of \d+ entries/, `Total of ${n} entries`);
+  return { html, ids, savedIds };
+}

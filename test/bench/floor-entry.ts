@@ -1,20 +1,18 @@
 /**
- * The floor for `content.floor.per1000`: the same controls the content script
- * mounts, inserted where it mounts them (after each card's heading), with no
- * detection and no messaging. Bundled as an IIFE by test/bench/run.mjs and
- * injected into a page the content script does not run on.
+ * The floor for the content script's figures: the same light host elements
+ * the content script puts on every card (`data-papershelf="<id>"` and
+ * HOST_ATTRIBUTES), inserted where it mounts them, in the barest way (one
+ * template clone, one attribute, one insertBefore per card), with no
+ * detection, no observer and no messaging. Bundled as an IIFE by
+ * test/bench/run.mjs and injected into a page the content script does not
+ * run on.
  *
- * `prepare()` finds the cards and their ids (not timed: that is detection);
- * `insert()` is the timed part and returns its duration in ms.
+ * `prepare(kind)` finds the cards and their ids (not timed: that is
+ * detection): "hf" puts a host after each article's h3, "arxiv" at the end of
+ * each listing `dt`, as the adapters do. `insert()` is the timed part and
+ * returns its duration in ms.
  */
-import { createControls, type ControlEvents } from '../../src/content/ui/controls';
-
-const noop: ControlEvents = {
-  onToggle() {},
-  onAddTag() {},
-  onRemoveTag() {},
-  suggestions: () => Promise.resolve([]),
-};
+import { HOST_ATTR, HOST_ATTRIBUTES } from '../../src/content/ui/controls';
 
 interface Slot {
   id: string;
@@ -24,7 +22,14 @@ interface Slot {
 
 let slots: Slot[] = [];
 
-function prepare(): number {
+function prepare(kind: 'hf' | 'arxiv' = 'hf'): number {
+  if (kind === 'arxiv') {
+    slots = Array.from(document.querySelectorAll('dl > dt')).flatMap((dt) => {
+      const id = dt.querySelector('a[title="Abstract"]')?.getAttribute('id') ?? '';
+      return id ? [{ id, parent: dt, before: null }] : [];
+    });
+    return slots.length;
+  }
   slots = Array.from(document.querySelectorAll('article')).flatMap((card) => {
     const heading = card.querySelector('h3');
     const href = heading?.querySelector('a')?.getAttribute('href') ?? '';
@@ -36,9 +41,12 @@ function prepare(): number {
 
 function insert(): number {
   const start = performance.now();
+  const host = document.createElement('div');
+  for (const [name, value] of HOST_ATTRIBUTES) host.setAttribute(name, value);
   for (const s of slots) {
-    const c = createControls(s.id, noop);
-    s.parent.insertBefore(c.host, s.before);
+    const h = host.cloneNode(false) as Element;
+    h.setAttribute(HOST_ATTR, s.id);
+    s.parent.insertBefore(h, s.before);
   }
   const ms = performance.now() - start;
   // For the trace: the thread CPU time of exactly this interval.

@@ -5,7 +5,8 @@
  */
 import { gotoExtension, isExtensionUrl, launchFirefox, reloadExtension } from '../harness/firefox.mjs';
 import type { Page } from 'puppeteer-core';
-import { DIST, POPUP, type Session, type Tab } from './session';
+import { DIST, isHost, POPUP, type Session, type Tab } from './session';
+import { hostUpgraded, revealHost } from './page';
 
 /** Console noise that says a resource did not load (the routes answer 204/404 on purpose), not that code failed. */
 const NETWORK_NOISE = /Failed to load resource|Loading failed for|downloadable font|NS_ERROR_|NS_BINDING_ABORTED|was not loaded because its MIME type|was blocked because of a disallowed MIME type/;
@@ -95,6 +96,8 @@ export async function firefoxSession(): Promise<Session> {
       // `>>>` is puppeteer's deep combinator: the next selector matches inside open shadow roots.
       click: (...path) => step(async () => {
         await toFront(page);
+        // A card's controls are built near the viewport: scroll to the card first, as a user does (session.ts Tab.click).
+        if (isHost(path) && !(await page.evaluate(revealHost, path[0]))) await page.waitForFunction(hostUpgraded, { timeout: 10_000, polling: 50 }, path[0]);
         await page.locator(path.join(' >>> ')).setTimeout(10_000).click();
       }),
       press: (key) => step(async () => {

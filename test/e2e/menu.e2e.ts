@@ -1,40 +1,101 @@
 /**
  * The context-menu item "Save to PaperShelf" on a link to a paper, anywhere on
- * the web: the paper is saved from the link, then completed when it is seen on
- * a listing. No browser lets a test open a native context menu, so the test
- * runs the item's action (self.papershelfSaveLink) in the background.
+ * the web: the paper is saved from the link, and its title, authors and
+ * abstract are fetched at once (Hugging Face's paper API, else the arXiv
+ * abstract page; both answered from the fixtures at their real URLs); with
+ * neither, it is completed when seen on a listing. No browser lets a test open
+ * a native context menu, so the test runs the item's action
+ * (self.papershelfSaveLink) in the background.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedFixtures } from '../harness/routes.mjs';
-import { BROWSERS, openSession, type Session } from './session';
+import { expectedFixtures, FIXTURES } from '../harness/routes.mjs';
+import { BROWSERS, openSession, type Session, type Tab } from './session';
 import { controlsReady, popupTitlesAre, pressedIs } from './page';
 
-const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
-const paper = digest.cards[4];
+type Fixture = { url: string; count: number; cards: { id: string; title: string; authors?: string[] }[] };
+const fixtures = expectedFixtures() as Record<string, Fixture>;
+const digest = fixtures['hf/digest.html'];
+/** Has a Hugging Face API fixture (test/fixtures/api/hf-papers/). */
+const viaHf = digest.cards[4];
+/** No API fixture (the API answers 404), an arXiv abstract page fixture: arxiv/abs.html. */
+const viaArxiv = fixtures['arxiv/abs.html'].cards[0];
+/** Neither: saved bare, completed on the digest. */
+const bare = digest.cards[5];
+
+/** The stored record of a paper, read in one of our pages (same origin as the library). */
+function storedPaper(id: string): Promise<{ title: string; authors: string[]; abstract?: string; url: string; source: string } | null> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open('papershelf');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction(['papers', 'abstracts'].filter((s) => db.objectStoreNames.contains(s)), 'readonly');
+      const get = tx.objectStore('papers').get(id);
+      const abs = db.objectStoreNames.contains('abstracts') ? tx.objectStore('abstracts').get(id) : null;
+      tx.oncomplete = () => {
+        db.close();
+        const p = get.result;
+        const a = abs?.result;
+        resolve(p ? { ...p, abstract: p.abstract ?? a?.text } : null);
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
 
 describe.each(BROWSERS)('%s: save from a link anywhere', (name) => {
   let s: Session;
+  let popup: Tab;
+  const saveLink = async (info: Record<string, string>) => {
+    if (s.evalBackground) return s.evalBackground((i) => (self as any).papershelfSaveLink(i), info);
+    // Firefox: the event page is a page; the popup can reach it.
+    return popup.evaluate(async (i) => ((await (globalThis as any).browser.runtime.getBackgroundPage()) as any).papershelfSaveLink(i), info);
+  };
+
   beforeAll(async () => {
     s = await openSession(name);
+    popup = await s.open(s.popupUrl);
   });
-  afterAll(() => s?.close());
-
-  it('saves a linked paper, shows it saved on the digest, and completes its metadata there', async () => {
-    const info = { linkUrl: `https://arxiv.org/pdf/${paper.id}v1`, pageUrl: 'https://blog.example/reading-list', menuItemId: 'papershelf-save-link' };
-    const popup = await s.open(s.popupUrl);
-    if (s.evalBackground) {
-      expect(await s.evalBackground((i) => (self as any).papershelfSaveLink(i), info)).toBe(true);
-    } else {
-      // Firefox: the event page is a page; the popup can reach it.
-      expect(await popup.evaluate(async (i) => ((await (globalThis as any).browser.runtime.getBackgroundPage()) as any).papershelfSaveLink(i), info)).toBe(true);
+  afterAll(async () => {
+    try {
+      expect(popup?.errors).toEqual([]);
+      expect(await s.backgroundErrors()).toEqual([]);
+    } finally {
+      await s?.close();
     }
-    await popup.waitFor(popupTitlesAre, [`arXiv:${paper.id}`]);
+  });
+
+  it('a linked paper shows its real title at once, from the Hugging Face paper API, without a listing', async () => {
+    const info = { linkUrl: `https://arxiv.org/pdf/${viaHf.id}v1`, pageUrl: 'https://blog.example/reading-list', menuItemId: 'papershelf-save-link' };
+    expect(await saveLink(info)).toBe(true);
+    await popup.waitFor(popupTitlesAre, [viaHf.title], 10_000);
+    const stored = await popup.evaluate(storedPaper, viaHf.id);
+    expect(stored).toMatchObject({ title: viaHf.title, authors: viaHf.authors, url: 'https://blog.example/reading-list', source: 'arxiv' });
+    const seed = JSON.parse(readFileSync(join(FIXTURES, 'api', 'hf-papers', `${viaHf.id}.json`), 'utf8'));
+    expect(stored?.abstract).toBe(seed.summary.replace(/\s+/g, ' ').trim());
+  });
+
+  it('falls back to the arXiv abstract page when Hugging Face has no such paper', async () => {
+    const info = { linkUrl: `https://huggingface.co/papers/${viaArxiv.id}`, pageUrl: 'https://blog.example/reading-list', menuItemId: 'papershelf-save-link' };
+    expect(await saveLink(info)).toBe(true);
+    await popup.waitFor(popupTitlesAre, [viaArxiv.title, viaHf.title], 10_000);
+    expect(await popup.evaluate(storedPaper, viaArxiv.id)).toMatchObject({ title: viaArxiv.title, authors: viaArxiv.authors, source: 'hf' });
+  });
+
+  it('with neither answering, saves the bare record and completes it when the paper is seen on a listing', async () => {
+    const info = { linkUrl: `https://arxiv.org/abs/${bare.id}`, pageUrl: 'https://blog.example/reading-list', menuItemId: 'papershelf-save-link' };
+    expect(await saveLink(info)).toBe(true);
+    await popup.waitFor(popupTitlesAre, [`arXiv:${bare.id}`, viaArxiv.title, viaHf.title]);
+    // Both lookups (API 404, abstract page 404) are over after two seconds (one request a second): still bare.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await popup.evaluate(popupTitlesAre, [`arXiv:${bare.id}`, viaArxiv.title, viaHf.title])).toBe(true);
     const page = await s.open(digest.url);
     await page.waitFor(controlsReady, digest.count);
-    await page.waitFor(pressedIs, [paper.id, 'true']);
+    await page.waitFor(pressedIs, [bare.id, 'true']);
     // Seeing the card completes the bare record: the popup now shows the real title.
-    await popup.waitFor(popupTitlesAre, [paper.title]);
+    await popup.waitFor(popupTitlesAre, [bare.title, viaArxiv.title, viaHf.title]);
     expect(page.errors).toEqual([]);
-    expect(popup.errors).toEqual([]);
   });
 });

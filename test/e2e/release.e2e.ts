@@ -51,16 +51,24 @@ describe('release', () => {
         alarms: /\.alarms\./,
         // No API of its own: it exempts the library from eviction; the options page reports it.
         unlimitedStorage: /\.persisted\(\)/,
+        // No API of its own either: pressing the save-page key grants it for the tab in front,
+        // whose URL the command's listener then reads (background/commands.ts).
+        activeTab: /\.commands\.onCommand\./,
       };
       for (const p of manifest.permissions as string[]) {
         expect(uses[p], `permission ${p} has no known use: add it here with its API, or drop it`).toBeDefined();
         expect(code, `permission ${p} is not used`).toMatch(uses[p]);
       }
-      expect(manifest.host_permissions ?? []).toEqual([]);
+      // Exactly the two metadata sources of papers saved from a link or a key (background/metadata.ts);
+      // their hosts are the content script's, so the install prompt names no new site.
+      expect(manifest.host_permissions).toEqual(['https://huggingface.co/api/papers/*', 'https://arxiv.org/abs/*']);
+      expect(code).toMatch(/https:\/\/huggingface\.co\/api\/papers\//);
+      const hosts = (patterns: string[]) => [...new Set(patterns.map((p) => new URL(p.replace('*', 'x')).host))].sort();
+      expect(hosts(manifest.host_permissions)).toEqual(hosts(manifest.content_scripts.flatMap((c: { matches: string[] }) => c.matches)));
       expect(manifest.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
       expect(manifest.web_accessible_resources ?? []).toEqual([]);
       // Test hooks stay in dist-test/ (vite.config.ts).
-      expect(code).not.toMatch(/papershelfSaveLink/);
+      expect(code).not.toMatch(/papershelfSaveLink|papershelfCommand/);
     });
   }
 

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../harness/chromium.mjs';
-import { dumpControls } from './page';
+import { dumpControls, hostUpgraded, revealHost } from './page';
 
 export type BrowserName = 'chromium' | 'firefox';
 
@@ -18,7 +18,11 @@ export interface Tab {
   close(): Promise<void>;
   evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
   waitFor<A>(fn: (arg: A) => unknown, arg?: A, timeout?: number): Promise<void>;
-  /** Clicks an element found through shadow roots: each selector looks inside the shadow root of the last match. */
+  /**
+   * Clicks an element found through shadow roots: each selector looks inside the shadow root of the last match.
+   * A card's controls are built only near the viewport: when the path starts at a PaperShelf host, the card is
+   * first scrolled into view, as a user does before clicking, and the click waits for its controls.
+   */
   click(...path: string[]): Promise<void>;
   press(key: string): Promise<void>;
   type(text: string): Promise<void>;
@@ -48,6 +52,9 @@ export interface Session {
 }
 
 export const POPUP = 'src/popup/index.html';
+
+/** A click path that starts at a card's PaperShelf host (`[data-papershelf="<id>"]`) and goes into its controls. */
+export const isHost = (path: string[]) => path.length > 1 && path[0].startsWith('[data-papershelf');
 /** The test builds (npm run build:test): dist/ plus the hooks no browser gives a test. */
 export const DIST = { chromium: resolve('dist-test/chrome'), firefox: resolve('dist-test/firefox') };
 
@@ -128,6 +135,9 @@ async function chromiumSession(): Promise<Session> {
       // stability check would wait on the throttled timers for a second or more.
       click: async (...path) => {
         await toFront(page);
+        if (isHost(path)) {
+          if (!(await page.evaluate(revealHost, path[0]))) await page.waitForFunction(hostUpgraded, path[0], { timeout: 10_000, polling: 50 });
+        }
         await page.locator(path.join(' ')).first().click();
       },
       press: async (key) => {

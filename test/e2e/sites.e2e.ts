@@ -15,13 +15,14 @@ import { controlsReady, popupItems, pressedIs, readControls, saveButton } from '
 type Fixture = { url: string; count: number; cards: { id: string; title: string }[] };
 const fixtures = expectedFixtures() as Record<string, Fixture>;
 
-/** Where each control sits: in its card (for arXiv lists, the dt), never in a `.mathjax` node or a link. */
+/** Where each control sits: in its card (for arXiv lists, the dt or its dd), never in a `.mathjax` node or a link. */
 function controlPlaces(): { id: string; inMathjax: boolean; inLink: boolean; inDt: boolean }[] {
   return Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => ({
     id: h.getAttribute('data-papershelf') ?? '',
     inMathjax: h.closest('.mathjax') !== null,
     inLink: h.closest('a') !== null,
-    inDt: h.closest('dt') !== null,
+    // On arXiv lists the dd's .meta (lighter to lay out than among the dt's links), else the dt.
+    inDt: h.closest('dt') !== null || h.closest('dd')?.previousElementSibling?.tagName === 'DT',
   }));
 }
 

@@ -10,6 +10,7 @@ import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { browserPath, requireBrowser, tempDir } from './browsers.mjs';
 import { answer } from './routes.mjs';
+import { startFixtureProxy } from './fixture-proxy.mjs';
 
 /** The Firefox executable found (undefined if none): FIREFOX_PATH, else the usual places. */
 export const FIREFOX = browserPath('firefox');
@@ -172,12 +173,23 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
   // copy, so a `npm run build` running meanwhile (it empties dist/firefox)
   // cannot break this session halfway.
   const copy = tempDir('firefox-ext');
+  // What the extension's background fetches (no tab: BiDi does not see it) is answered by a
+  // proxy of ours from the same fixtures (fixture-proxy.mjs); without one, the dead proxy refuses it.
+  let proxy;
   const cleanup = () => {
     copy.remove();
     profile.remove();
+    void proxy?.close();
   };
   let browser;
   try {
+    if (!live) {
+      try {
+        proxy = await startFixtureProxy({ pages, demo });
+      } catch (e) {
+        console.warn(`firefox.mjs: no fixture proxy (${e?.message ?? e}); the extension's background requests will fail`);
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       cpSync(extension, copy.path, { recursive: true });
       const missing = missingFiles(copy.path);
@@ -195,7 +207,14 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
       // System access lets BiDi navigate tabs to moz-extension:// (the popup) and
       // reach the parent process (stopWorker); the pages themselves stay web content.
       args: ['--remote-allow-system-access'],
-      extraPrefsFirefox: { ...QUIET_PREFS, ...(live ? { 'network.proxy.type': 0 } : {}), ...extensionPrefs() },
+      // The fixture proxy's TLS server has a certificate of its own.
+      acceptInsecureCerts: Boolean(proxy),
+      extraPrefsFirefox: {
+        ...QUIET_PREFS,
+        ...(live ? { 'network.proxy.type': 0 } : {}),
+        ...(proxy ? { 'network.proxy.ssl_port': proxy.port } : {}),
+        ...extensionPrefs(),
+      },
     });
     const id = await browser.installExtension(copy.path);
     if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);

@@ -40,6 +40,19 @@ function fixtureCards() {
   return cardsById;
 }
 
+/** The Hugging Face paper API's fixtures (test/fixtures/api/, built from the seed by build.mjs there). */
+export const HF_API_FIXTURES = join(FIXTURES, 'api', 'hf-papers');
+
+/**
+ * `GET https://huggingface.co/api/papers/<id>`: the paper's JSON where there is a fixture for it,
+ * else the API's own 404 ({"error": …}), so the caller falls back to arXiv.
+ */
+function hfPaperApi(id) {
+  const file = /^\d{4}\.\d{4,5}$/.test(id) ? join(HF_API_FIXTURES, `${id}.json`) : null;
+  if (file && existsSync(file)) return { status: 200, contentType: 'application/json; charset=utf-8', body: readFileSync(file) };
+  return { status: 404, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'Paper not found' }) };
+}
+
 /**
  * Decides the answer to one request. `pages` are per-test overrides
  * (url → html), checked first. `demo: true` (npm start only) also answers the
@@ -54,6 +67,8 @@ export function answer(url, pages = new Map(), { demo = false } = {}) {
   }
   const u = new URL(url);
   if (/\.(png|jpe?g|gif|webp|svg)$/i.test(u.pathname)) return { status: 200, contentType: 'image/png', body: PNG_1PX };
+  const api = u.host === 'huggingface.co' && /^\/api\/papers\/(.+)$/.exec(u.pathname);
+  if (api) return hfPaperApi(api[1]);
   if (u.host === 'huggingface.co' || u.host === 'arxiv.org') {
     const file = fixtureFor(url);
     if (file && existsSync(join(FIXTURES, file))) {

@@ -78,13 +78,14 @@ describe('arxiv-list', () => {
     expect(arxivList.readCard(arxivList.findCards(rd)[0], rd)!.abstract).toBeUndefined();
   });
 
-  it.each(LISTS)('%s: mounts in the dt, never in a .mathjax node', (file) => {
+  it.each(LISTS)('%s: mounts in the dd\'s .meta after the title, never in a .mathjax node', (file) => {
     const doc = load(file);
     for (const dt of arxivList.findCards(doc)) {
-      const { parent } = arxivList.mountPoint(dt);
-      expect(parent).toBe(dt);
+      const { parent, before } = arxivList.mountPoint(dt);
+      expect(parent).toBe(dt.nextElementSibling!.querySelector(':scope > .meta'));
+      expect(before?.previousSibling).toBe(parent.querySelector(':scope > .list-title'));
+      // A new child of .meta, beside its .mathjax nodes (sites.md): MathJax rewrites only inside them.
       expect(parent.closest('.mathjax')).toBeNull();
-      expect(parent.querySelector('.mathjax')).toBeNull();
     }
   });
 

@@ -102,7 +102,7 @@ describe('toBibTeX read back by @retorquere/bibtex-parser', () => {
     expect(e.fields.title).toBe('Sorting in O(n) Time: Müller & 50% Less_Memory');
   });
 
-  it('writes arXiv fields, authors, dates, keywords and note', () => {
+  it('writes arXiv fields, authors, dates, keywords and the note as annote', () => {
     const e = byId.get('2106.09685')!;
     expect(e.type).toBe('misc');
     expect(e.fields.archiveprefix).toBe('arXiv');
@@ -111,7 +111,10 @@ describe('toBibTeX read back by @retorquere/bibtex-parser', () => {
     expect(e.fields.month).toBe('6');
     expect(e.fields.primaryclass).toBeUndefined();
     expect(e.fields.keywords).toEqual(expect.arrayContaining(['LLM', 'Théorie']));
-    expect(e.fields.note).toBe('Great paper: see §3 & the O(n) bound.');
+    // `annote`, not `note`: standard styles print `note` in the reference list; the note is the reader's own.
+    expect(e.fields.annote).toBe('Great paper: see §3 & the O(n) bound.');
+    expect(e.fields.note).toBeUndefined();
+    expect(bib).not.toMatch(/^\s*note\s*=/m);
     const names = e.fields.author!.map((a) => a.name ?? [a.firstName, a.prefix, a.lastName].filter(Boolean).join(' '));
     expect(names).toEqual(['Hans Müller', 'Zoë Ångström', 'Jean de la Fontaine', 'OpenAI']);
     expect(byId.get('hep-th/9901001')!.fields.primaryclass).toBe('hep-th');

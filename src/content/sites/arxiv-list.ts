@@ -15,11 +15,22 @@ const DT = 'dl > dt';
 // The abstract link: `a[title=Abstract][id=<id>]` now, `span.list-identifier > a[title=Abstract]` in the
 // older layout; both point at /abs/<id> (relative or absolute), which is what we anchor on.
 const ABS_LINK = 'a[href*="/abs/"]';
+const META = '.meta:not(.mathjax)';
+const TITLE = '.list-title';
 
 function absId(dt: Element): ArxivId | null {
   const a = dt.querySelector(ABS_LINK);
   const href = a?.getAttribute('href');
-  return href ? cachedIdFromUrl(href, 'https://arxiv.org/') : null;
+  return href ? idOf(href) : null;
+}
+
+// The listings write the abstract link root-relative with a new-style id: read in one step.
+// Anything else (old-style ids, absolute URLs, escapes) goes through the shared parser.
+const ABS_NEW = /^\/abs\/(\d{4}\.\d{4,5})(v\d+)?$/;
+function idOf(href: string): ArxivId | null {
+  const m = ABS_NEW.exec(href);
+  if (m) return m[2] ? { id: m[1], version: m[2] } : { id: m[1] };
+  return cachedIdFromUrl(href, 'https://arxiv.org/');
 }
 
 /** The `dd` that belongs to a card's `dt`. */
@@ -28,10 +39,38 @@ function ddOf(dt: Element): Element | null {
   return dd?.tagName === 'DD' ? dd : null;
 }
 
+/**
+ * The ids findCards just read, by card, which spares a second query of each
+ * of 1,000 cards in the same scan. Kept only until the current task's
+ * microtasks run: nothing else can change the page in between.
+ */
+let found: Map<Element, ArxivId | null> | null = null;
+
+/** One query for the abstract links of every card (not one per `dt`); a card is the `dt` of its first one. */
 function findCards(root: ParentNode): Element[] {
-  const dts = Array.from(root.querySelectorAll(DT));
-  if (root instanceof Element && root.matches(DT)) dts.unshift(root);
-  return dts.filter((dt) => dt.querySelector(ABS_LINK) !== null);
+  const cards: Element[] = [];
+  const inRoot = root instanceof Element ? root : null;
+  if (!found) {
+    found = new Map();
+    queueMicrotask(() => (found = null));
+  }
+  const links = root.querySelectorAll(`${DT} ${ABS_LINK}`);
+  let last: Element | null = null;
+  for (let i = 0; i < links.length; i++) {
+    const a = links[i];
+    let dt = a.parentElement;
+    while (dt && dt.tagName !== 'DT') dt = dt.parentElement;
+    if (!dt || dt === last || (inRoot && !inRoot.contains(dt))) continue;
+    last = dt;
+    found.set(dt, idOf(a.getAttribute('href') ?? ''));
+    cards.push(dt);
+  }
+  return cards;
+}
+
+function cardId(dt: Element): ArxivId | null {
+  const id = found?.get(dt);
+  return id !== undefined ? id : absId(dt);
 }
 
 function cardOf(el: Element): Element | null {
@@ -116,13 +155,28 @@ function readCard(dt: Element, doc: Document): PaperRef | null {
 }
 
 /**
- * At the end of the `dt`, beside the pdf/html/other links: never in the `dd`,
- * whose title, comments and abstract are `.mathjax` nodes that MathJax rewrites.
- * (`dd > .meta` would do too, but Annotator finds a control's card by walking
- * up from the control, so the control has to sit inside the `dt`.)
+ * In the `dd`'s `.meta`, right after the title, as a new child of `.meta`
+ * (sites.md): never inside the title, comments or abstract, which are
+ * `.mathjax` nodes that MathJax rewrites. `.meta` holds only blocks, so a block
+ * host there costs the page a block layout; at the end of the `dt`, among its
+ * inline links, 1,000 hosts cost twice as much (each `dt`'s line is wrapped
+ * and laid out again). A `dt` without its `dd` or `.meta` gets them at its end.
  */
 function mountPoint(dt: Element): { parent: Element; before: Node | null } {
+  const dd = dt.nextElementSibling;
+  const meta = dd?.tagName === 'DD' ? dd.firstElementChild : null;
+  // matches(), not classList: a DOMTokenList per element is garbage at 1,000 cards.
+  if (meta?.matches(META)) {
+    const title = meta.firstElementChild;
+    return { parent: meta, before: title?.matches(TITLE) ? title.nextSibling : meta.firstChild };
+  }
   return { parent: dt, before: null };
+}
+
+/** A card is its `dt` and the `dd` after it. */
+function parts(dt: Element): Element[] {
+  const dd = ddOf(dt);
+  return dd ? [dt, dd] : [dt];
 }
 
 export const arxivList: SiteAdapter = {
@@ -130,9 +184,10 @@ export const arxivList: SiteAdapter = {
   match: (url) => url.hostname === 'arxiv.org' && LISTING.test(url.pathname),
   findCards,
   cardOf,
-  cardId: absId,
+  cardId,
   readCard,
   mountPoint,
+  parts,
 };
 
 // Written for: https://arxiv.org/list/cs.LG/new, https://arxiv.org/list/cs.LG/recent,

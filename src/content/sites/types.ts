@@ -14,6 +14,11 @@ export interface SiteAdapter {
   cardOf(el: Element): Element | null;
   cardId(card: Element): ArxivId | null;
   readCard(card: Element, doc: Document): PaperRef | null;
-  /** Where the controls go: never inside a link or a MathJax-processed node. */
+  /** Where the controls go: in the card or another of its parts, never inside a link or a MathJax-processed node. */
   mountPoint(card: Element): { parent: Element; before: Node | null };
+  /**
+   * The elements a card is made of when it is more than one element (an arXiv
+   * list's `dt` and its `dd`), card first; absent for a card that is one element.
+   */
+  parts?(card: Element): Element[];
 }

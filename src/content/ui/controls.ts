@@ -1,19 +1,57 @@
 /**
- * The controls a card gets: one host element with an open shadow root, so the
- * page's styles cannot reach them and ours cannot leak. Plain DOM, not Preact:
- * this runs for every card on a 1,000-card listing (budget: 10 ms per 1,000
- * cards, design.md), and a Preact render costs several createElements. The tag
- * editor is built only when opened. Every text shown is set with textContent,
- * never parsed as HTML.
+ * The controls a card gets, in two steps, so a 1,000-entry listing stays light.
+ *
+ * At once, on every card: a light host element `<div data-papershelf="<id>">`,
+ * empty, with the controls' size reserved (so nothing moves when they arrive)
+ * and the paper's saved state in `data-saved` ("true" | "false", absent until
+ * the library answered). Counting, ordering and saved marks work from these.
+ *
+ * When the card comes within 600 px of the viewport (one IntersectionObserver
+ * for all cards), or its host gets keyboard focus: an open shadow root with
+ * the buttons, styled by one shared stylesheet, so the page's styles cannot
+ * reach them and ours cannot leak. A shadow root, its style scope and its
+ * layout cost far more than the host; a reader sees a few dozen cards.
+ *
+ * Keyboard users: Tab moves focus through the card's own links first, and the
+ * browser scrolls each into view, so the observer has upgraded the controls
+ * before focus reaches them. In case it has not yet (focus jumped, keys
+ * faster than a frame), a host is focusable (tabindex=0, a group named
+ * "PaperShelf") until upgraded; focusing it upgrades it and moves focus to
+ * the first button (the last one when coming back with Shift+Tab).
+ *
+ * Plain DOM cloned from a template, not Preact. The tag editor is built only
+ * when opened. Every text shown is set with textContent, never parsed as HTML.
  */
 import { tagHue, tagKey, type PaperStatus } from '../../shared/model';
 import { style } from './style';
 
 export const HOST_ATTR = 'data-papershelf';
+/** On the host: "true" or "false" once the library answered for its paper; the save button's aria-pressed says the same once upgraded. */
+export const SAVED_ATTR = 'data-saved';
+
+/**
+ * What every light host carries besides its id. The reserved size is the
+ * controls' one row (:host margin 6px 0; a button is 12px × 1.2 + 2 × 3px
+ * padding + 2 × 1px border = 22.4px); inline, so the page's own rules on
+ * `div` cannot change it before the shadow root's :host rule applies.
+ */
+export const HOST_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
+  ['role', 'group'],
+  ['aria-label', 'PaperShelf'],
+  ['tabindex', '0'],
+  ['style', 'margin:6px 0;min-height:23px'],
+];
+
+/** How far (px) above or below the viewport a card gets its controls: a fast scroll finds them built. */
+export const UPGRADE_MARGIN = 600;
 
 export interface CardControls {
   id: string;
   host: HTMLElement;
+  /** The shadow root and its buttons exist. */
+  readonly upgraded: boolean;
+  /** Builds the shadow root now (no-op once built). */
+  upgrade(): void;
   set(status: PaperStatus): void;
   /** Shows a message (an error, or "reload the page") beside the controls. */
   say(text: string): void;
@@ -21,6 +59,8 @@ export interface CardControls {
   busy(on: boolean): void;
   /** The extension went away: controls stay visible but inert. */
   disable(text: string): void;
+  /** Stops watching the host (it left the page or its card was re-rendered). */
+  dispose(): void;
 }
 
 export interface ControlEvents {
@@ -40,7 +80,17 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
 
 let editorSeq = 0;
 
-/** The controls' markup, built once and cloned per card: one native clone beats a dozen DOM calls. */
+/** The light host, built once and cloned per card. */
+let hostTemplate: HTMLElement | undefined;
+function lightHost(): HTMLElement {
+  if (!hostTemplate) {
+    hostTemplate = document.createElement('div');
+    for (const [name, value] of HOST_ATTRIBUTES) hostTemplate.setAttribute(name, value);
+  }
+  return hostTemplate.cloneNode(false) as HTMLElement;
+}
+
+/** The controls' markup, built once and cloned per upgrade: one native clone beats a dozen DOM calls. */
 let template: HTMLTemplateElement | undefined;
 function controlsTemplate(): HTMLTemplateElement {
   if (template) return template;
@@ -64,23 +114,217 @@ function controlsTemplate(): HTMLTemplateElement {
 }
 
 const stop = (e: Event) => e.stopPropagation();
+/** Most cards have no tags: one shared empty list, not 1,000. */
+const NO_TAGS: readonly string[] = [];
 
-export function createControls(id: string, events: ControlEvents): CardControls {
-  const host = document.createElement('div');
-  host.setAttribute(HOST_ATTR, id);
-  const root = host.attachShadow({ mode: 'open' });
-  style(root);
-  const parts = controlsTemplate().content.cloneNode(true) as DocumentFragment;
-  const [save, chips, add, msg] = Array.from(parts.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
-  root.append(parts);
+// ------------------------------------------------------------------ upgrading
 
-  let tags: string[] = [];
-  let saved = false;
-  let editor: Editor | undefined;
+/** Controls by their host, for the observer and the focus listener. */
+const byHost = new WeakMap<Element, Controls>();
+let watcher: IntersectionObserver | undefined;
 
-  const renderChips = () => {
-    chips.replaceChildren(
-      ...tags.map((name) => {
+/** The one observer (and focus listener) for every card of the page, made with the first host. */
+function watch(host: HTMLElement) {
+  if (!watcher) {
+    watcher = new IntersectionObserver(upgradeVisible, { rootMargin: `${UPGRADE_MARGIN}px 0px` });
+    document.addEventListener('focusin', upgradeOnFocus, true);
+  }
+  watcher.observe(host);
+}
+
+/** Controls to build at the next frame, before its layout (see upgradeSoon). */
+let soon: Controls[] = [];
+
+/**
+ * Builds the controls of a card known to be near the viewport at the next
+ * frame, before that frame's style and layout: the page then lays out and
+ * paints the new hosts and these controls once, where the observer's first
+ * report would come a frame later and cost a second layout and paint of the
+ * listing. The caller knows where the card is (Annotator.scan reads card
+ * positions before it inserts hosts, while the layout is clean).
+ */
+export function upgradeSoon(c: CardControls): void {
+  if (!(c instanceof Controls) || c.upgraded) return;
+  soon.push(c);
+  if (soon.length === 1) requestAnimationFrame(upgradeSoonNow);
+}
+
+function upgradeSoonNow() {
+  const list = soon;
+  soon = [];
+  const start = performance.now();
+  let n = 0;
+  for (const c of list) {
+    if (c.upgraded || !c.host.isConnected) continue;
+    c.upgrade();
+    n++;
+  }
+  timing(start, n);
+}
+
+/** Like the scans' "papershelf:scan" (index.ts): what building controls costs the page, for `npm run bench` and DevTools. */
+function timing(start: number, cards: number) {
+  if (!cards) return;
+  try {
+    performance.measure('papershelf:upgrade', { start, detail: { cards } });
+  } catch {
+    // Timing is only for benchmarks.
+  }
+}
+
+function upgradeVisible(entries: IntersectionObserverEntry[]) {
+  const start = performance.now();
+  let n = 0;
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    const c = byHost.get(e.target);
+    if (c && !c.upgraded) {
+      c.upgrade();
+      n++;
+    }
+  }
+  timing(start, n);
+}
+
+/** Focus reached a host not yet upgraded (it is focusable for this): build it and hand focus to its buttons. */
+function upgradeOnFocus(e: FocusEvent) {
+  const c = byHost.get(e.target as Element);
+  if (!c || c.upgraded) return;
+  const from = e.relatedTarget;
+  // Shift+Tab comes from an element after the host: focus its last button, as the tab order would.
+  const back = from instanceof Node && (c.host.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  c.upgrade(back ? 'last' : 'first');
+}
+
+// ------------------------------------------------------------------ one card
+
+class Controls implements CardControls {
+  private saved: boolean | undefined;
+  /** What the save button shows (the template shows "not saved"). */
+  private shown = false;
+  private tags: readonly string[] = NO_TAGS;
+  private message = '';
+  private isBusy = false;
+  private off = false;
+  private root: ShadowRoot | undefined;
+  private save!: HTMLButtonElement;
+  private chips!: HTMLElement;
+  private add!: HTMLButtonElement;
+  private msg!: HTMLElement;
+  private editor: Editor | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly host: HTMLElement,
+    private events: ControlEvents,
+  ) {}
+
+  get upgraded() {
+    return this.root !== undefined;
+  }
+
+  set(status: PaperStatus) {
+    // Most cards on a listing stay unsaved: touch the DOM only for a change.
+    if (status.saved !== this.saved) {
+      this.saved = status.saved;
+      this.host.setAttribute(SAVED_ATTR, String(status.saved));
+      if (this.root) this.renderSaved();
+    }
+    const next = status.tags ?? [];
+    if (next.length !== this.tags.length || next.some((t, i) => t !== this.tags[i])) {
+      this.tags = next;
+      if (this.root) this.renderChips();
+    }
+  }
+
+  say(text: string) {
+    this.message = text;
+    if (this.root) this.msg.textContent = text;
+  }
+
+  busy(on: boolean) {
+    this.isBusy = on;
+    if (!this.root) return;
+    if (on) this.save.setAttribute('aria-busy', 'true');
+    else this.save.removeAttribute('aria-busy');
+  }
+
+  disable(text: string) {
+    this.off = true;
+    this.say(text);
+    if (this.root) for (const b of Array.from(this.root.querySelectorAll('button, input'))) (b as HTMLButtonElement).disabled = true;
+  }
+
+  dispose() {
+    watcher?.unobserve(this.host);
+    byHost.delete(this.host);
+  }
+
+  /** Builds the shadow root from what the host knows; `focus` moves keyboard focus into it (the host had it). */
+  upgrade(focus?: 'first' | 'last') {
+    if (this.root) return;
+    watcher?.unobserve(this.host);
+    const root = (this.root = this.host.attachShadow({ mode: 'open' }));
+    style(root);
+    const parts = controlsTemplate().content.cloneNode(true) as DocumentFragment;
+    [this.save, this.chips, this.add, this.msg] = Array.from(parts.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
+    root.append(parts);
+    this.renderSaved();
+    if (this.tags.length) this.renderChips();
+    if (this.message) this.msg.textContent = this.message;
+    if (this.isBusy) this.save.setAttribute('aria-busy', 'true');
+    if (this.off) this.disable(this.message);
+
+    // One listener for every button in the controls. It also keeps our clicks and
+    // keys from the page's own handlers (a card inside a link, HF's "/" search shortcut).
+    // Only the user's own input acts (isTrusted): a script of the page can call
+    // button.click() or dispatch events on our open shadow root, and must not be
+    // able to save, tag, or open the editor (whose suggestions list the user's tags).
+    root.addEventListener('keydown', stop);
+    root.addEventListener('click', (e) => {
+      e.stopPropagation();
+      if (!e.isTrusted) return;
+      this.onClick((e.target as Element).closest?.('button'));
+    });
+
+    // The host stops being a tab stop of its own; if it had focus, its button takes it.
+    const hadFocus = focus !== undefined || document.activeElement === this.host;
+    this.host.removeAttribute('tabindex');
+    if (hadFocus) (focus === 'last' ? this.add : this.save).focus();
+  }
+
+  private onClick(button: HTMLButtonElement | null | undefined) {
+    if (!button || button.disabled || !this.root) return;
+    if (button === this.save) {
+      this.say('');
+      this.events.onToggle(this, this.save.getAttribute('aria-pressed') !== 'true');
+    } else if (button === this.add) {
+      if (this.editor) return this.editor.close();
+      this.editor = openEditor(this.root, this.add, {
+        tags: () => this.tags,
+        suggestions: this.events.suggestions,
+        add: (name) => this.events.onAddTag(this, name),
+        removeLast: () => this.tags.length && this.events.onRemoveTag(this, this.tags[this.tags.length - 1]),
+        closed: () => (this.editor = undefined),
+      });
+    } else if (button.dataset.tag !== undefined) {
+      this.events.onRemoveTag(this, button.dataset.tag);
+    }
+  }
+
+  private renderSaved() {
+    const saved = Boolean(this.saved);
+    // Most cards stay unsaved: a button that already says so is left alone (no layout of the listing).
+    if (saved === this.shown) return;
+    this.shown = saved;
+    this.save.setAttribute('aria-pressed', String(saved));
+    this.save.textContent = saved ? '★ Saved' : '☆ Save';
+    this.save.title = saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
+  }
+
+  private renderChips() {
+    this.chips.replaceChildren(
+      ...this.tags.map((name) => {
         const chip = el('span', 'chip');
         chip.setAttribute('role', 'listitem');
         chip.style.setProperty('--hue', String(tagHue(tagKey(name))));
@@ -88,69 +332,26 @@ export function createControls(id: string, events: ControlEvents): CardControls 
         x.type = 'button';
         x.dataset.tag = name;
         x.setAttribute('aria-label', `Remove tag ${name}`);
+        if (this.off) x.disabled = true;
         chip.append(el('span', '', name), x);
         return chip;
       }),
     );
-  };
+  }
+}
 
-  const c: CardControls = {
-    id,
-    host,
-    set(status) {
-      // Most cards on a listing stay unsaved: touch the DOM only for a change.
-      if (status.saved !== saved) {
-        saved = status.saved;
-        save.setAttribute('aria-pressed', String(saved));
-        save.textContent = saved ? '★ Saved' : '☆ Save';
-        save.title = saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
-      }
-      const next = status.tags ?? [];
-      if (next.length !== tags.length || next.some((t, i) => t !== tags[i])) {
-        tags = next;
-        renderChips();
-      }
-    },
-    say(text) {
-      msg.textContent = text;
-    },
-    busy(on) {
-      if (on) save.setAttribute('aria-busy', 'true');
-      else save.removeAttribute('aria-busy');
-    },
-    disable(text) {
-      for (const b of Array.from(root.querySelectorAll('button, input'))) (b as HTMLButtonElement).disabled = true;
-      msg.textContent = text;
-    },
-  };
+/** `host` belongs to controls of this script that are still in use (not a copy made by the page, nor left by an earlier copy of this script). */
+export function isLive(host: Element): boolean {
+  return byHost.has(host);
+}
 
-  // One listener for every button in the controls. It also keeps our clicks and
-  // keys from the page's own handlers (a card inside a link, HF's "/" search shortcut).
-  // Only the user's own input acts (isTrusted): a script of the page can call
-  // button.click() or dispatch events on our open shadow root, and must not be
-  // able to save, tag, or open the editor (whose suggestions list the user's tags).
-  root.addEventListener('keydown', stop);
-  root.addEventListener('click', (e) => {
-    e.stopPropagation();
-    if (!e.isTrusted) return;
-    const button = (e.target as Element).closest?.('button');
-    if (!button || button.disabled) return;
-    if (button === save) {
-      msg.textContent = '';
-      events.onToggle(c, save.getAttribute('aria-pressed') !== 'true');
-    } else if (button === add) {
-      if (editor) return editor.close();
-      editor = openEditor(root, add, {
-        tags: () => tags,
-        suggestions: events.suggestions,
-        add: (name) => events.onAddTag(c, name),
-        removeLast: () => tags.length && events.onRemoveTag(c, tags[tags.length - 1]),
-        closed: () => (editor = undefined),
-      });
-    } else if (button.dataset.tag !== undefined) {
-      events.onRemoveTag(c, button.dataset.tag);
-    }
-  });
+/** A card's light host, watched for the viewport; its shadow root comes later (see the top of this file). */
+export function createControls(id: string, events: ControlEvents): CardControls {
+  const host = lightHost();
+  host.setAttribute(HOST_ATTR, id);
+  const c = new Controls(id, host, events);
+  byHost.set(host, c);
+  watch(host);
   return c;
 }
 
@@ -159,7 +360,7 @@ interface Editor {
 }
 
 interface EditorHooks {
-  tags(): string[];
+  tags(): readonly string[];
   suggestions(): Promise<string[]>;
   add(name: string): void;
   removeLast(): void;

@@ -1,0 +1,143 @@
+/**
+ * A card's ranking, shown in its controls' shadow root beside the buttons: a
+ * meter with the best tag (hovering or focusing it shows the words that
+ * weighed most), the suggested tags as buttons one click accepts, and "New"
+ * for a paper not on screen on an earlier visit. Its own constructable
+ * stylesheet, adopted next to the controls' one. Text only, never HTML.
+ */
+import type { CardVerdict } from '../../background/ranker';
+import type { CardControls } from './controls';
+
+const CSS = `
+.rank { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; margin-left: 6px; font: 12px/1.2 system-ui, sans-serif; }
+.meter { display: inline-flex; align-items: center; gap: 4px; border-radius: 4px; padding: 1px 3px; cursor: help; color: inherit; }
+.meter:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
+.bar { display: inline-block; width: 40px; height: 6px; border-radius: 3px; background: #e5e7eb; overflow: hidden; }
+.bar > i { display: block; height: 100%; background: #1d4ed8; }
+.why { display: none; position: absolute; z-index: 2147483646; margin-top: 28px; max-width: 320px; padding: 4px 8px; border-radius: 6px; background: #111827; color: #f9fafb; }
+.meter:hover + .why, .meter:focus + .why { display: block; }
+.ps-sugg { font: inherit; border: 1px dashed #4b5563; border-radius: 999px; padding: 1px 8px; background: transparent; color: inherit; cursor: pointer; }
+.ps-sugg:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
+.new { font-weight: 600; color: #1d4ed8; }
+@media (prefers-color-scheme: dark) { .bar { background: #374151; } .bar > i { background: #93c5fd; } .new { color: #93c5fd; } .ps-sugg { border-color: #9ca3af; } }
+@media (forced-colors: active) { .bar { border: 1px solid CanvasText; } .bar > i { background: Highlight; } .ps-sugg { border-color: ButtonText; } }
+`;
+
+let sheet: CSSStyleSheet | null | undefined;
+/** As ui/style.ts: one constructable sheet where the browser takes it; Firefox refuses one from a content script, so there a <style>. */
+function styleRoot(root: ShadowRoot, box: HTMLElement) {
+  if (sheet === undefined) {
+    try {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    } catch {
+      sheet = null;
+    }
+  }
+  if (sheet) {
+    if (root.adoptedStyleSheets.includes(sheet)) return;
+    try {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      return;
+    } catch {
+      sheet = null;
+    }
+  }
+  if (!root.querySelector('style[data-rank]')) {
+    const el = document.createElement('style');
+    el.setAttribute('data-rank', '');
+    el.textContent = CSS;
+    box.before(el);
+  }
+}
+
+let seq = 0;
+const pending = new WeakMap<Element, () => void>();
+let io: IntersectionObserver | undefined;
+
+/** Shows `v` on the card now if its controls are built, else when the card nears the viewport. */
+export function showRank(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: (name: string) => void) {
+  const render = () => draw(c, v, tagsNow, accept);
+  if (c.upgraded) return render();
+  pending.set(c.host, render);
+  io ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        io!.unobserve(e.target);
+        pending.get(e.target)?.();
+        pending.delete(e.target);
+      }
+    },
+    { rootMargin: '600px 0px' },
+  );
+  io.observe(c.host);
+}
+
+function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: (name: string) => void) {
+  c.upgrade();
+  const root = c.host.shadowRoot;
+  if (!root) return;
+  let box = root.querySelector<HTMLElement>('.rank');
+  if (!box) {
+    box = document.createElement('span');
+    box.className = 'rank';
+    root.append(box);
+  }
+  styleRoot(root, box);
+  const parts: Node[] = [];
+  if (!v.seen) {
+    const n = document.createElement('span');
+    n.className = 'new';
+    n.textContent = 'New';
+    n.title = 'New since your last visit';
+    parts.push(n);
+  }
+  if (v.relevance !== undefined) {
+    const pct = Math.round(v.relevance * 100);
+    const id = `ps-why-${++seq}`;
+    const meter = document.createElement('span');
+    meter.className = 'meter';
+    meter.tabIndex = 0;
+    meter.setAttribute('role', 'meter');
+    meter.setAttribute('aria-valuemin', '0');
+    meter.setAttribute('aria-valuemax', '100');
+    meter.setAttribute('aria-valuenow', String(pct));
+    meter.setAttribute('aria-label', `Relevance ${pct}%${v.bestTag ? `, closest to ${v.bestTag}` : ''}`);
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    const fill = document.createElement('i');
+    fill.style.width = `${pct}%`;
+    bar.append(fill);
+    const label = document.createElement('span');
+    label.textContent = v.bestTag ?? '';
+    meter.append(bar, label);
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.id = id;
+    why.setAttribute('role', 'tooltip');
+    why.textContent = v.why.length ? `Because of: ${v.why.join(', ')}` : 'No word stood out';
+    meter.setAttribute('aria-describedby', id);
+    parts.push(meter, why);
+  }
+  const have = new Set(tagsNow().map((t) => t.toLowerCase()));
+  for (const name of v.suggested) {
+    if (have.has(name.toLowerCase())) continue;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'ps-sugg';
+    b.setAttribute('aria-label', `Add suggested tag ${name}`);
+    const plus = document.createElement('span');
+    plus.setAttribute('aria-hidden', 'true');
+    plus.textContent = '+ ';
+    b.append(plus, name);
+    // Only the user's own click (a page script cannot accept a suggestion for them).
+    b.addEventListener('click', (e) => {
+      if (!e.isTrusted) return;
+      accept(name);
+      b.remove();
+    });
+    parts.push(b);
+  }
+  box.replaceChildren(...parts);
+}

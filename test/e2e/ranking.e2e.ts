@@ -1,0 +1,178 @@
+/**
+ * The digest ranked for the user, in both browsers: a tagged library is
+ * imported (the seed papers labelled by topic, test/fixtures/rank), then the
+ * digest shows a relevance meter and suggested tags on its cards; one
+ * suggestion is accepted by click and one by key; the sort reorders the cards
+ * and puts them back; triage by keyboard alone; seen marks survive a reload.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expectedFixtures } from '../harness/routes.mjs';
+import { BROWSERS, useSession, type Tab } from './session';
+import { controlsReady } from './page';
+
+type Fixture = { url: string; count: number; cards: { id: string; title: string }[] };
+const fixtures = expectedFixtures() as Record<string, Fixture>;
+const digest = fixtures['hf/digest.html'];
+const month = fixtures['hf/month.html'];
+const seed = JSON.parse(readFileSync('test/fixtures/seed-papers.json', 'utf8')) as { id: string; title: string; summary: string; authors: string[] }[];
+const labels = JSON.parse(readFileSync('test/fixtures/rank/labels.json', 'utf8')).papers as Record<string, string[]>;
+const listed = new Set([...digest.cards, ...month.cards].map((c) => c.id));
+const library = seed
+  .filter((p) => !listed.has(p.id) && labels[p.id]?.length)
+  .map((p) => ({
+    id: p.id,
+    title: p.title,
+    authors: p.authors,
+    abstract: p.summary,
+    url: `https://huggingface.co/papers/${p.id}`,
+    source: 'hf',
+    savedAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    tags: labels[p.id],
+    status: 'to-read',
+    note: '',
+  }));
+const tagKeys = [...new Set(library.flatMap((p) => p.tags))];
+
+/** Every host's ranking attributes, in document order. */
+function ranks() {
+  return Array.from(document.querySelectorAll<HTMLElement>('[data-papershelf]')).map((h) => ({
+    id: h.getAttribute('data-papershelf')!,
+    relevance: h.getAttribute('data-relevance'),
+    suggested: h.getAttribute('data-suggested'),
+    isNew: h.hasAttribute('data-new'),
+  }));
+}
+const allRanked = (n: number) => {
+  const hosts = Array.from(document.querySelectorAll('[data-papershelf]'));
+  return hosts.length === n && hosts.every((h) => h.hasAttribute('data-relevance') && h.hasAttribute('data-suggested'));
+};
+const order = () => Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.getAttribute('data-papershelf'));
+const toolbarSort = ['[data-papershelf-toolbar]', 'button'];
+
+describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
+  const ctx = useSession(name);
+  let page: Tab;
+
+  it('imports a tagged library; the digest shows meters and suggested tags on every card', async () => {
+    const popup = await ctx.open(ctx.s.popupUrl);
+    const r = await popup.evaluate(
+      ([papers, tags]) => (globalThis as any).browser.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }),
+      [library, tagKeys.map((key) => ({ key, name: key, hue: 10 }))] as const,
+    );
+    expect(r).toMatchObject({ ok: true, value: { added: library.length } });
+    page = await ctx.open(digest.url);
+    await page.waitFor(controlsReady, digest.count);
+    await page.waitFor(allRanked, digest.count, 30_000);
+    const rs = await page.evaluate(ranks);
+    for (const r of rs) {
+      expect(Number(r.relevance)).toBeGreaterThanOrEqual(0);
+      expect(Number(r.relevance)).toBeLessThanOrEqual(1);
+    }
+    expect(rs.filter((r) => r.suggested).length).toBeGreaterThan(0);
+    // The first card in view shows its meter, with the best tag, and its suggestions as buttons.
+    const first = rs.find((r) => r.suggested)!;
+    const shown = await page.evaluate((id) => {
+      const root = document.querySelector(`[data-papershelf="${id}"]`)?.shadowRoot;
+      return {
+        meter: root?.querySelector('[role="meter"], meter')?.getAttribute('aria-label') ?? '',
+        buttons: Array.from(root?.querySelectorAll('button') ?? []).map((b) => b.getAttribute('aria-label') ?? b.textContent),
+      };
+    }, first.id);
+    expect(shown.meter).toMatch(/Relevance \d+%/);
+    expect(shown.buttons).toContain(`Add suggested tag ${first.suggested!.split(',')[0]}`);
+  });
+
+  it('accepts a suggestion by click, and one by key', async () => {
+    const rs = (await page.evaluate(ranks)).filter((r) => r.suggested);
+    const [a, b] = rs;
+    const tagA = a.suggested!.split(',')[0];
+    await page.click(`[data-papershelf="${a.id}"]`, `button[aria-label="Add suggested tag ${tagA}"]`);
+    await page.waitFor(([id, tag]) => {
+      const h = document.querySelector(`[data-papershelf="${id}"]`);
+      return h?.getAttribute('data-saved') === 'true' && Array.from(h.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).some((s) => s.textContent === tag);
+    }, [a.id, tagA] as const);
+    if (b) {
+      // By key: move the cursor to the card (j), then "a" accepts its best suggestion.
+      const tagB = b.suggested!.split(',')[0];
+      const index = (await page.evaluate(order)).indexOf(b.id);
+      for (let i = 0; i <= index; i++) await page.press('j');
+      await page.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.hasAttribute('data-cursor'), b.id);
+      await page.press('a');
+      await page.waitFor(([id, tag]) => {
+        const h = document.querySelector(`[data-papershelf="${id}"]`);
+        return Array.from(h?.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).some((s) => s.textContent === tag);
+      }, [b.id, tagB] as const);
+    }
+  });
+
+  it('sorts the cards by relevance in place, and puts them back', async () => {
+    const before = await page.evaluate(order);
+    await page.click(...toolbarSort);
+    await page.waitFor(() => {
+      const rel = Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => Number(h.getAttribute('data-relevance')));
+      return rel.every((r, i) => i === 0 || rel[i - 1] >= r);
+    });
+    const sorted = await page.evaluate(order);
+    expect([...sorted].sort()).toEqual([...before].sort());
+    await page.click(...toolbarSort);
+    await page.waitFor((want) => JSON.stringify(Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.getAttribute('data-papershelf'))) === want, JSON.stringify(before));
+  });
+
+  it('triage by keyboard alone: j moves, s saves, x dismisses, 1 tags, ? shows the keys', async () => {
+    const t = await ctx.open(month.url);
+    await t.waitFor(controlsReady, month.count);
+    await t.waitFor(allRanked, month.count, 30_000);
+    const ids = await t.evaluate(order);
+    await t.press('j');
+    await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.hasAttribute('data-cursor'), ids[0]);
+    await t.press('s');
+    await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.getAttribute('data-saved') === 'true', ids[0]);
+    await t.press('j');
+    await t.press('x');
+    await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.hasAttribute('data-not-relevant'), ids[1]);
+    await t.press('j');
+    await t.press('1');
+    await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.getAttribute('data-saved') === 'true', ids[2]);
+    await t.press('?');
+    await t.waitFor(() => !!document.querySelector('[data-papershelf-help]')?.shadowRoot?.querySelector('[role="dialog"]'));
+    await t.press('Escape');
+    await t.waitFor(() => !document.querySelector('[data-papershelf-help]'));
+    // Keys typed in a field of the page are the page's.
+    const typed = await t.evaluate(() => {
+      const input = document.createElement('input');
+      input.id = 'page-field';
+      document.body.prepend(input);
+      input.focus();
+      return true;
+    });
+    expect(typed).toBe(true);
+    await t.press('s');
+    await t.press('j');
+    expect(await t.evaluate(() => (document.getElementById('page-field') as HTMLInputElement).value)).toBe('sj');
+  });
+
+  it('cards that were on screen are not new after a reload; the others still are', async () => {
+    const t = await ctx.open(month.url);
+    await t.waitFor(controlsReady, month.count);
+    await t.waitFor(allRanked, month.count, 30_000);
+    const inView = await t.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-papershelf]'))
+        .filter((h) => {
+          const r = h.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= innerHeight;
+        })
+        .map((h) => h.getAttribute('data-papershelf')),
+    );
+    expect(inView.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2000)); // on screen long enough to count as seen, and reported
+    await t.reload();
+    await t.waitFor(controlsReady, month.count);
+    await t.waitFor(allRanked, month.count, 30_000);
+    const after = await t.evaluate(ranks);
+    for (const r of after) if (inView.includes(r.id)) expect(r.isNew, r.id).toBe(false);
+    // The month view is longer than the screen: some cards were never seen.
+    expect(after.some((r) => r.isNew)).toBe(true);
+  });
+});
