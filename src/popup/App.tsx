@@ -99,8 +99,16 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   // The first paint's rows are on screen: read the stored view and everything, and take over once there is something to show.
   useLayoutEffect(() => {
     // A query typed before the stored view arrived wins over it.
-    void loadView().then((v) => setViewState((now) => now ?? v), () => setViewState((now) => now ?? DEFAULT_VIEW));
-    // The whole list after the first frames: its read (10,000 records) would delay an early search's answer.
+    void loadView().then(
+      (v) => {
+        viewRef.current ??= v;
+        setViewState((now) => now ?? v);
+      },
+      () => setViewState((now) => now ?? DEFAULT_VIEW),
+    );
+    // The tags (small) at once, for the filter; the whole list after the first frames: its read
+    // (10,000 records) would delay an early search's answer.
+    void loadTags();
     setTimeout(() => void loadAll(), 50);
   }, []);
 
@@ -163,16 +171,19 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
     addEventListener('pagehide', flushView);
     return () => removeEventListener('pagehide', flushView);
   }, []);
+  // The view as last set, for the next change: the save happens here, at once, not inside a state
+  // updater (which runs at the next render, perhaps after the popup closed).
+  const viewRef = useRef<View | null>(null);
+  viewRef.current ??= view;
   const setView = (next: Partial<View>) => {
-    setViewState((v) => {
-      const merged = { ...(v ?? DEFAULT_VIEW), ...next };
-      // Typing is stored after a pause: every storage.local write wakes every open tab's onChanged.
-      clearTimeout(saveTimer.current);
-      pendingView.current = merged;
-      if ('query' in next) saveTimer.current = setTimeout(flushView, 400);
-      else flushView();
-      return merged;
-    });
+    const merged = { ...(viewRef.current ?? view ?? DEFAULT_VIEW), ...next };
+    viewRef.current = merged;
+    setViewState(merged);
+    // Typing is stored after a pause: every storage.local write wakes every open tab's onChanged.
+    clearTimeout(saveTimer.current);
+    pendingView.current = merged;
+    if ('query' in next) saveTimer.current = setTimeout(flushView, 400);
+    else flushView();
     setFocus(0);
   };
 

@@ -53,6 +53,8 @@ describe.each(BROWSERS)('%s: tags, status and notes', (name) => {
     popup = await s.open(s.popupUrl);
     tabs.push(popup);
     await popup.waitFor(popupTitlesAre, [b.title, a.title]);
+    // A user picks the tag once the list offers it.
+    await popup.waitFor(() => !!document.querySelector('select[aria-label="Filter by tag"] option[value="diffusion"]'));
     await popup.evaluate(choose, ['select[aria-label="Filter by tag"]', 'diffusion']);
     await popup.waitFor(popupTitlesAre, [a.title]);
     await popup.close();
