@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `npm run screenshots`: pictures of PaperShelf as users see it, taken from the
+ * built extension (dist/chrome) in Chromium on the styled offline demo pages
+ * (test/harness/demo.mjs), written to docs/ (or the folder given as the first
+ * argument: test/e2e/screenshots.e2e.ts regenerates them there, so they never
+ * go stale unseen):
+ *   cards-hf.png       the Hugging Face digest with saved and tagged cards, meters and suggestions
+ *   cards-arxiv.png    an arXiv list
+ *   popup-light.png, popup-dark.png   the popup
+ *   options.png        the options page
+ * A small tagged library is imported first (the seed papers, test/fixtures/rank), so the
+ * cards show their ranking as they would after a few days of use.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './chromium.mjs';
+import { requireBrowser } from './browsers.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = resolve(process.argv[2] ?? join(ROOT, 'docs'));
+mkdirSync(OUT, { recursive: true });
+requireBrowser('chromium');
+
+const seed = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8'));
+const labels = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/rank/labels.json'), 'utf8')).papers;
+const expected = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/expected.json'), 'utf8'));
+const digest = expected['hf/digest.html'];
+const onDigest = new Set(digest.cards.map((c) => c.id));
+const library = seed
+  .filter((p) => !onDigest.has(p.id) && labels[p.id]?.length)
+  .map((p, i) => ({
+    id: p.id, title: p.title, authors: p.authors, abstract: p.summary, url: `https://huggingface.co/papers/${p.id}`, source: 'hf',
+    savedAt: Date.UTC(2026, 10, 1) + i * 3_600_000, updatedAt: Date.UTC(2026, 10, 1), tags: labels[p.id], status: i % 3 ? 'to-read' : 'read', note: i === 2 ? 'Compare with the IB baseline in section 4.' : '',
+  }));
+const names = { 'llm-reasoning': 'LLM reasoning', vision: 'Vision', interpretability: 'Interpretability', 'efficient-inference': 'Efficient inference', 'mixture-of-experts': 'MoE', 'information-bottleneck': 'Information bottleneck', 'ml-systems': 'ML systems', 'performance-prediction': 'Scaling' };
+const tags = [...new Set(library.flatMap((p) => p.tags))].map((key, i) => ({ key, name: names[key] ?? key, hue: (i * 47) % 360 }));
+
+const b = await launchChromium({ extension: join(ROOT, 'dist/chrome'), demo: true });
+const shots = [];
+try {
+  const page = await b.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(b.extensionUrl('src/popup/index.html'));
+  const r = await page.evaluate(([papers, tags]) => chrome.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }), [library, tags]);
+  if (!r?.ok) throw new Error(`import failed: ${JSON.stringify(r)}`);
+
+  const ready = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-papershelf][data-relevance]').length >= n, n, { timeout: 30_000 });
+  await page.goto(digest.url);
+  await ready(Math.min(4, digest.count));
+  // Save one paper from its card, as a user would, so a saved card shows too.
+  await page.locator(`[data-papershelf="${digest.cards[1].id}"] button[aria-label="Save to PaperShelf"]`).click();
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(OUT, 'cards-hf.png') });
+  shots.push('cards-hf.png');
+
+  await page.goto(expected['arxiv/list-new.html'].url);
+  await ready(3);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(OUT, 'cards-arxiv.png') });
+  shots.push('cards-arxiv.png');
+
+  for (const scheme of ['light', 'dark']) {
+    const popup = await b.context.newPage();
+    await popup.emulateMedia({ colorScheme: scheme });
+    await popup.setViewportSize({ width: 480, height: 600 });
+    await popup.goto(b.extensionUrl('src/popup/index.html'));
+    await popup.waitForFunction(() => document.querySelectorAll('ul[aria-label="Saved papers"] li').length > 3, null, { timeout: 20_000 });
+    await popup.waitForTimeout(300);
+    await popup.screenshot({ path: join(OUT, `popup-${scheme}.png`) });
+    shots.push(`popup-${scheme}.png`);
+    await popup.close();
+  }
+
+  const options = await b.context.newPage();
+  await options.setViewportSize({ width: 900, height: 900 });
+  await options.goto(b.extensionUrl('src/options/index.html'));
+  await options.waitForSelector('[data-testid="library-count"]', { timeout: 20_000 });
+  await options.screenshot({ path: join(OUT, 'options.png') });
+  shots.push('options.png');
+} finally {
+  await b.close();
+}
+console.log(`screenshots in ${OUT}: ${shots.join(', ')}`);
