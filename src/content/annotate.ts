@@ -2,8 +2,9 @@
  * Puts exactly one set of controls on every card the page's adapter finds,
  * keeps them in step with the library, and takes them away cleanly.
  */
-import browser from 'webextension-polyfill';
-import { CHANGE_KEY, type Change } from '../shared/messages';
+import { ext as browser } from '../shared/ext';
+import type Browser from 'webextension-polyfill';
+import { CHANGE_KEY, type Change } from '../shared/change';
 import { tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
@@ -27,7 +28,7 @@ export class Annotator {
     private doc: Document,
     signal: AbortSignal,
   ) {
-    const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
+    const onChange = (changes: Record<string, Browser.Storage.StorageChange>, area: string) => {
       if (area === 'local' && changes[CHANGE_KEY]?.newValue) this.applyChange(changes[CHANGE_KEY].newValue as Change);
     };
     browser.storage.onChanged.addListener(onChange);
@@ -302,6 +303,13 @@ export class Annotator {
 
   /** Called with the controls bound by each scan, after it: the ranking takes them from there. */
   onBound: (bound: CardControls[]) => void = () => {};
+
+  /** How many controls are bound (cheap: no walk of the page). */
+  boundCount(): number {
+    let n = 0;
+    for (const set of this.byId.values()) n += set.size;
+    return n;
+  }
 
   /** Every live card's controls and elements, in document order. */
   liveCards(): { controls: CardControls; card: Element; parts: Element[] }[] {

@@ -6,7 +6,8 @@ import { adapterFor } from './sites';
 import { Annotator } from './annotate';
 import { observe } from './observe';
 import { contextAlive, send } from '../shared/client';
-import browser from 'webextension-polyfill';
+import { ext as browser } from '../shared/ext';
+import type Browser from 'webextension-polyfill';
 import { PageRanking, view } from './ranking';
 import { Triage } from './triage';
 import { readSettings, SETTINGS_KEY } from '../shared/settings';
@@ -48,7 +49,7 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
   let settings = readSettings(undefined);
   view.tagsOf = (id) => annotator.tagsOf(id);
   view.accept = (c, name) => annotator.addTag(c, name);
-  const listing = () => annotator.liveCards().length > 1;
+  const listing = () => annotator.boundCount() > 1;
   annotator.onBound = (bound) => {
     if (settings.ranking) ranking.add(bound.map((c) => ({ controls: c, read: () => annotator.listed(c) })));
     if (!triage && listing() && document.body) {
@@ -72,6 +73,7 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
         signal,
       );
       triage.enabled = settings.triageKeys;
+      triage.beforeSort = (on) => (on ? ranking.rankAll() : Promise.resolve());
       triage.showSort(false);
     }
   };
@@ -85,7 +87,7 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
     if (triage) triage.enabled = settings.triageKeys;
   };
   void browser.storage.local.get(SETTINGS_KEY).then((r) => apply(r[SETTINGS_KEY]), () => {});
-  const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
+  const onChange = (changes: Record<string, Browser.Storage.StorageChange>, area: string) => {
     if (area === 'local' && changes[SETTINGS_KEY]) apply(changes[SETTINGS_KEY].newValue);
   };
   browser.storage.onChanged.addListener(onChange);

@@ -60,18 +60,56 @@ export class PageRanking {
     );
     signal.addEventListener('abort', () => {
       this.io.disconnect();
+      this.near.disconnect();
       clearTimeout(this.seenTimer);
     });
   }
 
-  /** Cards just annotated: ranked after the frame that showed their controls. */
+  /** Cards not ranked yet, by host: ranked when they near the viewport (or all at once for the sort). */
+  private waiting = new Map<Element, Rankable>();
+  private near = new IntersectionObserver(
+    (entries) => {
+      const now: Rankable[] = [];
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        this.near.unobserve(e.target);
+        const it = this.waiting.get(e.target);
+        this.waiting.delete(e.target);
+        if (it) now.push(it);
+      }
+      if (now.length) this.enqueue(now);
+    },
+    // Well ahead of the reader: a page of cards above and below is ranked before it is seen.
+    { rootMargin: '1500px 0px' },
+  );
+
+  /**
+   * Cards just annotated. Reading a card's text costs; a 1,000-entry list is
+   * read only where the reader is (and all of it when the sort asks).
+   */
   add(items: Rankable[]) {
     for (const it of items) {
-      this.queue.push(it);
       this.io.observe(it.controls.host);
       const v = this.verdicts.get(it.controls.id);
-      if (v) apply(it.controls, v);
+      if (v) {
+        apply(it.controls, v);
+        continue;
+      }
+      this.waiting.set(it.controls.host, it);
+      this.near.observe(it.controls.host);
     }
+  }
+
+  /** Ranks every card still waiting (the sort needs them all); resolves when they are ranked. */
+  async rankAll(): Promise<void> {
+    const all = [...this.waiting.values()];
+    this.waiting.clear();
+    this.near.disconnect();
+    if (all.length) await this.flushNow(all);
+  }
+
+  private enqueue(items: Rankable[]) {
+    this.queue.push(...items);
     if (this.scheduled) return;
     this.scheduled = true;
     // Annotated first, ranked after: an idle moment (or a short delay where there is no idle callback).
@@ -82,7 +120,10 @@ export class PageRanking {
 
   private async flush() {
     this.scheduled = false;
-    const items = this.queue.splice(0);
+    await this.flushNow(this.queue.splice(0));
+  }
+
+  private async flushNow(items: Rankable[]) {
     const byId = new Map<string, Rankable[]>();
     for (const it of items) {
       if (this.verdicts.has(it.controls.id)) continue;

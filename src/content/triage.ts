@@ -45,6 +45,8 @@ export class Triage {
   /** Original order: each moved element's parent and next sibling, restored in reverse. */
   private original: { parent: Node; nodes: Element[]; anchor: Node | null }[] = [];
   enabled = true;
+  /** Runs before the sort is turned on or off (the ranking of every card). */
+  beforeSort: (on: boolean) => Promise<void> = async () => {};
 
   constructor(
     private doc: Document,
@@ -80,8 +82,14 @@ button:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
     sort.setAttribute('aria-pressed', 'false');
     sort.addEventListener('click', (e) => {
       if (!e.isTrusted) return;
-      this.setSorted(!this.sorted);
-      sort.setAttribute('aria-pressed', String(this.sorted));
+      const on = !this.sorted;
+      // Every card must be ranked first (far ones are ranked only when near the viewport).
+      sort.setAttribute('aria-busy', 'true');
+      void this.beforeSort(on).finally(() => {
+        sort.removeAttribute('aria-busy');
+        this.setSorted(on);
+        sort.setAttribute('aria-pressed', String(this.sorted));
+      });
     });
     root.append(style, sort);
     this.doc.body.append(host);

@@ -4,7 +4,7 @@
  * or it was just updated) is retried a few times: every write is idempotent by
  * paper id, so a retry never saves twice.
  */
-import browser from 'webextension-polyfill';
+import { ext as browser } from './ext';
 import type { Envelope, MessageName, Request, Responses, Result } from './messages';
 
 export class ShelfError extends Error {}

@@ -170,22 +170,7 @@ export interface Envelope {
   body: unknown;
 }
 
-/**
- * A change the background broadcasts after each write, through
- * `storage.local` key CHANGE_KEY: every content script, popup and options page
- * hears it through `storage.onChanged` without the `tabs` permission and
- * whether or not the worker is still awake.
- */
-export interface Change {
-  seq: number;
-  /** Papers whose state changed, with their new state as cards show it; `all` when too many to list. */
-  papers: Record<string, PaperStatus> | 'all';
-  /** The tag list changed (names, counts). */
-  tags?: boolean;
-  /** Who wrote: the background, or one of our pages writing the database itself (then the background syncs it out). */
-  origin?: 'background' | 'page';
-}
-export const CHANGE_KEY = 'papershelf.change';
+export { CHANGE_KEY, type Change } from './change';
 
 export function isEnvelope(m: unknown): m is Envelope {
   return typeof m === 'object' && m !== null && (m as Envelope).papershelf === 1 && typeof (m as Envelope).name === 'string';

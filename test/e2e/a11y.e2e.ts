@@ -24,7 +24,10 @@ describe.each(BROWSERS)('%s: accessibility (axe, WCAG 2.1 A/AA)', (name) => {
     const popup = await ctx.open(ctx.s.popupUrl);
     await popup.waitFor(() => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === 3);
     await popup.press('j');
+    await popup.waitFor(() => document.activeElement?.matches('li[data-index="0"]'));
     await popup.press('t');
+    // Typed once the tag input has focus, as a user sees it.
+    await popup.waitFor(() => document.activeElement?.getAttribute('aria-label') === 'Tag name');
     await popup.type('accessible');
     await popup.press('Enter');
     await popup.waitFor(() => !!document.querySelector('button[aria-label="Remove tag accessible"]'));

@@ -7,14 +7,15 @@
  * the library answered). Counting, ordering and saved marks work from these.
  *
  * When the card comes within 600 px of the viewport (one IntersectionObserver
- * for all cards), or its host gets keyboard focus: an open shadow root with
+ * for all cards; at load, the cards already there get theirs in the first
+ * frame, see upgradeSoon), or its host gets keyboard focus: an open shadow root with
  * the buttons, styled by one shared stylesheet, so the page's styles cannot
  * reach them and ours cannot leak. A shadow root, its style scope and its
  * layout cost far more than the host; a reader sees a few dozen cards.
  *
- * Keyboard users: Tab moves focus through the card's own links first, and the
- * browser scrolls each into view, so the observer has upgraded the controls
- * before focus reaches them. In case it has not yet (focus jumped, keys
+ * Keyboard users: Tab moves focus through the links before a card's controls
+ * (on an arXiv list, its identifier line), and the browser scrolls each into
+ * view, so the observer has upgraded the controls before focus reaches them. In case it has not yet (focus jumped, keys
  * faster than a frame), a host is focusable (tabindex=0, a group named
  * "PaperShelf") until upgraded; focusing it upgrades it and moves focus to
  * the first button (the last one when coming back with Shift+Tab).
@@ -95,7 +96,11 @@ let template: HTMLTemplateElement | undefined;
 function controlsTemplate(): HTMLTemplateElement {
   if (template) return template;
   template = document.createElement('template');
-  const save = el('button', 'save', '☆ Save');
+  // Visible text that is part of the accessible name (WCAG 2.5.3 label in name): the star is decoration.
+  const save = el('button', 'save');
+  const star = el('span', 'star', '☆');
+  star.setAttribute('aria-hidden', 'true');
+  save.append(star, ' Save');
   save.type = 'button';
   save.setAttribute('aria-label', 'Save to PaperShelf');
   save.setAttribute('aria-pressed', 'false');
@@ -103,7 +108,10 @@ function controlsTemplate(): HTMLTemplateElement {
   const chips = el('span', 'chips');
   chips.setAttribute('role', 'list');
   chips.setAttribute('aria-label', 'Tags');
-  const add = el('button', 'add', '+ Tag');
+  const add = el('button', 'add');
+  const plus = el('span', '', '+');
+  plus.setAttribute('aria-hidden', 'true');
+  add.append(plus, ' Tag');
   add.type = 'button';
   add.setAttribute('aria-label', 'Add tag');
   add.setAttribute('aria-expanded', 'false');
@@ -318,7 +326,8 @@ class Controls implements CardControls {
     if (saved === this.shown) return;
     this.shown = saved;
     this.save.setAttribute('aria-pressed', String(saved));
-    this.save.textContent = saved ? '★ Saved' : '☆ Save';
+    // Saved shows as a filled star on a pressed button; the text stays "Save", inside its name "Save to PaperShelf".
+    (this.save.firstChild as HTMLElement).textContent = saved ? '★' : '☆';
     this.save.title = saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
   }
 
