@@ -4,10 +4,10 @@
  * manifest's two host permissions):
  *
  * 1. the Hugging Face paper API, `https://huggingface.co/api/papers/<id>`
- *    (sites.md "Public JSON API": id, title, summary, authors[{name, hidden}],
+ *    (docs/sites.md "Public JSON API": id, title, summary, authors[{name, hidden}],
  *    publishedAt, upvotes; new-style ids only);
  * 2. failing that, the arXiv abstract page, `https://arxiv.org/abs/<id>`, whose
- *    `citation_*` meta tags hold the same (sites.md "Abstract page").
+ *    `citation_*` meta tags hold the same (docs/sites.md "Abstract page").
  *
  * The background has no DOMParser (Chrome's service worker), so the meta tags
  * are read by a small tokenizer over the page's head: text only, never

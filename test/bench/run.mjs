@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the budgets of design.md ("Budgets"), measured on the built
+ * `npm run bench`: the budgets of docs/architecture.md ("Budgets"), measured on the built
  * extension (dist/chrome) in real Chromium, every request answered from
  * fixtures (test/harness/chromium.mjs). Prints a table and writes every
  * figure to bench/results.json (merged into what is there):
@@ -141,7 +141,7 @@ function timeout(promise, ms, what) {
 
 const gz = (file) => gzipSync(readFileSync(file)).length;
 
-/** Every script the manifest injects into pages, gzipped (design.md: at most 15 kB). */
+/** Every script the manifest injects into pages, gzipped (docs/architecture.md: at most 15 kB). */
 function contentSize() {
   const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8'));
   const content = manifest.content_scripts.flatMap((c) => c.js);
@@ -568,7 +568,7 @@ async function contentBench(floorCode) {
     floor.cpu.push(span ? per1000(cpuOf(events, span), CARDS) : NaN);
   });
   log(`content script: ${n} loads of ${CARDS} cards, and the floor as often (load ${load()})`);
-  // No absolute budget (design.md "Budgets": a budget is a ratio to a floor measured in the same run).
+  // No absolute budget (docs/architecture.md "Budgets": a budget is a ratio to a floor measured in the same run).
   figure('content.scan.per1000', scan.wall);
   figure('content.floor.per1000', floor.wall);
   ratio('content.ratio', scan.wall, floor.wall, 2);
@@ -865,7 +865,7 @@ async function main() {
     console.error(`\n${name} failed: ${error?.stack ?? error}`);
     if (error?.cause) console.error(`cause: ${error.cause.message ?? error.cause}`);
   }
-  // Only a run that measured nothing in the browser fails (design.md "Budgets").
+  // Only a run that measured nothing in the browser fails (docs/architecture.md "Budgets").
   return figures.length > timedBefore ? 0 : 1;
 }
 

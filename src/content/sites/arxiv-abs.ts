@@ -1,5 +1,5 @@
 /**
- * One arXiv abstract page, /abs/<id> (sites.md "Abstract page"): exactly one
+ * One arXiv abstract page, /abs/<id> (docs/sites.md "Abstract page"): exactly one
  * card, the paper itself (`div#abs`). The sidebar's "Cited by", "Change to
  * browse by" (?context=) and version-history /abs/ links are other papers or
  * the same one and get nothing. Metadata comes from the `citation_*` meta tags,

@@ -1,7 +1,7 @@
 /**
  * arXiv listings: /list/<cat>/new (new, cross-list and replacement sections),
  * /recent, /pastweek and the monthly /list/<cat>/YYYY-MM, paged by ?skip=&show=
- * (sites.md "arXiv"). A paper is a `dt` + `dd` pair, not one element: the `dt`
+ * (docs/sites.md "arXiv"). A paper is a `dt` + `dd` pair, not one element: the `dt`
  * (identifier and links) stands for the card, the `dd` holds its metadata.
  * `dl#articles` repeats on /new and /recent, so nothing here looks an id up.
  */
@@ -156,7 +156,7 @@ function readCard(dt: Element, doc: Document): PaperRef | null {
 
 /**
  * In the `dd`'s `.meta`, right after the title, as a new child of `.meta`
- * (sites.md): never inside the title, comments or abstract, which are
+ * (docs/sites.md): never inside the title, comments or abstract, which are
  * `.mathjax` nodes that MathJax rewrites. `.meta` holds only blocks, so a block
  * host there costs the page a block layout; at the end of the `dt`, among its
  * inline links, 1,000 hosts cost twice as much (each `dt`'s line is wrapped

@@ -1,6 +1,6 @@
 /**
  * arXiv search results: /search/?query=…, archive-scoped /search/cs?…, and
- * /search/advanced?… result pages (sites.md "Search results"). One card per
+ * /search/advanced?… result pages (docs/sites.md "Search results"). One card per
  * `li.arxiv-result`; the pager (`nav.pagination`) also carries the
  * `breathe-horizontal` class of the results list, so cards are found by their
  * own class and abstract link, never by the list's.

@@ -1,6 +1,6 @@
 /**
  * Hugging Face Papers listings: the daily digest and its date, week and month
- * views, trending, and search results (sites.md "Hugging Face Papers").
+ * views, trending, and search results (docs/sites.md "Hugging Face Papers").
  * Classes there are Tailwind utilities that change often, so cards are found
  * from their paper links, and metadata a compact card lacks comes from the
  * `data-props` JSON of the DailyPapers hydrater.

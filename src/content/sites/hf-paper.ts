@@ -1,5 +1,5 @@
 /**
- * One Hugging Face paper page, /papers/<arxiv-id> (sites.md "One paper page"):
+ * One Hugging Face paper page, /papers/<arxiv-id> (docs/sites.md "One paper page"):
  * exactly one card, the page's own paper, standing for the PaperContent
  * hydrater. Its "Papers citing this" sidebar and other /papers/<id> links are
  * other papers and get nothing. Metadata comes from the hydrater's
