@@ -4,7 +4,7 @@
  * manifest's two host permissions):
  *
  * 1. the Hugging Face paper API, `https://huggingface.co/api/papers/<id>`
- *    (docs/sites.md "Public JSON API": id, title, summary, authors[{name, hidden}],
+ *    (its JSON: id, title, summary, authors[{name, hidden}],
  *    publishedAt, upvotes; new-style ids only);
  * 2. failing that, the arXiv abstract page, `https://arxiv.org/abs/<id>`, whose
  *    `citation_*` meta tags hold the same (docs/sites.md "Abstract page").

@@ -84,7 +84,7 @@ describe('arxiv-list', () => {
       const { parent, before } = arxivList.mountPoint(dt);
       expect(parent).toBe(dt.nextElementSibling!.querySelector(':scope > .meta'));
       expect(before?.previousSibling).toBe(parent.querySelector(':scope > .list-title'));
-      // A new child of .meta, beside its .mathjax nodes (sites.md): MathJax rewrites only inside them.
+      // A new child of .meta, beside its .mathjax nodes (docs/sites.md): MathJax rewrites only inside them.
       expect(parent.closest('.mathjax')).toBeNull();
     }
   });
