@@ -17,7 +17,8 @@
  */
 import type { Shelf } from '../library/db';
 import { recordListed, type CorpusEntry, type ListedCard } from '../library/corpus';
-import { readFull } from '../library/write';
+import { putPaper, readFull, writeTx } from '../library/write';
+import { updatedTo, versionNumber } from '../shared/model';
 import { buildVocabulary, hashString, paperText, vectorize, type Vocab } from '../rank/features';
 import { rankCards, trainTags, type LibraryPaper, type SeenPaper, type TagModel } from '../rank/rank';
 import type { Model } from '../rank/model';
@@ -38,6 +39,8 @@ export interface CardVerdict {
   notRelevant: boolean;
   /** Newest version a listing showed. */
   version?: string;
+  /** Saved, and listed now with a newer version than the one saved ("v3"). */
+  updated?: string;
 }
 
 export interface RankReply {
@@ -55,6 +58,30 @@ interface Ready {
 type StoredModel = Omit<Model, 'w'> & { w: Float32Array };
 
 export type Ranker = ReturnType<typeof createRanker>;
+
+/**
+ * arXiv replacements: a saved paper listed with a newer version than the one
+ * saved gets `latestVersion` (a metadata write: no field is stamped, sync is
+ * not concerned). Returns, for the saved papers among `cards`, the newer version.
+ */
+async function noteNewVersions(d: Shelf, cards: ListedCard[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const withVersion = cards.filter((c) => c.version);
+  if (!withVersion.length) return out;
+  const tx = writeTx(d);
+  const store = tx.objectStore('papers');
+  for (const c of withVersion) {
+    const p = await store.get(c.id);
+    if (!p) continue;
+    if (versionNumber(c.version) > versionNumber(p.latestVersion ?? p.version) && versionNumber(c.version) > versionNumber(p.version)) {
+      await putPaper(tx, p, { ...p, latestVersion: c.version });
+    }
+    const now = updatedTo({ version: p.version, latestVersion: versionNumber(c.version) > versionNumber(p.latestVersion) ? c.version : p.latestVersion });
+    if (now) out.set(c.id, now);
+  }
+  await tx.done;
+  return out;
+}
 
 export function createRanker(db: () => Promise<Shelf>) {
   let ready: Ready | null = null;
@@ -129,6 +156,7 @@ export function createRanker(db: () => Promise<Shelf>) {
     async rank(cards: ListedCard[]): Promise<RankReply> {
       const d = await db();
       const entries = await recordListed(d, cards);
+      const updated = await noteNewVersions(d, cards);
       const r = await ensure(d);
       const names = new Map((await d.getAll('tags')).map((t) => [t.key, t.name]));
       const name = (k: string) => names.get(k) ?? k;
@@ -151,6 +179,7 @@ export function createRanker(db: () => Promise<Shelf>) {
           seen: !!e?.seenAt,
           notRelevant: !!e?.notRelevant,
           ...(e?.version ? { version: e.version } : {}),
+          ...(updated.has(k.id) ? { updated: updated.get(k.id) } : {}),
         };
       });
       return { models: live, cards: out };

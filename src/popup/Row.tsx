@@ -1,6 +1,6 @@
 /** One saved paper in the review list. */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, type Paper, type ReadingStatus, type Tag } from '../shared/model';
+import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, updatedTo, type Paper, type ReadingStatus, type Tag } from '../shared/model';
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
@@ -51,6 +51,7 @@ export function Row(p: RowProps) {
           {paper.authors.length > 0 && <span>{shortAuthors(paper.authors)}</span>}
           <span class={`src src-${paper.source}`}>{paper.source === 'arxiv' ? 'arXiv' : 'Hugging Face'}</span>
           <span>saved {dateFmt.format(paper.savedAt)}</span>
+          {updatedTo(paper) && <span class="updated">updated: {updatedTo(paper)}</span>}
           <a href={pdfUrl(paper.id)} target="_blank" rel="noopener noreferrer" aria-label={`PDF of “${title}”`}>
             PDF
           </a>

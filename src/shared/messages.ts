@@ -73,6 +73,7 @@ export const PaperSchema = v.strictObject({
   status: v.picklist(READING_STATUSES),
   note: Text(NOTE_MAX),
   fieldsAt: v.optional(v.strictObject({ tags: v.optional(Time), status: v.optional(Time), note: v.optional(Time) })),
+  latestVersion: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
 });
 
 const TagKey = TagKeySchema;

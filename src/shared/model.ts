@@ -36,6 +36,8 @@ export interface Paper extends PaperRef {
   status: ReadingStatus;
   /** Free text, since v2. */
   note: string;
+  /** A newer version a listing showed after the paper was saved ("v3"): the popup and the card say "updated". */
+  latestVersion?: string;
   /** When tags, status and note were last written here or elsewhere (per-field merge in sync); updatedAt where absent. */
   fieldsAt?: { tags?: number; status?: number; note?: number };
 }
@@ -168,6 +170,13 @@ export function arxivIdFromUrl(href: string, base = 'https://arxiv.org/'): Arxiv
 export const absUrl = (id: string) => `https://arxiv.org/abs/${id}`;
 export const pdfUrl = (id: string) => `https://arxiv.org/pdf/${id}`;
 export const hfUrl = (id: string) => `https://huggingface.co/papers/${id}`;
+
+/** The number of an arXiv version ("v3" → 3; none → 0). */
+export const versionNumber = (v?: string) => (v && /^v\d+$/.test(v) ? Number(v.slice(1)) : 0);
+
+/** The newer version a saved paper was listed with, if any. */
+export const updatedTo = (p: { version?: string; latestVersion?: string }) =>
+  p.latestVersion && versionNumber(p.latestVersion) > versionNumber(p.version) ? p.latestVersion : undefined;
 
 /** Collapses runs of white space, as a reader sees the text. */
 export const cleanText = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();

@@ -93,6 +93,19 @@ describe('ranker', () => {
     expect(await db.get('rank', 'models')).toEqual(retrained);
   });
 
+  it('an arXiv replacement: a saved paper listed with a newer version says "updated: v3", on the card and in the library', async () => {
+    const db = await library();
+    const r = createRanker(async () => db);
+    const p = train[0];
+    await db.put('papers', { ...(await db.get('papers', p.id))!, version: 'v1' });
+    const v = (await r.rank([{ ...card(p), version: 'v3' }])).cards[p.id];
+    expect(v.updated).toBe('v3');
+    expect((await db.get('papers', p.id))!.latestVersion).toBe('v3');
+    // Listed again with the old version: still updated; a paper not saved never is.
+    expect((await r.rank([{ ...card(p), version: 'v1' }])).cards[p.id].updated).toBe('v3');
+    expect((await r.rank([{ ...card(held[0]), version: 'v5' }])).cards[held[0].id].updated).toBeUndefined();
+  });
+
   it('caps the corpus at the newest 50,000', async () => {
     const db = await openShelf(`ranker-cap-${n++}`);
     const many = Array.from({ length: 600 }, (_, i) => ({ id: `2501.${String(i).padStart(5, '0')}`, title: `T${i}`, authors: [] }));

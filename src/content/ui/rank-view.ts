@@ -93,6 +93,13 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     n.title = 'New since your last visit';
     parts.push(n);
   }
+  if (v.updated) {
+    const u = document.createElement('span');
+    u.className = 'new';
+    u.textContent = `updated: ${v.updated}`;
+    u.title = 'A newer version than the one you saved';
+    parts.push(u);
+  }
   if (v.relevance !== undefined) {
     const pct = Math.round(v.relevance * 100);
     const id = `ps-why-${++seq}`;
