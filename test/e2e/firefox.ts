@@ -109,6 +109,14 @@ export async function firefoxSession(): Promise<Session> {
         await page.keyboard.type(text);
       }),
       errors,
+      colorScheme: async (scheme) => {
+        try {
+          await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+          return true;
+        } catch {
+          return false; // not in every WebDriver BiDi build
+        }
+      },
     };
   };
 

@@ -28,6 +28,8 @@ export interface Tab {
   type(text: string): Promise<void>;
   /** Uncaught errors and unhandled rejections seen on this tab. */
   errors: string[];
+  /** Emulates the system colour scheme (prefers-color-scheme) for this tab; false where the driver cannot. */
+  colorScheme?(scheme: 'light' | 'dark'): Promise<boolean>;
   /**
    * Evaluates an expression in PaperShelf's content-script world of this tab, as a
    * compromised renderer could (Chromium only: CDP's isolated-world contexts).
@@ -149,6 +151,10 @@ async function chromiumSession(): Promise<Session> {
         await page.keyboard.type(text);
       },
       errors,
+      colorScheme: async (scheme) => {
+        await page.emulateMedia({ colorScheme: scheme });
+        return true;
+      },
       evalInContentScript: async (expression) => {
         const cdp = await b.context.newCDPSession(page);
         try {

@@ -10,16 +10,17 @@ import type { CardControls } from './controls';
 
 const CSS = `
 .rank { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; margin-left: 6px; font: 12px/1.2 system-ui, sans-serif; }
-.meter { display: inline-flex; align-items: center; gap: 4px; border-radius: 4px; padding: 1px 3px; cursor: help; color: inherit; }
+.meter { display: inline-flex; align-items: center; gap: 4px; border-radius: 4px; padding: 1px 4px; cursor: help; background: #f3f4f6; color: #111827; }
 .meter:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
 .bar { display: inline-block; width: 40px; height: 6px; border-radius: 3px; background: #e5e7eb; overflow: hidden; }
 .bar > i { display: block; height: 100%; background: #1d4ed8; }
 .why { display: none; position: absolute; z-index: 2147483646; margin-top: 28px; max-width: 320px; padding: 4px 8px; border-radius: 6px; background: #111827; color: #f9fafb; }
 .meter:hover + .why, .meter:focus + .why { display: block; }
-.ps-sugg { font: inherit; border: 1px dashed #4b5563; border-radius: 999px; padding: 1px 8px; background: transparent; color: inherit; cursor: pointer; }
+.ps-sugg { font: inherit; border: 1px dashed #4b5563; border-radius: 999px; padding: 1px 8px; background: #fff; color: #111827; cursor: pointer; }
 .ps-sugg:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
-.new { font-weight: 600; color: #1d4ed8; }
-@media (prefers-color-scheme: dark) { .bar { background: #374151; } .bar > i { background: #93c5fd; } .new { color: #93c5fd; } .ps-sugg { border-color: #9ca3af; } }
+/* Own backgrounds: the page behind may be light while the system is dark, or the other way round. */
+.new { font-weight: 600; color: #1e3a8a; background: #dbeafe; border-radius: 4px; padding: 1px 4px; }
+@media (prefers-color-scheme: dark) { .meter { background: #1f2937; color: #e5e7eb; } .bar { background: #374151; } .bar > i { background: #93c5fd; } .new { color: #dbeafe; background: #1e3a8a; } .ps-sugg { border-color: #9ca3af; background: #1f2937; color: #e5e7eb; } }
 @media (forced-colors: active) { .bar { border: 1px solid CanvasText; } .bar > i { background: Highlight; } .ps-sugg { border-color: ButtonText; } }
 `;
 
