@@ -66,6 +66,13 @@ describe.each(BROWSERS)('%s: accessibility (axe, WCAG 2.1 A/AA)', (name) => {
     }
   });
 
+  it('the welcome page', async () => {
+    const welcome = await ctx.open(ctx.s.popupUrl.replace('src/popup/index.html', 'src/welcome/index.html'));
+    await welcome.waitFor(() => !!document.querySelector('h1'));
+    const v = await axe(welcome);
+    expect(v, describeViolations(v)).toEqual([]);
+  });
+
   it('the options page', async () => {
     const options = await ctx.open(ctx.s.popupUrl.replace('src/popup/index.html', 'src/options/index.html'));
     await options.waitFor(() => !!document.querySelector('[data-testid="library-count"], [data-testid="library-error"]'));
