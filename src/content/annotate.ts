@@ -98,7 +98,7 @@ export class Annotator {
     // On a whole-page scan (load, client-side navigation), where the cards are now, before any host
     // moves them: those near the viewport get their controls in the next frame's layout, with the hosts.
     const [nearFrom, nearTo] = whole ? nearViewport(cards) : [0, 0];
-    // A re-render (innerHTML, cloneNode) may have copied our host, and an earlier
+    // A re-render (markup replaced, cloneNode) may have copied our host, and an earlier
     // copy of this script (Firefox injects a new one when the extension is
     // reloaded or updated) may have left its own: a host that is not one of ours
     // goes, so a card never gets two. At load only the earlier script's can be

@@ -6,6 +6,7 @@
  * here, in the background, from what content scripts report.
  */
 import type { Shelf } from './db';
+import { versionNumber } from '../shared/model';
 
 export const CORPUS_MAX = 50_000;
 
@@ -33,7 +34,6 @@ export interface ListedCard {
   version?: string;
 }
 
-const versionNumber = (v?: string) => (v ? Number(v.slice(1)) : 0);
 
 /** Records cards a page listed; returns the entries as stored (seen marks, versions). */
 export async function recordListed(db: Shelf, cards: ListedCard[], now = Date.now()): Promise<Map<string, CorpusEntry>> {

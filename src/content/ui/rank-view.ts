@@ -7,6 +7,7 @@
  */
 import type { CardVerdict } from '../../background/ranker';
 import type { CardControls } from './controls';
+import { style } from './style';
 
 const CSS = `
 .rank { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; margin-left: 6px; font: 12px/1.2 system-ui, sans-serif; }
@@ -23,34 +24,6 @@ const CSS = `
 @media (prefers-color-scheme: dark) { .meter { background: #1f2937; color: #e5e7eb; } .bar { background: #374151; } .bar > i { background: #93c5fd; } .new { color: #dbeafe; background: #1e3a8a; } .ps-sugg { border-color: #9ca3af; background: #1f2937; color: #e5e7eb; } }
 @media (forced-colors: active) { .bar { border: 1px solid CanvasText; } .bar > i { background: Highlight; } .ps-sugg { border-color: ButtonText; } }
 `;
-
-let sheet: CSSStyleSheet | null | undefined;
-/** As ui/style.ts: one constructable sheet where the browser takes it; Firefox refuses one from a content script, so there a <style>. */
-function styleRoot(root: ShadowRoot, box: HTMLElement) {
-  if (sheet === undefined) {
-    try {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-    } catch {
-      sheet = null;
-    }
-  }
-  if (sheet) {
-    if (root.adoptedStyleSheets.includes(sheet)) return;
-    try {
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      return;
-    } catch {
-      sheet = null;
-    }
-  }
-  if (!root.querySelector('style[data-rank]')) {
-    const el = document.createElement('style');
-    el.setAttribute('data-rank', '');
-    el.textContent = CSS;
-    box.before(el);
-  }
-}
 
 let seq = 0;
 const pending = new WeakMap<Element, () => void>();
@@ -85,7 +58,7 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     box.className = 'rank';
     root.append(box);
   }
-  styleRoot(root, box);
+  style(root, CSS);
   const parts: Node[] = [];
   if (!v.seen) {
     const n = document.createElement('span');

@@ -29,31 +29,36 @@ input { font: inherit; border: 1px solid #9ca3af; border-radius: 6px; padding: 3
 }
 `;
 
-let shared: CSSStyleSheet | null | undefined;
+const sheets = new Map<string, CSSStyleSheet | null>();
 
 /**
- * Styles a shadow root with one constructable stylesheet for all cards. Firefox
- * refuses a sheet constructed in the content script's compartment
- * (adoptedStyleSheets through Xray wrappers), so there each root gets a <style>.
+ * Styles a shadow root with `css` (the controls' own by default) through one
+ * constructable stylesheet per text, shared by every card. Firefox refuses a
+ * sheet constructed in the content script's compartment (adoptedStyleSheets
+ * through Xray wrappers), so there each root gets a <style>, once per text.
  */
-export function style(root: ShadowRoot): void {
-  if (shared === undefined) {
+export function style(root: ShadowRoot, css: string = CSS): void {
+  if (!sheets.has(css)) {
     try {
-      shared = new CSSStyleSheet();
-      shared.replaceSync(CSS);
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      sheets.set(css, sheet);
     } catch {
-      shared = null;
+      sheets.set(css, null);
     }
   }
-  if (shared) {
+  const sheet = sheets.get(css);
+  if (sheet) {
+    if (root.adoptedStyleSheets.includes(sheet)) return;
     try {
-      root.adoptedStyleSheets = [shared];
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
       return;
     } catch {
-      shared = null;
+      sheets.set(css, null);
     }
   }
+  if (Array.from(root.querySelectorAll('style')).some((el) => el.textContent === css)) return;
   const el = document.createElement('style');
-  el.textContent = CSS;
-  root.append(el);
+  el.textContent = css;
+  root.prepend(el);
 }
