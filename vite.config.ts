@@ -25,7 +25,9 @@ export function manifestFor(target: Target) {
       gecko: {
         id: GECKO_ID,
         strict_min_version: '140.0',
-        // PaperShelf sends nothing anywhere: everything stays in the browser.
+        // Nothing goes to PaperShelf's developers or any service of ours: sync goes to the browser's own
+        // account, and a link save asks the paper's own site (huggingface.co, arxiv.org) for its title.
+        // Whether AMO counts that request as collection is open (see the README's Privacy section).
         data_collection_permissions: { required: ['none'] },
       },
       // data_collection_permissions needs 142 on Android; there the add-on works as on desktop.

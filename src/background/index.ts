@@ -26,6 +26,7 @@ import type { PaperRef } from '../shared/model';
 import { completedRef, createMetadataSource } from './metadata';
 import { createCommandHandler, FLASH_MS, type TabLike } from './commands';
 import { WELCOME_PAGE } from '../welcome/page';
+import { t } from '../shared/i18n';
 
 const log = (what: string) => (e: unknown) => console.error(`PaperShelf: ${what}`, e);
 
@@ -70,13 +71,13 @@ async function updateBadge(): Promise<void> {
   if (missing.length) {
     await browser.action.setBadgeText({ text: '!' });
     await browser.action.setBadgeBackgroundColor({ color: '#b45309' });
-    await browser.action.setTitle({ title: 'PaperShelf needs access to its sites: open to allow' });
+    await browser.action.setTitle({ title: t('bg_needsAccess') });
     return;
   }
   const n = await countPapers(await db());
   await browser.action.setBadgeText({ text: n ? String(n) : '' });
   await browser.action.setBadgeBackgroundColor({ color: '#4b5563' });
-  await browser.action.setTitle({ title: 'PaperShelf' });
+  await browser.action.setTitle({ title: t('actionTitle') });
 }
 
 browser.permissions.onRemoved.addListener(() => void updateBadge().catch(log('badge')));
@@ -152,7 +153,7 @@ browser.runtime.onInstalled.addListener(({ reason }) => {
   // Menus persist across worker restarts; (re)created on install and update only.
   void browser.contextMenus
     .removeAll()
-    .then(() => browser.contextMenus.create({ id: MENU_ID, title: 'Save to PaperShelf', contexts: ['link'], targetUrlPatterns: PAPER_LINK_PATTERNS }))
+    .then(() => browser.contextMenus.create({ id: MENU_ID, title: t('bg_menuSave'), contexts: ['link'], targetUrlPatterns: PAPER_LINK_PATTERNS }))
     .catch(log('could not create the link menu'));
 });
 

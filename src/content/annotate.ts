@@ -10,8 +10,8 @@ import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
 import { createControls, HOST_ATTR, isLive, UPGRADE_MARGIN, upgradeSoon, type CardControls, type ControlEvents } from './ui/controls';
 import { nextFrame } from './observe';
+import { t } from '../shared/i18n';
 
-const RELOAD = 'PaperShelf was updated: reload the page to use it here';
 /** papers.status takes at most 5,000 ids (shared/messages.ts). */
 const STATUS_BATCH = 5000;
 
@@ -259,7 +259,7 @@ export class Annotator {
     return this.write(c, { saved: save, tags }, async () => {
       if (save) {
         const ref = this.refOf(c);
-        if (!ref) throw new Error('could not read this paper from the page');
+        if (!ref) throw new Error(t('card_cannotRead'));
         await send('paper.save', { ref });
       } else {
         await send('paper.unsave', { id: c.id });
@@ -287,7 +287,7 @@ export class Annotator {
 
   private fail(e: unknown, c?: CardControls) {
     if (e instanceof ContextGone) return this.orphan();
-    const text = `PaperShelf: ${e instanceof Error ? e.message : String(e)}`;
+    const text = t('card_error', e instanceof Error ? e.message : String(e));
     if (c) c.say(text);
     else console.warn(text);
   }
@@ -296,7 +296,7 @@ export class Annotator {
   orphan() {
     if (this.gone) return;
     this.gone = true;
-    for (const set of this.byId.values()) for (const c of set) c.disable(RELOAD);
+    for (const set of this.byId.values()) for (const c of set) c.disable(t('card_reload'));
   }
 
   // ---------------------------------------------------------------- for ranking and triage (ranking.ts, triage.ts)

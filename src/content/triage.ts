@@ -14,6 +14,7 @@
  * ranking.
  */
 import type { CardControls } from './ui/controls';
+import { t } from '../shared/i18n';
 
 export interface TriageCard {
   controls: CardControls;
@@ -35,6 +36,16 @@ export interface TriageActions {
 }
 
 const RING = '2px solid #2563eb';
+
+const TOOLBAR_CSS = `button{font:12px/1.2 system-ui,sans-serif;padding:6px 10px;border-radius:999px;border:1px solid #6b7280;background:#fff;color:#111827;box-shadow:0 2px 8px rgb(0 0 0/.15);cursor:pointer}
+button[aria-pressed="true"]{background:#1d4ed8;color:#fff;border-color:#1d4ed8}
+button:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
+@media (prefers-color-scheme:dark){button{background:#1f2937;color:#e5e7eb}}
+@media (forced-colors:active){button{border-color:ButtonText}}`;
+
+const HELP_CSS = `div{font:14px/1.5 system-ui,sans-serif;background:#fff;color:#111827;padding:16px 20px;border-radius:10px;max-width:420px}
+h2{font-size:16px;margin:0 0 8px}dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}dt{font-weight:600}
+@media (prefers-color-scheme:dark){div{background:#1f2937;color:#e5e7eb}}`;
 
 export class Triage {
   private at = -1;
@@ -71,14 +82,10 @@ export class Triage {
     host.style.cssText = 'position:fixed;right:12px;bottom:12px;z-index:2147483646';
     const root = host.attachShadow({ mode: 'open' });
     const style = this.doc.createElement('style');
-    style.textContent = `button{font:12px/1.2 system-ui,sans-serif;padding:6px 10px;border-radius:999px;border:1px solid #6b7280;background:#fff;color:#111827;box-shadow:0 2px 8px rgb(0 0 0/.15);cursor:pointer}
-button[aria-pressed="true"]{background:#1d4ed8;color:#fff;border-color:#1d4ed8}
-button:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
-@media (prefers-color-scheme:dark){button{background:#1f2937;color:#e5e7eb}}
-@media (forced-colors:active){button{border-color:ButtonText}}`;
+    style.textContent = TOOLBAR_CSS;
     const sort = this.doc.createElement('button');
     sort.type = 'button';
-    sort.textContent = 'Sort by relevance';
+    sort.textContent = t('card_sortByRelevance');
     sort.setAttribute('aria-pressed', 'false');
     sort.addEventListener('click', (e) => {
       if (!e.isTrusted) return;
@@ -147,8 +154,8 @@ button:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
   private key(e: KeyboardEvent) {
     if (!this.enabled || !e.isTrusted || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
     // Events from inside our controls' shadow roots are retargeted to their host; their editor stops its own keys.
-    const t = e.target as HTMLElement | null;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.closest?.('[contenteditable=""], [contenteditable="true"]'))) return;
+    const target = e.target as HTMLElement | null;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.closest?.('[contenteditable=""], [contenteditable="true"]'))) return;
     const cards = this.act.cards();
     if (!cards.length) return;
     const cur = cards[this.at];
@@ -226,23 +233,21 @@ button:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
     const box = this.doc.createElement('div');
     box.setAttribute('role', 'dialog');
     box.setAttribute('aria-modal', 'true');
-    box.setAttribute('aria-label', 'PaperShelf keys');
+    box.setAttribute('aria-label', t('card_keysTitle'));
     box.tabIndex = -1;
     const style = this.doc.createElement('style');
-    style.textContent = `div{font:14px/1.5 system-ui,sans-serif;background:#fff;color:#111827;padding:16px 20px;border-radius:10px;max-width:420px}
-h2{font-size:16px;margin:0 0 8px}dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}dt{font-weight:600}
-@media (prefers-color-scheme:dark){div{background:#1f2937;color:#e5e7eb}}`;
+    style.textContent = HELP_CSS;
     const h = this.doc.createElement('h2');
-    h.textContent = 'PaperShelf keys';
+    h.textContent = t('card_keysTitle');
     const dl = this.doc.createElement('dl');
     const rows: [string, string][] = [
-      ['j / k', 'next / previous paper'],
-      ['s', 'save or unsave'],
-      ['x', 'not relevant (ranks papers like it lower)'],
-      ['a', 'accept the best suggested tag'],
-      ...names.slice(0, 9).map((n, i) => [String(i + 1), `tag “${n}”`] as [string, string]),
-      ['o', 'open the paper'],
-      ['?', 'these keys; Escape closes'],
+      ['j / k', t('card_keyMove')],
+      ['s', t('card_keySave')],
+      ['x', t('card_keyNotRelevant')],
+      ['a', t('card_keyAccept')],
+      ...names.slice(0, 9).map((n, i) => [String(i + 1), t('card_keyTag', n)] as [string, string]),
+      ['o', t('card_keyOpen')],
+      ['?', t('card_keyHelp')],
     ];
     for (const [k, what] of rows) {
       const dt = this.doc.createElement('dt');

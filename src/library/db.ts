@@ -17,6 +17,7 @@ import { indexMany, termsOf, type Terms, type WordRecord } from './search';
 import type { CorpusEntry } from './corpus';
 
 import { DB_NAME, DB_VERSION } from './first-rows';
+import { t } from '../shared/i18n';
 
 export { DB_NAME, DB_VERSION };
 
@@ -70,21 +71,17 @@ export type Shelf = IDBPDatabase<ShelfDB>;
 // Writes must survive a crash or a killed worker right after they were acknowledged.
 export const STRICT = { durability: 'strict' } as const;
 
-/** The start of NewerDatabaseError's message: errors cross contexts as text, and pages recognise it by this. */
-export const NEWER_DATABASE = 'This profile was used by a newer PaperShelf';
-export const isNewerDatabase = (message: string) => message.includes(NEWER_DATABASE);
-
 /** The profile holds a database written by a newer PaperShelf: this build reads and writes nothing. */
 export class NewerDatabaseError extends Error {
   constructor(public found: number | undefined) {
-    super(
-      NEWER_DATABASE +
-        (found ? ` (library format ${found}, this version reads ${DB_VERSION})` : '') +
-        '. Update PaperShelf to see your papers; nothing was changed.',
-    );
+    // The message is in the user's language: recognise the error by its class or name (isNewerDatabase), never by its text.
+    super(found ? t('lib_newerDatabaseFormat', found, DB_VERSION) : t('lib_newerDatabase'));
     this.name = 'NewerDatabaseError';
   }
 }
+
+/** Whether an error (as thrown by openShelf or connection(), not its message) is NewerDatabaseError. */
+export const isNewerDatabase = (e: unknown): boolean => e instanceof NewerDatabaseError || (e instanceof Error && e.name === 'NewerDatabaseError');
 
 export interface OpenHooks {
   /** The connection went away (another context upgrades, or the browser closed it): open anew next time. */

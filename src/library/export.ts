@@ -5,6 +5,7 @@
  */
 import Papa from 'papaparse';
 import { absUrl, pdfUrl, type Paper, type Tag } from '../shared/model';
+import { t } from '../shared/i18n';
 
 export type ExportFormat = 'bibtex' | 'csl' | 'csv' | 'markdown' | 'backup';
 
@@ -422,7 +423,7 @@ export function toMarkdown(papers: Paper[], tags: Tag[]): string {
   const sections = [...groups.entries()]
     .map(([key, list]) => ({ name: names.get(key) ?? key, list }))
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
-  if (untagged.length) sections.push({ name: 'Untagged', list: untagged });
+  if (untagged.length) sections.push({ name: t('lib_exportUntagged'), list: untagged });
   const out = ['# PaperShelf', ''];
   for (const s of sections) {
     out.push(`## ${escapeMarkdown(s.name)}`, '', ...s.list.map(mdItem), '');

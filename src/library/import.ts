@@ -29,6 +29,7 @@ import {
   type Tag,
 } from '../shared/model';
 import { BACKUP_FORMAT, BACKUP_VERSION } from './export';
+import { t } from '../shared/i18n';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 /** JSON nested deeper than this is refused (a backup needs 4 levels). */
@@ -61,7 +62,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** An error message for a file too large to import, or null. Check before reading the file. */
 export function checkSize(bytes: number): string | null {
   if (bytes <= MAX_IMPORT_BYTES) return null;
-  return `This file is ${mb(bytes)}; PaperShelf imports files up to ${mb(MAX_IMPORT_BYTES)}.`;
+  return t('lib_importTooBig', mb(bytes), mb(MAX_IMPORT_BYTES));
 }
 
 // ---------------------------------------------------------------- schemas
@@ -80,17 +81,37 @@ type Path = (string | number)[];
 function pathString(path: Path): string {
   let s = '';
   for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
-  return s || '(file)';
+  return s || t('lib_importPathFile');
+}
+
+/**
+ * valibot's own English message for the checks the schemas use, in the user's language;
+ * any other message (the schemas' own, already translated) as it is.
+ */
+function issueMessage(issue: v.BaseIssue<unknown>): string {
+  const { expected, received } = issue;
+  const label = { max_length: 'length', min_length: 'length', max_value: 'value', min_value: 'value', regex: 'format', integer: 'integer', url: 'URL' }[issue.type];
+  // valibot's default text (see its _addIssue): a schema's own message differs from it.
+  if (!label || issue.message !== `Invalid ${label}: ${expected ? `Expected ${expected} but r` : 'R'}eceived ${received}`) return issue.message;
+  if (expected) {
+    if (label === 'length') return t('lib_importInvalidLength', expected, received);
+    if (label === 'value') return t('lib_importInvalidValue', expected, received);
+    if (label === 'format') return t('lib_importInvalidFormat', expected, received);
+  } else {
+    if (label === 'integer') return t('lib_importInvalidInteger', received);
+    if (label === 'URL') return t('lib_importInvalidUrl', received);
+  }
+  return issue.message;
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
   const path = pathString((issue.path ?? []).map((p) => p.key as string | number));
-  if (issue.type === 'strict_object' && issue.expected === 'never') return `${path}: unknown field`;
+  if (issue.type === 'strict_object' && issue.expected === 'never') return t('lib_importUnknownField', path);
   if (issue.kind === 'schema') {
-    if (issue.received === 'undefined') return `${path}: missing (expected ${issue.expected})`;
-    return `${path}: expected ${issue.expected}, got ${issue.received}`;
+    if (issue.received === 'undefined') return t('lib_importMissing', path, issue.expected ?? '');
+    return t('lib_importExpectedGot', path, issue.expected ?? '', issue.received);
   }
-  return `${path}: ${issue.message}`;
+  return t('lib_importIssue', path, issueMessage(issue));
 }
 
 // ---------------------------------------------------------------- JSON safety
@@ -107,7 +128,7 @@ function checkJsonTree(root: unknown): string | null {
   const visit = (value: unknown, depth: number): string | null => {
     if (value === null || typeof value !== 'object') return null;
     if (depth > MAX_JSON_DEPTH) {
-      return `This file nests deeper than ${MAX_JSON_DEPTH} levels (at ${pathString(path)}); PaperShelf refuses to read it.`;
+      return t('lib_importTooDeep', MAX_JSON_DEPTH, pathString(path));
     }
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
@@ -122,7 +143,7 @@ function checkJsonTree(root: unknown): string | null {
     }
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) {
-        return `This file contains the key "${key}" (at ${pathString([...path, key])}), which PaperShelf refuses to read.`;
+        return t('lib_importForbiddenKey', key, pathString([...path, key]));
       }
       const x = (value as Record<string, unknown>)[key];
       if (x === null || typeof x !== 'object') continue;
@@ -182,11 +203,11 @@ class Collector {
   tagKeys(names: string[]): string[] {
     const keys: string[] = [];
     for (const n of names) {
-      let t = this.byName.get(n);
-      if (t === undefined) this.byName.set(n, (t = tagFor(n)));
-      if (!t) continue;
-      if (!this.tags.has(t.key)) this.tags.set(t.key, t);
-      if (!keys.includes(t.key)) keys.push(t.key);
+      let tag = this.byName.get(n);
+      if (tag === undefined) this.byName.set(n, (tag = tagFor(n)));
+      if (!tag) continue;
+      if (!this.tags.has(tag.key)) this.tags.set(tag.key, tag);
+      if (!keys.includes(tag.key)) keys.push(tag.key);
     }
     return keys;
   }
@@ -220,22 +241,22 @@ function idMonth(id: string): string | undefined {
 // ---------------------------------------------------------------- backup
 
 function parseBackup(data: Record<string, unknown>): ImportResult {
-  if (typeof data.version !== 'number') return fail('This PaperShelf backup has no version number.');
+  if (typeof data.version !== 'number') return fail(t('lib_importNoVersion'));
   if (data.version !== BACKUP_VERSION) {
-    return fail(`This backup is version ${data.version}; this PaperShelf reads version ${BACKUP_VERSION}.`);
+    return fail(t('lib_importWrongVersion', data.version, BACKUP_VERSION));
   }
   const r = v.safeParse(BackupSchema, data, { abortEarly: true });
-  if (!r.success) return fail(`Invalid backup: ${describeIssue(r.issues[0])}`);
+  if (!r.success) return fail(t('lib_importInvalidBackup', describeIssue(r.issues[0])));
   const { papers, tags } = r.output as { papers: Paper[]; tags: Tag[] };
   const seen = new Map<string, number>();
   for (let i = 0; i < papers.length; i++) {
     const first = seen.get(papers[i].id);
-    if (first !== undefined) return fail(`Invalid backup: papers[${i}].id: "${papers[i].id}" appears twice (also papers[${first}])`);
+    if (first !== undefined) return fail(t('lib_importDuplicateId', i, papers[i].id, first));
     seen.set(papers[i].id, i);
   }
   const tagMap = new Map<string, Tag>();
   for (let i = 0; i < tags.length; i++) {
-    if (tagMap.has(tags[i].key)) return fail(`Invalid backup: tags[${i}].key: "${tags[i].key}" appears twice`);
+    if (tagMap.has(tags[i].key)) return fail(t('lib_importDuplicateTag', i, tags[i].key));
     tagMap.set(tags[i].key, tags[i]);
   }
   // A paper's tag without a tag record still imports, named by its key.
@@ -282,12 +303,12 @@ function parsePaperMemory(box: Record<string, unknown>, now: number): ImportOk {
       fromPaperMemoryId(e.id) ||
       fromPaperMemoryId(key);
     if (!arxiv) {
-      out.skipped.push({ entry: label, reason: `not an arXiv paper${typeof e.source === 'string' ? ` (source: ${e.source.slice(0, 40)})` : ''}` });
+      out.skipped.push({ entry: label, reason: typeof e.source === 'string' ? t('lib_skipNotArxivSource', e.source.slice(0, 40)) : t('lib_skipNotArxiv') });
       continue;
     }
     const title = cleanText(decodeEntities(str(e.title)));
     if (!title) {
-      out.skipped.push({ entry: label, reason: 'no title' });
+      out.skipped.push({ entry: label, reason: t('lib_skipNoTitle') });
       continue;
     }
     const year = /^\d{4}$/.exec(str(e.year).trim())?.[0];
@@ -306,7 +327,7 @@ function parsePaperMemory(box: Record<string, unknown>, now: number): ImportOk {
         abstract: cleanText(str(e.abstract)) || undefined,
         published: byId && (!year || byId.startsWith(year)) ? byId : year,
         savedAt: Number.isFinite(added) && added >= 0 ? added : now,
-        tags: out.tagKeys(Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string') : []),
+        tags: out.tagKeys(Array.isArray(e.tags) ? e.tags.filter((x): x is string => typeof x === 'string') : []),
         // PaperMemory has no reading status and no edit time (see ImportOk.papers).
         note: str(e.note).trim(),
       }),
@@ -385,7 +406,7 @@ function scanBibTeX(text: string): { error: string } | { entries: EntryStart[] }
       continue;
     }
     if (c === '}') {
-      if (last) return { error: `BibTeX: unbalanced braces: an extra "}" on line ${line}, after the end of entry "${last.key}" (line ${last.line}).` };
+      if (last) return { error: t('lib_bibExtraBraceAfter', line, last.key, last.line) };
       continue;
     }
     if (c === '%') {
@@ -408,37 +429,37 @@ function scanBibTeX(text: string): { error: string } | { entries: EntryStart[] }
       OUTER.lastIndex = to;
       continue;
     }
-    const start: EntryStart = { key: type === 'string' || type === 'preamble' ? `@${type}` : head[3] || '(no key)', line };
+    const start: EntryStart = { key: type === 'string' || type === 'preamble' ? `@${type}` : head[3] || t('lib_bibNoKey'), line };
     const paren = head[2] === '(';
     line += countLines(text, i, i + head[0].length);
     let depth = paren ? 0 : 1;
     let closedAt = -1;
     INNER.lastIndex = i + head[0].length;
-    for (let t = INNER.exec(text); t; t = INNER.exec(text)) {
-      const d = t[0];
+    for (let tok = INNER.exec(text); tok; tok = INNER.exec(text)) {
+      const d = tok[0];
       if (d === '{') depth++;
       else if (d === '}') {
         depth--;
         if (depth === 0 && !paren) {
-          closedAt = t.index;
+          closedAt = tok.index;
           break;
         }
-        if (depth < 0) return { error: `BibTeX: unbalanced braces: an extra "}" on line ${line} in entry "${start.key}" (line ${start.line}).` };
+        if (depth < 0) return { error: t('lib_bibExtraBraceIn', line, start.key, start.line) };
       } else if (d === ')') {
         if (paren && depth === 0) {
-          closedAt = t.index;
+          closedAt = tok.index;
           break;
         }
       } else if (d === '\n') {
         line++;
-        LINE_ENTRY.lastIndex = t.index + 1;
+        LINE_ENTRY.lastIndex = tok.index + 1;
         if (depth > 0 && LINE_ENTRY.test(text)) {
-          return { error: `BibTeX: unbalanced braces: entry "${start.key}" (line ${start.line}) is not closed before the next entry on line ${line}.` };
+          return { error: t('lib_bibNotClosedBeforeNext', start.key, start.line, line) };
         }
       }
       // "(" and escaped braces are text here.
     }
-    if (closedAt < 0) return { error: `BibTeX: unbalanced braces: entry "${start.key}" (line ${start.line}) is never closed (a "}" is missing).` };
+    if (closedAt < 0) return { error: t('lib_bibNeverClosed', start.key, start.line) };
     if (!start.key.startsWith('@')) entries.push(start);
     last = start;
     OUTER.lastIndex = closedAt + 1;
@@ -539,7 +560,7 @@ const HAS_LATEX = /[\\{}$~]|--|''|``/;
 
 function parseBibTeX(text: string, now: number): ImportResult {
   if (/(^|[,{])\s*(__proto__|constructor|prototype)\s*=/m.test(text)) {
-    return fail('BibTeX: this file uses a field named "__proto__", "constructor" or "prototype", which PaperShelf refuses to read.');
+    return fail(t('lib_bibForbiddenField'));
   }
   const scan = scanBibTeX(text);
   if ('error' in scan) return fail(scan.error);
@@ -549,15 +570,14 @@ function parseBibTeX(text: string, now: number): ImportResult {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const at = /at line (\d+) col (\d+)/.exec(msg);
-    let where = '';
-    if (at) {
-      const errLine = Number(at[1]);
-      const inEntry = [...scan.entries].reverse().find((s) => s.line < errLine || (s.line === errLine && Number(at[2]) > 1));
-      where = ` on line ${errLine}${inEntry ? ` (entry "${inEntry.key}", line ${inEntry.line})` : ''}`;
-    }
-    return fail(`BibTeX syntax error${where}: ${msg.split('\n')[0].replace(/ at line \d+ col \d+:?$/, '')}`);
+    // The parser's own words (English) after ours.
+    const why = msg.split('\n')[0].replace(/ at line \d+ col \d+:?$/, '');
+    if (!at) return fail(t('lib_bibSyntaxError', why));
+    const errLine = Number(at[1]);
+    const inEntry = [...scan.entries].reverse().find((s) => s.line < errLine || (s.line === errLine && Number(at[2]) > 1));
+    return fail(inEntry ? t('lib_bibSyntaxErrorEntry', errLine, inEntry.key, inEntry.line, why) : t('lib_bibSyntaxErrorLine', errLine, why));
   }
-  if (raw.length === 0) return fail('No BibTeX entries found in this file.');
+  if (raw.length === 0) return fail(t('lib_bibNoEntries'));
 
   const out = new Collector();
   for (const entry of raw) {
@@ -565,7 +585,7 @@ function parseBibTeX(text: string, now: number): ImportResult {
     const label = () => entryLabel(entry.label, props.title);
     const arxiv = bibArxivId(props);
     if (!arxiv) {
-      out.skipped.push({ entry: label(), reason: 'no arXiv id (needs eprint with archivePrefix arXiv, an arxiv.org URL or a 10.48550/arXiv DOI)' });
+      out.skipped.push({ entry: label(), reason: t('lib_skipNoArxivId') });
       continue;
     }
     // Plain text fields (most abstracts) are taken as they are; only fields with
@@ -585,7 +605,7 @@ function parseBibTeX(text: string, now: number): ImportResult {
       if (!marker) {
         // A marker the entry's text does not contain, for the math placeholders.
         marker = 'ZQMATHQZ';
-        while (TEXT_FIELDS.some((t) => String(props[t] ?? '').includes(marker))) marker += 'Q';
+        while (TEXT_FIELDS.some((f) => String(props[f] ?? '').includes(marker))) marker += 'Q';
       }
       const p = protectMath(s, marker);
       picked[f] = p.text;
@@ -596,13 +616,13 @@ function parseBibTeX(text: string, now: number): ImportResult {
     try {
       csl = (Bib.input.data([{ type: entry.type, label: entry.label, properties: picked }], '@biblatex/entries+list') as CslData[])[0];
     } catch (e) {
-      out.skipped.push({ entry: label(), reason: `unreadable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` });
+      out.skipped.push({ entry: label(), reason: t('lib_skipUnreadable', e instanceof Error ? e.message.split('\n')[0] : String(e)) });
       continue;
     }
     const field = (f: (typeof TEXT_FIELDS)[number]) => collapse(plain[f] ?? restoreMath(csl[f], math[f] ?? [], marker));
     const title = field('title');
     if (!title) {
-      out.skipped.push({ entry: label(), reason: 'no title' });
+      out.skipped.push({ entry: label(), reason: t('lib_skipNoTitle') });
       continue;
     }
     out.add(
@@ -639,7 +659,7 @@ export function parseImport(text: string, fileName = '', now = Date.now()): Impo
   if (text.length > MAX_IMPORT_BYTES) return fail(checkSize(text.length)!);
   const body = text.replace(/^\ufeff/, '');
   const trimmed = body.trimStart();
-  if (!trimmed) return fail('This file is empty.');
+  if (!trimmed) return fail(t('lib_importEmpty'));
   const bibName = /\.(bib|bibtex|biblatex)$/i.test(fileName);
 
   if (!bibName && (trimmed[0] === '{' || trimmed[0] === '[')) {
@@ -648,13 +668,13 @@ export function parseImport(text: string, fileName = '', now = Date.now()): Impo
       data = JSON.parse(body);
     } catch (e) {
       // V8 throws RangeError on absurdly deep input; both mean "not JSON we read".
-      return fail(`This file is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(t('lib_importBadJson', e instanceof Error ? e.message : String(e)));
     }
     const unsafe = checkJsonTree(data);
     if (unsafe) return fail(unsafe);
-    if (!isObject(data)) return fail('This JSON file is not a PaperShelf backup or a PaperMemory export (it is not an object).');
+    if (!isObject(data)) return fail(t('lib_importJsonNotObject'));
     if (data.format === BACKUP_FORMAT) return parseBackup(data);
-    if (typeof data.format === 'string') return fail(`This JSON file is a "${data.format}" file, not a PaperShelf backup.`);
+    if (typeof data.format === 'string') return fail(t('lib_importOtherFormat', data.format));
     const pm = paperMemoryEntries(data);
     if (pm) return parsePaperMemory(pm, now);
     // PaperMemory's "BibTeX JSON" export: an object of BibTeX strings.
@@ -662,10 +682,10 @@ export function parseImport(text: string, fileName = '', now = Date.now()): Impo
     if (values.length && values.every((x) => typeof x === 'string') && values.some((x) => /^\s*@/.test(x as string))) {
       return parseBibTeX(values.join('\n\n'), now);
     }
-    return fail('This JSON file is not a PaperShelf backup or a PaperMemory export.');
+    return fail(t('lib_importUnknownJson'));
   }
   if (bibName || BIBTEX_START.test(body)) return parseBibTeX(body, now);
-  return fail('PaperShelf can read a PaperShelf backup (.json), a PaperMemory export (.json) or BibTeX (.bib); this file is none of them.');
+  return fail(t('lib_importUnknownFile'));
 }
 
 export { planMerge, type MergePlan } from './merge';

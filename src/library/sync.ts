@@ -28,6 +28,7 @@
  */
 import * as v from 'valibot';
 import { PaperSchema, TagSchema } from '../shared/messages';
+import { t } from '../shared/i18n';
 import { absUrl, cleanText, READING_STATUSES, tagHue, type Paper, type ReadingStatus, type Tag } from '../shared/model';
 import { fieldTime, lastWrite, type FieldsAt } from './stamps';
 
@@ -866,7 +867,7 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   const now = deps.now();
   const newer = newerFormat(items);
   if (newer !== null) {
-    return { at: now, included: 0, excluded: 0, bytes: 0, written: 0, removed: 0, pulled: { upserts: 0, deletes: 0 }, error: `the synced library is in format ${newer}: update PaperShelf` };
+    return { at: now, included: 0, excluded: 0, bytes: 0, written: 0, removed: 0, pulled: { upserts: 0, deletes: 0 }, error: t('lib_syncNewerFormat', newer) };
   }
   const remote = decode(items) ?? emptyState();
   const local = await deps.readLocal();

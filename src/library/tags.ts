@@ -4,6 +4,7 @@ import type { Shelf, ShelfDB } from './db';
 import { putPaper, writeTx } from './write';
 import { stamp } from './stamps';
 import { normaliseTag, tagHue, tagKey, type Tag, type TagCount } from '../shared/model';
+import { t } from '../shared/i18n';
 
 type TagStore<M extends IDBTransactionMode> = IDBPObjectStore<ShelfDB, StoreNames<ShelfDB>[], 'tags', M>;
 
@@ -13,7 +14,7 @@ export class TagError extends Error {}
 export async function ensureTag(store: TagStore<'readwrite'>, name: string): Promise<Tag> {
   const display = normaliseTag(name);
   const key = tagKey(display);
-  if (!key) throw new TagError('a tag needs at least one letter or digit');
+  if (!key) throw new TagError(t('lib_tagNeedsLetter'));
   const have = await store.get(key);
   if (have) return have;
   const tag: Tag = { key, name: display, hue: tagHue(key) };
@@ -42,7 +43,7 @@ export async function mergeTags(db: Shelf, from: string, into: string, now = Dat
   if (from === into) return [];
   const tx = writeTx(db);
   const tags = tx.objectStore('tags');
-  if (!(await tags.get(into))) throw new TagError(`no tag "${into}"`);
+  if (!(await tags.get(into))) throw new TagError(t('lib_tagNotFound', into));
   const papers = tx.objectStore('papers');
   const changed: string[] = [];
   for (const p of await papers.index('tags').getAll(from)) {
@@ -62,11 +63,11 @@ export async function mergeTags(db: Shelf, from: string, into: string, now = Dat
 export async function renameTag(db: Shelf, key: string, name: string, now = Date.now()): Promise<string[]> {
   const display = normaliseTag(name);
   const newKey = tagKey(display);
-  if (!newKey) throw new TagError('a tag needs at least one letter or digit');
+  if (!newKey) throw new TagError(t('lib_tagNeedsLetter'));
   const tx = writeTx(db);
   const tags = tx.objectStore('tags');
   const old = await tags.get(key);
-  if (!old) throw new TagError(`no tag "${key}"`);
+  if (!old) throw new TagError(t('lib_tagNotFound', key));
   const papers = tx.objectStore('papers');
   const affected = await papers.index('tags').getAll(key);
   if (newKey === key) {

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { DEFAULTS, readSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
+import { t } from '../shared/i18n';
 
 export function ListingSection() {
   const [settings, setSettings] = useState<Settings>(DEFAULTS);
@@ -13,20 +14,18 @@ export function ListingSection() {
   };
   return (
     <section id="listings" aria-labelledby="listings-h">
-      <h2 id="listings-h">On listing pages</h2>
+      <h2 id="listings-h">{t('options_listingsHeading')}</h2>
       <p>
         <label>
-          <input type="checkbox" checked={settings.ranking} onChange={(e) => set({ ranking: e.currentTarget.checked })} /> Rank cards for me: a relevance
-          meter and suggested tags, learned on this device from my tags
+          <input type="checkbox" checked={settings.ranking} onChange={(e) => set({ ranking: e.currentTarget.checked })} /> {t('options_listingsRanking')}
         </label>
       </p>
       <p>
         <label>
-          <input type="checkbox" checked={settings.triageKeys} onChange={(e) => set({ triageKeys: e.currentTarget.checked })} /> Keyboard triage: j / k move,
-          s save, x not relevant, 1–9 tag, o open, ? the keys
+          <input type="checkbox" checked={settings.triageKeys} onChange={(e) => set({ triageKeys: e.currentTarget.checked })} /> {t('options_listingsTriageKeys')}
         </label>
       </p>
-      <p class="muted">The keys never act while you type in a field, and never take a key the page itself uses.</p>
+      <p class="muted">{t('options_listingsKeysNote')}</p>
     </section>
   );
 }

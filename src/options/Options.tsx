@@ -5,9 +5,11 @@
  * the papers it names, written in one transaction by the library's own write,
  * then broadcast once; the background hears it and syncs.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { send } from '../shared/client';
-import { hostOf, contentOrigins, SITE_REASONS } from '../shared/access';
+import { hostOf, contentOrigins, siteReason } from '../shared/access';
+import { formatNumber, parts, t, tn, type MessageKey } from '../shared/i18n';
 import type { Paper, Tag, TagCount } from '../shared/model';
 import { AccessBanner } from '../ui/AccessBanner';
 import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../library/export';
@@ -29,25 +31,25 @@ import { WELCOME_PAGE } from '../welcome/page';
 import { StorageSection } from './StorageSection';
 import { ListingSection } from './ListingSection';
 
-const FORMATS: { value: ExportFormat; label: string; mime: string }[] = [
-  { value: 'bibtex', label: 'BibTeX (.bib)', mime: 'application/x-bibtex' },
-  { value: 'csl', label: 'CSL-JSON (Zotero, Pandoc)', mime: 'application/vnd.citationstyles.csl+json' },
-  { value: 'csv', label: 'CSV (spreadsheets)', mime: 'text/csv' },
-  { value: 'markdown', label: 'Markdown (grouped by tag)', mime: 'text/markdown' },
-  { value: 'backup', label: 'PaperShelf backup (everything, to import later)', mime: 'application/json' },
+const FORMATS: { value: ExportFormat; label: MessageKey; mime: string }[] = [
+  { value: 'bibtex', label: 'options_formatBibtex', mime: 'application/x-bibtex' },
+  { value: 'csl', label: 'options_formatCsl', mime: 'application/vnd.citationstyles.csl+json' },
+  { value: 'csv', label: 'options_formatCsv', mime: 'text/csv' },
+  { value: 'markdown', label: 'options_formatMarkdown', mime: 'text/markdown' },
+  { value: 'backup', label: 'options_formatBackup', mime: 'application/json' },
 ];
+
+/** What kind of file an import read, by the parser's name for it. */
+const SOURCES = { backup: 'options_sourceBackup', bibtex: 'options_sourceBibtex', papermemory: 'options_sourcePaperMemory' } as const;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function Options() {
   return (
     <main>
-      <h1>PaperShelf</h1>
-      <p class="muted">Your library lives in this browser; sync, when on, copies its ids, tags, statuses and notes to your browser's own sync account. Export it, import it, back it up.</p>
-      <p>
-        <a href={browser.runtime.getURL(WELCOME_PAGE)}>Welcome page</a>: what PaperShelf does and where, its keys and shortcuts, where your library lives and
-        what sync sends.
-      </p>
+      <h1>{t('options_heading')}</h1>
+      <p class="muted">{t('options_intro')}</p>
+      <p>{parts('options_welcomeIntro', <a href={browser.runtime.getURL(WELCOME_PAGE)}>{t('options_welcomeLink')}</a>)}</p>
       <StorageSection />
       <Access />
       <ListingSection />
@@ -62,13 +64,11 @@ function Access() {
   const hosts = [...new Set(contentOrigins().map(hostOf))];
   return (
     <section id="access" aria-labelledby="access-h">
-      <h2 id="access-h">Site access</h2>
-      <p>PaperShelf reads only these sites, and only to add its controls to paper cards:</p>
+      <h2 id="access-h">{t('options_accessHeading')}</h2>
+      <p>{t('options_accessIntro')}</p>
       <ul class="sites">
         {hosts.map((h) => (
-          <li key={h}>
-            <strong>{h}</strong>: {SITE_REASONS[h] ?? 'to add its controls to paper cards'}
-          </li>
+          <li key={h}>{parts<ComponentChildren>('shared_siteReasonItem', <strong>{h}</strong>, siteReason(h))}</li>
         ))}
       </ul>
       <AccessBanner />
@@ -114,8 +114,8 @@ function Export() {
     try {
       const sc: Scope = scope === 'all' ? { kind: 'all' } : scope === 'view' ? { kind: 'view' } : { kind: 'tag', key: scope.slice(4) };
       const papers = await papersIn(sc);
-      if (!papers.length) return setError('Nothing to export: no saved paper in that selection.');
-      const tagList: Tag[] = tags.map((t) => t.tag);
+      if (!papers.length) return setError(t('options_exportNothing'));
+      const tagList: Tag[] = tags.map((c) => c.tag);
       const text =
         format === 'bibtex'
           ? toBibTeX(papers, tagList)
@@ -125,41 +125,39 @@ function Export() {
               ? toCsv(papers, tagList)
               : format === 'markdown'
                 ? toMarkdown(papers, tagList)
-                : JSON.stringify(toBackup(papers, sc.kind === 'all' ? tagList : tagList.filter((t) => papers.some((p) => p.tags.includes(t.key)))), null, 1);
+                : JSON.stringify(toBackup(papers, sc.kind === 'all' ? tagList : tagList.filter((g) => papers.some((p) => p.tags.includes(g.key)))), null, 1);
       const name = exportFileName(format);
       download(text, name, FORMATS.find((f) => f.value === format)!.mime);
-      setStatus(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${name}.`);
+      setStatus(tn('options_exported', papers.length, name));
     } catch (e) {
-      setError(`Export failed: ${message(e)}`);
+      setError(t('options_exportFailed', message(e)));
     }
   };
 
   return (
     <section id="export" aria-labelledby="export-h">
-      <h2 id="export-h">Export</h2>
+      <h2 id="export-h">{t('options_exportHeading')}</h2>
       <div class="row">
         <label>
-          Format
-          <select aria-label="Export format" value={format} onChange={(e) => setFormat(e.currentTarget.value as ExportFormat)}>
+          {t('options_exportFormat')}
+          <select aria-label={t('options_exportFormatLabel')} value={format} onChange={(e) => setFormat(e.currentTarget.value as ExportFormat)}>
             {FORMATS.map((f) => (
-              <option value={f.value}>{f.label}</option>
+              <option value={f.value}>{t(f.label)}</option>
             ))}
           </select>
         </label>
         <label>
-          Papers
-          <select aria-label="Export scope" value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
-            <option value="all">All saved papers</option>
-            <option value="view">The popup's current search and filters</option>
-            {tags.map((t) => (
-              <option value={`tag:${t.tag.key}`}>
-                Tagged “{t.tag.name}” ({t.count})
-              </option>
+          {t('options_exportPapers')}
+          <select aria-label={t('options_exportScopeLabel')} value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
+            <option value="all">{t('options_scopeAll')}</option>
+            <option value="view">{t('options_scopeView')}</option>
+            {tags.map((c) => (
+              <option value={`tag:${c.tag.key}`}>{t('options_scopeTag', c.tag.name, formatNumber(c.count))}</option>
             ))}
           </select>
         </label>
         <button type="button" class="primary" onClick={() => void run()}>
-          Export
+          {t('options_exportButton')}
         </button>
       </div>
       {status && (
@@ -200,16 +198,16 @@ function Import() {
       // The parsers (citation-js for BibTeX) load only when a file is chosen.
       const { checkSize, parseImport, planMerge } = await import('../library/import');
       const tooBig = checkSize(file.size); // before a byte is read
-      if (tooBig) return setError(`${file.name}: ${tooBig}`);
+      if (tooBig) return setError(t('options_fileError', file.name, tooBig));
       const parsed = parseImport(await file.text(), file.name);
-      if (!parsed.ok) return setError(`${file.name}: ${parsed.error} Nothing was imported.`);
+      if (!parsed.ok) return setError(t('options_fileErrorNothingImported', file.name, parsed.error));
       // Only the papers the file names, whole (abstracts joined): what the merge compares with.
       const d = await db();
       const [existing, tags] = await Promise.all([readFull(d, [...new Set(parsed.papers.map((p) => p.id))]), listTags(d)]);
-      const plan = planMerge(existing, tags.map((t) => t.tag), parsed);
+      const plan = planMerge(existing, tags.map((c) => c.tag), parsed);
       setPreview({ file: file.name, parsed, plan });
     } catch (e) {
-      setError(`${file.name}: ${message(e)} Nothing was imported.`);
+      setError(t('options_fileErrorNothingImported', file.name, message(e)));
     } finally {
       setBusy(false);
       if (input.current) input.current.value = '';
@@ -225,10 +223,10 @@ function Import() {
       performance.mark('papershelf:import-written');
       // Written: a failed broadcast must not read as a failed import.
       await broadcast(d, r.ids, true, 'page').catch((e) => console.warn('PaperShelf: imported; telling open pages failed', e));
-      setStatus(`Imported from ${preview.file}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.`);
+      setStatus(t('options_imported', preview.file, formatNumber(r.added), formatNumber(r.updated), formatNumber(r.unchanged)));
       setPreview(null);
     } catch (e) {
-      setError(`Import failed, nothing was changed: ${message(e)}`);
+      setError(t('options_importFailed', message(e)));
     } finally {
       setBusy(false);
     }
@@ -237,11 +235,8 @@ function Import() {
   const { plan } = preview ?? {};
   return (
     <section id="import" aria-labelledby="import-h">
-      <h2 id="import-h">Import</h2>
-      <p class="muted">
-        A PaperShelf backup, a BibTeX file (entries with an arXiv eprint, arXiv URL or arXiv DOI), or PaperMemory's JSON export. You see what will change before
-        anything is written; existing papers keep their tags and notes.
-      </p>
+      <h2 id="import-h">{t('options_importHeading')}</h2>
+      <p class="muted">{t('options_importIntro')}</p>
       <div
         class={`drop${over ? ' over' : ''}`}
         data-testid="dropzone"
@@ -257,10 +252,10 @@ function Import() {
         }}
       >
         <label>
-          Choose a file
-          <input ref={input} type="file" aria-label="Import file" accept=".json,.bib,.bibtex,application/json,text/x-bibtex" disabled={busy} onChange={(e) => void take(e.currentTarget.files?.[0])} />
+          {t('options_importChoose')}
+          <input ref={input} type="file" aria-label={t('options_importFileLabel')} accept=".json,.bib,.bibtex,application/json,text/x-bibtex" disabled={busy} onChange={(e) => void take(e.currentTarget.files?.[0])} />
         </label>
-        <p class="muted">or drop it here</p>
+        <p class="muted">{t('options_importDrop')}</p>
       </div>
       {error && (
         <p class="error" role="alert">
@@ -273,49 +268,45 @@ function Import() {
         </p>
       )}
       {preview && plan && (
-        <div class="preview" aria-label="Import preview">
-          <p>
-            <strong>{preview.file}</strong> ({preview.parsed.source === 'backup' ? 'PaperShelf backup' : preview.parsed.source === 'bibtex' ? 'BibTeX' : 'PaperMemory'}):
-          </p>
+        <div class="preview" aria-label={t('options_importPreviewLabel')}>
+          <p>{parts<ComponentChildren>('options_previewSource', <strong>{preview.file}</strong>, t(SOURCES[preview.parsed.source]))}</p>
           <table>
             <tbody>
               <tr>
-                <th>Will be added</th>
-                <td data-count="add">{plan.add.length}</td>
+                <th>{t('options_previewAdd')}</th>
+                <td data-count="add">{formatNumber(plan.add.length)}</td>
               </tr>
               <tr>
-                <th>Will be updated</th>
-                <td data-count="update">{plan.update.length}</td>
+                <th>{t('options_previewUpdate')}</th>
+                <td data-count="update">{formatNumber(plan.update.length)}</td>
               </tr>
               <tr>
-                <th>Already here, unchanged</th>
-                <td data-count="unchanged">{plan.unchanged}</td>
+                <th>{t('options_previewUnchanged')}</th>
+                <td data-count="unchanged">{formatNumber(plan.unchanged)}</td>
               </tr>
               <tr>
-                <th>Skipped</th>
-                <td data-count="skipped">{plan.skipped.length}</td>
+                <th>{t('options_previewSkipped')}</th>
+                <td data-count="skipped">{formatNumber(plan.skipped.length)}</td>
               </tr>
             </tbody>
           </table>
           {plan.skipped.length > 0 && (
             <details>
-              <summary>Why entries were skipped</summary>
+              <summary>{t('options_skippedWhy')}</summary>
               <ul>
                 {plan.skipped.slice(0, 50).map((s) => (
-                  <li>
-                    {s.entry}: {s.reason}
-                  </li>
+                  <li>{t('options_skippedItem', s.entry, s.reason)}</li>
                 ))}
-                {plan.skipped.length > 50 && <li>… and {plan.skipped.length - 50} more</li>}
+                {plan.skipped.length > 50 && <li>{tn('options_skippedMore', plan.skipped.length - 50)}</li>}
               </ul>
             </details>
           )}
           <div class="row">
             <button type="button" class="primary" disabled={busy || plan.add.length + plan.update.length === 0} onClick={() => void confirm()}>
-              Import {plan.add.length + plan.update.length} paper{plan.add.length + plan.update.length === 1 ? '' : 's'}
+              {tn('options_importCount', plan.add.length + plan.update.length)}
             </button>
             <button type="button" onClick={() => setPreview(null)}>
-              Cancel
+              {t('options_cancel')}
             </button>
           </div>
         </div>

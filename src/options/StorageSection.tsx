@@ -6,10 +6,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { openShelf } from '../library/db';
+import { lang, t, tn } from '../shared/i18n';
 
 type State = { kind: 'loading' } | { kind: 'ok'; papers: number; persistent: boolean | null; usage?: number } | { kind: 'error'; message: string };
 
-const mb = (bytes?: number) => (bytes === undefined ? '' : ` (${(bytes / 1e6).toFixed(1)} MB used)`);
+/** Megabytes with one decimal, in the user's number format. */
+const mb = (bytes: number) => new Intl.NumberFormat(lang(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1e6);
 
 async function persisted(): Promise<boolean | null> {
   if (!navigator.storage?.persisted) return null;
@@ -35,9 +37,9 @@ export function StorageSection() {
 
   return (
     <section id="storage" aria-labelledby="storage-h">
-      <h2 id="storage-h">Your library</h2>
+      <h2 id="storage-h">{t('options_storageHeading')}</h2>
       {state.kind === 'loading' ? (
-        <p>Reading your library…</p>
+        <p>{t('options_storageReading')}</p>
       ) : state.kind === 'error' ? (
         <p class="error" role="alert" data-testid="library-error">
           {state.message}
@@ -45,14 +47,14 @@ export function StorageSection() {
       ) : (
         <>
           <p data-testid="library-count">
-            {state.papers} saved paper{state.papers === 1 ? '' : 's'}, kept in this browser's extension storage (IndexedDB){mb(state.usage)}.
+            {state.usage === undefined ? tn('options_libraryCount', state.papers) : tn('options_libraryCountUsage', state.papers, mb(state.usage))}
           </p>
           <p role="status" data-testid="persistence">
             {state.persistent === true
-              ? 'Storage is persistent: the browser will not clear your library to free disk space.'
+              ? t('options_storagePersistent')
               : state.persistent === false
-                ? 'Storage is not marked persistent: under disk pressure the browser may clear it. Keep a backup (Export → PaperShelf backup).'
-                : 'This browser does not say whether storage is persistent. Keep a backup (Export → PaperShelf backup).'}
+                ? t('options_storageNotPersistent')
+                : t('options_storageUnknown')}
           </p>
         </>
       )}

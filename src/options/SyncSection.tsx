@@ -2,8 +2,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
+import { formatNumber, lang, t } from '../shared/i18n';
 
-const when = (t?: number) => (t ? new Date(t).toLocaleString() : 'never');
+const when = (at?: number) => (at ? new Date(at).toLocaleString(lang()) : t('options_syncNever'));
 
 export function SyncSection() {
   const [settings, setSettings] = useState<SyncSettings>({ enabled: true });
@@ -30,25 +31,23 @@ export function SyncSection() {
 
   return (
     <section id="sync" aria-labelledby="sync-h">
-      <h2 id="sync-h">Sync</h2>
-      <p class="muted">
-        Through your browser's own sync (Chrome Sync or Firefox Sync), signed in to the same account: no server of ours. For each paper it syncs the id, tags,
-        reading status, date saved, and the note and a short title where they fit; authors and abstracts are filled in on the other browser when you see the
-        paper there.
-      </p>
+      <h2 id="sync-h">{t('options_syncHeading')}</h2>
+      <p class="muted">{t('options_syncIntro')}</p>
       <label>
-        <input type="checkbox" checked={settings.enabled} onChange={(e) => toggle(e.currentTarget.checked)} /> Sync my library
+        <input type="checkbox" checked={settings.enabled} onChange={(e) => toggle(e.currentTarget.checked)} /> {t('options_syncToggle')}
       </label>
-      <p role="status" aria-label="Sync state">
+      <p role="status" aria-label={t('options_syncStateLabel')}>
         {!settings.enabled
-          ? 'Sync is off: this library stays in this browser only.'
+          ? t('options_syncOff')
           : !status
-            ? 'Waiting for the first sync.'
+            ? t('options_syncWaiting')
             : status.error
-              ? `Sync failed: ${status.error}.${status.retryAt ? ` Trying again at ${new Date(status.retryAt).toLocaleTimeString()}; your library here is unaffected.` : ''}`
+              ? status.retryAt
+                ? t('options_syncFailedRetry', status.error, new Date(status.retryAt).toLocaleTimeString(lang()))
+                : t('options_syncFailed', status.error)
               : status.excluded > 0
-                ? `Syncing the newest ${status.included} papers; ${status.excluded} older ones stay in this browser only (the browser's sync holds about 100 kB). Last sync: ${when(status.at)}.`
-                : `All ${status.included} papers sync. Last sync: ${when(status.at)}.`}
+                ? t('options_syncPartial', formatNumber(status.included), formatNumber(status.excluded), when(status.at))
+                : t('options_syncAll', formatNumber(status.included), when(status.at))}
       </p>
     </section>
   );

@@ -25,6 +25,7 @@ import { AccessBanner } from '../ui/AccessBanner';
 import { useVirtual } from './useVirtual';
 import { loadView, saveView } from './view-store';
 import { sendNote } from './notes';
+import { formatNumber, t, tn, type MessageKey } from '../shared/i18n';
 
 const UNDO_MS = 6000;
 
@@ -38,6 +39,9 @@ const RENDER_ALL = new URLSearchParams(location.search).get('render') === 'all';
 export function mount(root: HTMLElement, first: Paper[] | null) {
   render(<App db={connection()} first={first} />, root);
 }
+
+/** A message "Could not …: $1" ($1 the reason), the key written out where `run` is called. */
+type FailKey = MessageKey & `popup_err${string}`;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -68,27 +72,27 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   tagMapRef.current = tagMap;
   const tagName = useCallback((k: string) => tagMapRef.current.get(k)?.name ?? k, []);
 
-  const run = useCallback(async (what: string, fn: () => Promise<unknown>) => {
+  const run = useCallback(async (what: FailKey, fn: () => Promise<unknown>) => {
     try {
       await fn();
       setError('');
     } catch (e) {
       const text = message(e);
       // A downgrade: nothing here can be read or written; the rows of the last session's snapshot would mislead.
-      if (isNewerDatabase(text)) {
+      if (isNewerDatabase(e)) {
         setPapers([]);
         return setError(text);
       }
-      setError(`${what}: ${text}`);
+      setError(t(what, text));
     }
   }, []);
 
-  const loadTags = useCallback(() => run('Could not load tags', async () => setTags(await listTags(await db()))), [run, db]);
+  const loadTags = useCallback(() => run('popup_errLoadTags', async () => setTags(await listTags(await db()))), [run, db]);
 
   // The whole list (no abstracts: they stay in the database, searched through the index).
   const loadAll = useCallback(
     () =>
-      run('Could not load your papers', async () => {
+      run('popup_errLoadPapers', async () => {
         void loadTags();
         setPapers(await listPapers(await db()));
         setComplete(true);
@@ -130,7 +134,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
         setHits({ query: q, ids });
         performance.mark('papershelf:search-answered');
       } catch (e) {
-        setError(`Search failed: ${message(e)}`);
+        setError(t('popup_searchFailed', message(e)));
       }
     })();
   }, [view?.query, libraryVersion, searcher]);
@@ -146,7 +150,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
       if (change.papers === 'all') return void loadAll();
       const ids = Object.keys(change.papers);
       if (!ids.length) return;
-      void run('Could not refresh', async () => {
+      void run('popup_errRefresh', async () => {
         const fresh = new Map((await getPapers(await db(), ids)).map((p) => [p.id, p]));
         setPapers((list) => {
           if (!list) return list;
@@ -214,7 +218,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   }, [complete]);
 
   const remove = (ids: string[]) =>
-    run('Could not remove', async () => {
+    run('popup_errRemove', async () => {
       const { removed } = await send('papers.remove', { ids });
       setSelected(new Set());
       if (undo) clearTimeout(undo.timer);
@@ -224,7 +228,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
 
   const takeBack = () =>
     undo &&
-    run('Could not undo', async () => {
+    run('popup_errUndo', async () => {
       clearTimeout(undo.timer);
       setUndo(null);
       // A bulk write of this page: through the library, in one transaction, then one broadcast.
@@ -233,8 +237,8 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
       await broadcast(d, ids, true, 'page');
     });
 
-  const setStatus = (ids: string[], status: ReadingStatus) => run('Could not set the status', () => send('papers.setStatus', { ids, status }));
-  const addTag = (ids: string[], name: string) => run('Could not add the tag', () => send('papers.tag', { ids, name }));
+  const setStatus = (ids: string[], status: ReadingStatus) => run('popup_errSetStatus', () => send('papers.setStatus', { ids, status }));
+  const addTag = (ids: string[], name: string) => run('popup_errAddTag', () => send('papers.tag', { ids, name }));
 
   /** Puts DOM focus on row `i` (the cursor), scrolling it into view. */
   const focusRow = (i: number) => {
@@ -321,8 +325,8 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   return (
     <div class="app">
       <header>
-        <h1>PaperShelf</h1>
-        <div role="tablist" aria-label="Views" class="tabs">
+        <h1>{t('extName')}</h1>
+        <div role="tablist" aria-label={t('popup_viewsLabel')} class="tabs">
           {(['papers', 'digest', 'tags'] as const).map((id) => (
             <button
               key={id}
@@ -344,11 +348,17 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
                 document.getElementById(`tab-${next}`)?.focus();
               }}
             >
-              {id === 'papers' ? `Papers${complete ? ` (${total})` : ''}` : id === 'digest' ? 'Digest' : `Tags (${tags.length})`}
+              {id === 'papers'
+                ? complete
+                  ? t('popup_tabPapersCount', formatNumber(total))
+                  : t('popup_tabPapers')
+                : id === 'digest'
+                  ? t('popup_tabDigest')
+                  : t('popup_tabTagsCount', formatNumber(tags.length))}
             </button>
           ))}
         </div>
-        <button type="button" class="menu" title="Export, import, backup and sync" aria-label="Export, import and sync" onClick={() => void browser.runtime.openOptionsPage().then(() => close())}>
+        <button type="button" class="menu" title={t('popup_menuTitle')} aria-label={t('popup_menuLabel')} onClick={() => void browser.runtime.openOptionsPage().then(() => close())}>
           ⋯
         </button>
       </header>
@@ -366,9 +376,9 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
         <div role="tabpanel" id="panel-tags" aria-labelledby="tab-tags">
         <TagsView
           tags={tags}
-          onRename={(key, name) => void run('Could not rename', () => send('tags.rename', { key, name }))}
-          onMerge={(from, into) => void run('Could not merge', () => send('tags.merge', { from, into }))}
-          onDelete={(key) => void run('Could not delete the tag', () => send('tags.delete', { key }))}
+          onRename={(key, name) => void run('popup_errRename', () => send('tags.rename', { key, name }))}
+          onMerge={(from, into) => void run('popup_errMerge', () => send('tags.merge', { from, into }))}
+          onDelete={(key) => void run('popup_errDeleteTag', () => send('tags.delete', { key }))}
           onFilter={(key) => {
             setView({ tags: [key] });
             setTab('papers');
@@ -382,46 +392,44 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
               ref={search}
               type="search"
               class="search"
-              aria-label="Search saved papers"
-              placeholder="Search titles, authors, tags, notes  ( / )"
+              aria-label={t('popup_searchLabel')}
+              placeholder={t('popup_searchPlaceholder')}
               value={view?.query ?? ''}
               onInput={(e) => setView({ query: e.currentTarget.value, ...(e.currentTarget.value && view?.sort === 'saved' ? { sort: 'relevance' as SortKey } : {}) })}
             />
             <div class="filters">
-              <select aria-label="Filter by status" value={view?.status ?? ''} onChange={(e) => setView({ status: e.currentTarget.value as View['status'] })}>
-                <option value="">Any status</option>
+              <select aria-label={t('popup_filterStatusLabel')} value={view?.status ?? ''} onChange={(e) => setView({ status: e.currentTarget.value as View['status'] })}>
+                <option value="">{t('popup_anyStatus')}</option>
                 {READING_STATUSES.map((s) => (
                   <option value={s}>{STATUS_LABEL[s]}</option>
                 ))}
               </select>
               <select
-                aria-label="Filter by tag"
+                aria-label={t('popup_filterTagLabel')}
                 value=""
                 onChange={(e) => e.currentTarget.value && setView({ tags: [...(view?.tags ?? []), e.currentTarget.value] })}
               >
-                <option value="">+ Tag filter</option>
+                <option value="">{t('popup_addTagFilter')}</option>
                 {tags
-                  .filter((t) => !view?.tags.includes(t.tag.key))
-                  .map((t) => (
-                    <option value={t.tag.key}>
-                      {t.tag.name} ({t.count})
-                    </option>
+                  .filter((tc) => !view?.tags.includes(tc.tag.key))
+                  .map((tc) => (
+                    <option value={tc.tag.key}>{t('popup_tagWithCount', tc.tag.name, formatNumber(tc.count))}</option>
                   ))}
               </select>
-              <select aria-label="Sort by" value={view?.sort ?? 'saved'} onChange={(e) => setView({ sort: e.currentTarget.value as SortKey })}>
-                {view?.query && <option value="relevance">Best match</option>}
-                <option value="saved">Date saved</option>
-                <option value="published">Published</option>
-                <option value="title">Title</option>
-                <option value="upvotes">Upvotes</option>
+              <select aria-label={t('popup_sortLabel')} value={view?.sort ?? 'saved'} onChange={(e) => setView({ sort: e.currentTarget.value as SortKey })}>
+                {view?.query && <option value="relevance">{t('popup_sortRelevance')}</option>}
+                <option value="saved">{t('popup_sortSaved')}</option>
+                <option value="published">{t('popup_sortPublished')}</option>
+                <option value="title">{t('popup_sortTitle')}</option>
+                <option value="upvotes">{t('popup_sortUpvotes')}</option>
               </select>
             </div>
             {view && view.tags.length > 0 && (
-              <div class="active-tags" aria-label="Tag filters">
+              <div class="active-tags" aria-label={t('popup_tagFiltersLabel')}>
                 {view.tags.map((k) => (
                   <span class="chip" style={{ '--hue': tagMap.get(k)?.hue ?? 0 }}>
                     {tagName(k)}
-                    <button type="button" class="x" aria-label={`Remove filter ${tagName(k)}`} onClick={() => setView({ tags: view.tags.filter((x) => x !== k) })}>
+                    <button type="button" class="x" aria-label={t('popup_removeFilter', tagName(k))} onClick={() => setView({ tags: view.tags.filter((x) => x !== k) })}>
                       ×
                     </button>
                   </span>
@@ -430,36 +438,36 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
             )}
           </div>
           {selected.size > 0 && (
-            <div class="bulk" role="toolbar" aria-label="Selected papers">
-              <span>{selected.size} selected</span>
-              <TagInput label="Tag selected papers" suggestions={suggestions} onAdd={(name) => void addTag([...selected], name)} onClose={() => {}} />
-              <select aria-label="Set status of selected" value="" onChange={(e) => e.currentTarget.value && void setStatus([...selected], e.currentTarget.value as ReadingStatus)}>
-                <option value="">Set status…</option>
+            <div class="bulk" role="toolbar" aria-label={t('popup_selectedLabel')}>
+              <span>{tn('popup_selectedCount', selected.size)}</span>
+              <TagInput label={t('popup_tagSelected')} suggestions={suggestions} onAdd={(name) => void addTag([...selected], name)} onClose={() => {}} />
+              <select aria-label={t('popup_setStatusSelected')} value="" onChange={(e) => e.currentTarget.value && void setStatus([...selected], e.currentTarget.value as ReadingStatus)}>
+                <option value="">{t('popup_setStatus')}</option>
                 {READING_STATUSES.map((s) => (
                   <option value={s}>{STATUS_LABEL[s]}</option>
                 ))}
               </select>
               <button type="button" class="danger" onClick={() => void remove([...selected])}>
-                Remove selected
+                {t('popup_removeSelected')}
               </button>
               <button type="button" onClick={() => setSelected(new Set())}>
-                Clear
+                {t('popup_clearSelection')}
               </button>
             </div>
           )}
           {papers && total === 0 && complete && (
-            <p class="empty">Nothing saved yet. Open Hugging Face Papers or an arXiv listing and press “☆ Save” on a paper.</p>
+            <p class="empty">{t('popup_emptyLibrary')}</p>
           )}
           {papers && total > 0 && shown.length === 0 && filtered && (
             <p class="empty">
-              No paper matches.{' '}
+              {t('popup_noMatch')}{' '}
               <button type="button" class="link" onClick={() => setView({ query: '', tags: [], status: '' })}>
-                Clear search and filters
+                {t('popup_clearFilters')}
               </button>
             </p>
           )}
           <div class="scroller" ref={scroller}>
-            <ul aria-label="Saved papers" class={RENDER_ALL ? 'all' : ''} style={RENDER_ALL ? {} : { height: `${virtual.getTotalSize()}px` }}>
+            <ul aria-label={t('popup_listLabel')} class={RENDER_ALL ? 'all' : ''} style={RENDER_ALL ? {} : { height: `${virtual.getTotalSize()}px` }}>
               {items.map((item) => {
                 const p = shown[item.index];
                 if (!p) return null;
@@ -490,7 +498,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
                       onStatus={(st) => void setStatus([p.id], st)}
                       onNote={(note) => sendNote(p.id, note)}
                       onAddTag={(name) => void addTag([p.id], name)}
-                      onRemoveTag={(key) => void run('Could not remove the tag', () => send('paper.untag', { id: p.id, key }))}
+                      onRemoveTag={(key) => void run('popup_errRemoveTag', () => send('paper.untag', { id: p.id, key }))}
                       onTagging={(open) => setTagging(open ? p.id : null)}
                     />
                   </li>
@@ -502,9 +510,9 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
       )}
       {undo && (
         <div class="toast" role="status">
-          Removed {undo.papers.length === 1 ? `“${undo.papers[0].title}”` : `${undo.papers.length} papers`}.
+          {undo.papers.length === 1 ? t('popup_removedOne', undo.papers[0].title) : tn('popup_removedCount', undo.papers.length)}
           <button type="button" onClick={() => void takeBack()}>
-            Undo
+            {t('popup_undo')}
           </button>
         </div>
       )}

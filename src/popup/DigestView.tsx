@@ -8,6 +8,7 @@ import { send } from '../shared/client';
 import type { DigestEntry } from '../shared/messages';
 import { hfUrl } from '../shared/model';
 import { shortAuthors } from './Row';
+import { t, tn } from '../shared/i18n';
 
 const DAYS = 3;
 
@@ -18,7 +19,7 @@ export function DigestView() {
   const load = () =>
     send('digest.list', { days: DAYS }).then(
       (r) => setRows(r),
-      (e) => setError(`Could not load the digest: ${e instanceof Error ? e.message : String(e)}`),
+      (e) => setError(t('popup_digestLoadFailed', e instanceof Error ? e.message : String(e))),
     );
   useEffect(() => void load(), []);
 
@@ -26,10 +27,10 @@ export function DigestView() {
     try {
       if (what === 'save') {
         await send('paper.save', { ref: { id: row.id, title: row.title, authors: row.authors, url: hfUrl(row.id), source: 'hf' } });
-        setStatus(`Saved “${row.title}”.`);
+        setStatus(t('popup_digestSaved', row.title));
       } else {
         await send('paper.notRelevant', { card: { id: row.id, title: row.title, authors: row.authors }, on: true });
-        setStatus(`Marked “${row.title}” not relevant: papers like it rank lower.`);
+        setStatus(t('popup_digestDismissed', row.title));
       }
       setRows((rs) => rs?.filter((r) => r.id !== row.id) ?? rs);
     } catch (e) {
@@ -38,14 +39,14 @@ export function DigestView() {
   };
 
   if (error) return <p class="error" role="alert">{error}</p>;
-  if (!rows) return <p class="empty">Ranking the last {DAYS} days…</p>;
-  if (!rows.length) return <p class="empty">Nothing new in the last {DAYS} days of listings you opened. Open Hugging Face Papers or an arXiv list.</p>;
+  if (!rows) return <p class="empty">{tn('popup_digestRanking', DAYS)}</p>;
+  if (!rows.length) return <p class="empty">{tn('popup_digestEmpty', DAYS)}</p>;
   return (
     <>
       <p class="sr-only" role="status">
         {status}
       </p>
-      <ul class="digest" aria-label="Digest">
+      <ul class="digest" aria-label={t('popup_digestLabel')}>
         {rows.map((r) => (
           <li key={r.id} class="row digest-row">
             <div class="main">
@@ -53,10 +54,10 @@ export function DigestView() {
                 {r.title}
               </a>
               <div class="meta">
-                {!r.seen && <span class="new">New</span>}
+                {!r.seen && <span class="new">{t('popup_new')}</span>}
                 {r.relevance !== undefined && (
-                  <span class="relevance" title={r.why.length ? `Because of: ${r.why.join(', ')}` : undefined}>
-                    <meter min={0} max={1} value={r.relevance} aria-label={`Relevance ${Math.round(r.relevance * 100)}%${r.bestTag ? `, closest to ${r.bestTag}` : ''}`} />{' '}
+                  <span class="relevance" title={r.why.length ? t('popup_becauseOf', r.why.join(', ')) : undefined}>
+                    <meter min={0} max={1} value={r.relevance} aria-label={r.bestTag ? t('popup_relevanceClosest', Math.round(r.relevance * 100), r.bestTag) : t('popup_relevance', Math.round(r.relevance * 100))} />{' '}
                     {r.bestTag}
                   </span>
                 )}
@@ -65,11 +66,11 @@ export function DigestView() {
               </div>
             </div>
             <div class="digest-actions">
-              <button type="button" class="small" onClick={() => void act(r, 'save')} aria-label={`Save “${r.title}”`}>
-                Save
+              <button type="button" class="small" onClick={() => void act(r, 'save')} aria-label={t('popup_saveTitled', r.title)}>
+                {t('popup_digestSave')}
               </button>
-              <button type="button" class="small" onClick={() => void act(r, 'dismiss')} aria-label={`Not relevant: “${r.title}”`}>
-                Not relevant
+              <button type="button" class="small" onClick={() => void act(r, 'dismiss')} aria-label={t('popup_notRelevantTitled', r.title)}>
+                {t('popup_notRelevant')}
               </button>
             </div>
           </li>

@@ -1,12 +1,13 @@
 /** One saved paper in the review list. */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, updatedTo, type Paper, type ReadingStatus, type Tag } from '../shared/model';
+import { lang, t } from '../shared/i18n';
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const dateFmt = new Intl.DateTimeFormat(lang(), { year: 'numeric', month: 'short', day: 'numeric' });
 
 export function shortAuthors(authors: string[]): string {
   if (authors.length <= 3) return authors.join(', ');
-  return `${authors.slice(0, 2).join(', ')} et al. (${authors.length})`;
+  return t('popup_authorsMore', authors.slice(0, 2).join(', '), authors.length);
 }
 
 export interface RowProps {
@@ -42,7 +43,7 @@ export function Row(p: RowProps) {
   const title = paper.title;
   return (
     <div class={`row${p.focused ? ' focused' : ''}`}>
-      <input type="checkbox" class="pick" aria-label={`Select “${title}”`} checked={p.selected} onChange={(e) => p.onSelect(e.currentTarget.checked)} />
+      <input type="checkbox" class="pick" aria-label={t('popup_selectPaper', title)} checked={p.selected} onChange={(e) => p.onSelect(e.currentTarget.checked)} />
       <div class="main">
         <a class="title" href={href} target="_blank" rel="noopener noreferrer">
           {title}
@@ -50,19 +51,19 @@ export function Row(p: RowProps) {
         <div class="meta">
           {paper.authors.length > 0 && <span>{shortAuthors(paper.authors)}</span>}
           <span class={`src src-${paper.source}`}>{paper.source === 'arxiv' ? 'arXiv' : 'Hugging Face'}</span>
-          <span>saved {dateFmt.format(paper.savedAt)}</span>
-          {updatedTo(paper) && <span class="updated">updated: {updatedTo(paper)}</span>}
-          <a href={pdfUrl(paper.id)} target="_blank" rel="noopener noreferrer" aria-label={`PDF of “${title}”`}>
+          <span>{t('popup_savedOn', dateFmt.format(paper.savedAt))}</span>
+          {updatedTo(paper) && <span class="updated">{t('popup_updatedTo', updatedTo(paper)!)}</span>}
+          <a href={pdfUrl(paper.id)} target="_blank" rel="noopener noreferrer" aria-label={t('popup_pdfOf', title)}>
             PDF
           </a>
         </div>
         <div class="actions">
           {paper.tags.map((key) => {
-            const t = p.tag(key);
+            const tag = p.tag(key);
             return (
-              <span class="chip" key={key} style={{ '--hue': t?.hue ?? 0 }}>
-                {t?.name ?? key}
-                <button type="button" class="x" aria-label={`Remove tag ${t?.name ?? key}`} onClick={() => p.onRemoveTag(key)}>
+              <span class="chip" key={key} style={{ '--hue': tag?.hue ?? 0 }}>
+                {tag?.name ?? key}
+                <button type="button" class="x" aria-label={t('popup_removeTag', tag?.name ?? key)} onClick={() => p.onRemoveTag(key)}>
                   ×
                 </button>
               </span>
@@ -78,17 +79,18 @@ export function Row(p: RowProps) {
               }}
             />
           ) : (
-            <button ref={addButton} type="button" class="small" aria-label="Add tag" onClick={() => p.onTagging(true)}>
-              <span aria-hidden="true">+ </span>Add tag
+            <button ref={addButton} type="button" class="small" aria-label={t('popup_addTag')} onClick={() => p.onTagging(true)}>
+              <span aria-hidden="true">+ </span>
+              {t('popup_addTag')}
             </button>
           )}
-          <select aria-label="Reading status" class={`status st-${paper.status}`} value={paper.status} onChange={(e) => p.onStatus(e.currentTarget.value as ReadingStatus)}>
+          <select aria-label={t('popup_readingStatus')} class={`status st-${paper.status}`} value={paper.status} onChange={(e) => p.onStatus(e.currentTarget.value as ReadingStatus)}>
             {READING_STATUSES.map((s) => (
               <option value={s}>{STATUS_LABEL[s]}</option>
             ))}
           </select>
           <button ref={noteButton} type="button" class="small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
-            {paper.note ? 'Edit note' : 'Add note'}
+            {paper.note ? t('popup_editNote') : t('popup_addNote')}
           </button>
         </div>
         {editing ? (
@@ -104,8 +106,8 @@ export function Row(p: RowProps) {
           paper.note && <p class="note">{paper.note}</p>
         )}
       </div>
-      <button type="button" class="remove" aria-label="Remove" title={`Remove “${title}”`} onClick={p.onRemove}>
-        Remove
+      <button type="button" class="remove" aria-label={t('popup_remove')} title={t('popup_removeTitled', title)} onClick={p.onRemove}>
+        {t('popup_remove')}
       </button>
     </div>
   );
@@ -120,7 +122,7 @@ function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string):
     <textarea
       ref={ref}
       class="note-edit"
-      aria-label="Note"
+      aria-label={t('popup_note')}
       maxLength={20000}
       rows={3}
       defaultValue={note}
@@ -135,7 +137,7 @@ function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string):
   );
 }
 
-export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { suggestions: string[]; onAdd(name: string): void; onClose(byKey: boolean): void; label?: string }) {
+export function TagInput({ suggestions, onAdd, onClose, label = t('popup_tagName') }: { suggestions: string[]; onAdd(name: string): void; onClose(byKey: boolean): void; label?: string }) {
   const ref = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
   const id = useRef(`tags-${Math.random().toString(36).slice(2)}`).current;
@@ -147,7 +149,7 @@ export function TagInput({ suggestions, onAdd, onClose, label = 'Tag name' }: { 
         ref={ref}
         list={id}
         aria-label={label}
-        placeholder="Tag name"
+        placeholder={t('popup_tagName')}
         maxLength={40}
         value={value}
         onInput={(e) => setValue(e.currentTarget.value)}

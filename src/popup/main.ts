@@ -6,6 +6,9 @@
  */
 import { readFirstRows } from '../library/first-rows';
 import type { Paper } from '../shared/model';
+import { localizePage, t } from '../shared/i18n';
+
+localizePage('popupTitle');
 
 /** Rows read from the savedAt index for the first paint. */
 export const FIRST_ROWS = 30;
@@ -14,7 +17,7 @@ function paint(rows: Paper[]) {
   const first = document.getElementById('first')!;
   const ul = document.createElement('ul');
   // Not yet the review list (no controls until App takes over): labelled and marked busy as such.
-  ul.setAttribute('aria-label', 'Newest saved papers, loading');
+  ul.setAttribute('aria-label', t('popup_firstRowsLabel'));
   ul.setAttribute('aria-busy', 'true');
   ul.className = 'first';
   for (const p of rows) {

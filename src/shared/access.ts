@@ -4,12 +4,16 @@
  * about:addons. The popup and options page check, explain and ask.
  */
 import browser from 'webextension-polyfill';
+import { t, type MessageKey } from './i18n';
 
-/** Why each site is needed, in the words shown to the user. */
-export const SITE_REASONS: Record<string, string> = {
-  'huggingface.co': 'to add Save and Tag buttons to paper cards on Hugging Face Papers',
-  'arxiv.org': 'to add Save and Tag buttons to arXiv listings, search results and abstract pages',
+/** Why each site is needed: the message shown to the user, by host. */
+export const SITE_REASONS: Record<string, MessageKey> = {
+  'huggingface.co': 'shared_siteReasonHuggingFace',
+  'arxiv.org': 'shared_siteReasonArxiv',
 };
+
+/** Why PaperShelf needs `host`, in the user's language (a general reason for a host without its own). */
+export const siteReason = (host: string): string => t(SITE_REASONS[host] ?? 'shared_siteReasonOther');
 
 /** The origins the content script runs on, from the manifest (one source of truth). */
 export function contentOrigins(): string[] {

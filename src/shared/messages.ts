@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
 import type { RankReply, CardVerdict } from '../background/ranker';
+import { t } from './i18n';
 
 /** A Digest row: a listed paper and its verdict. */
 export interface DigestEntry extends CardVerdict {
@@ -17,10 +18,10 @@ export interface DigestEntry extends CardVerdict {
 }
 
 // One definition of an id (model.ts), not a second regex that can drift from it.
-const Id = v.pipe(v.string(), v.maxLength(64), v.check((s) => parseArxivId(s)?.id === s, 'not an arXiv id without version'));
+const Id = v.pipe(v.string(), v.maxLength(64), v.check((s) => parseArxivId(s)?.id === s, () => t('lib_invalidArxivId')));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 // Only web links: a javascript: or data: URL saved from a hostile page must never become a link in the popup.
-const WebUrl = v.pipe(Text(2000), v.url(), v.regex(/^https?:\/\//, 'must be an http(s) URL'));
+const WebUrl = v.pipe(Text(2000), v.url(), v.regex(/^https?:\/\//, () => t('lib_invalidHttpUrl')));
 
 export const PaperRefSchema = v.strictObject({
   id: Id,
@@ -55,11 +56,11 @@ export const NOTE_MAX = 100_000;
 const SIMPLE_KEY = /^[!-@[-~]+(?: [!-@[-~]+)*$/;
 const isTagKey = (k: string) => (k.length <= 40 && SIMPLE_KEY.test(k)) || tagKey(k) === k;
 
-const TagKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check(isTagKey, 'not a tag key (keys are trimmed and lower-case)'));
+const TagKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check(isTagKey, () => t('lib_invalidTagKey')));
 
 export const TagSchema = v.strictObject({
   key: TagKeySchema,
-  name: v.pipe(v.string(), v.maxLength(100), v.check((n) => normaliseTag(n) !== '', 'empty tag name')),
+  name: v.pipe(v.string(), v.maxLength(100), v.check((n) => normaliseTag(n) !== '', () => t('lib_emptyTagName'))),
   hue: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(359)),
   updatedAt: v.optional(Time),
 });

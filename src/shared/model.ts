@@ -2,6 +2,7 @@
  * The one vocabulary shared by the content script, the background and the popup.
  * A paper is keyed by its arXiv id without version (docs/sites.md "arXiv identifiers").
  */
+import { t } from './i18n';
 
 export type Source = 'hf' | 'arxiv';
 
@@ -24,7 +25,18 @@ export interface PaperRef {
 
 export const READING_STATUSES = ['to-read', 'reading', 'read'] as const;
 export type ReadingStatus = (typeof READING_STATUSES)[number];
-export const STATUS_LABEL: Record<ReadingStatus, string> = { 'to-read': 'To read', reading: 'Reading', read: 'Read' };
+/** A status as the user reads it, in their language (read when used, not when this module loads). */
+export const STATUS_LABEL: Readonly<Record<ReadingStatus, string>> = {
+  get 'to-read'() {
+    return t('lib_statusToRead');
+  },
+  get reading() {
+    return t('lib_statusReading');
+  },
+  get read() {
+    return t('lib_statusRead');
+  },
+};
 
 export interface Paper extends PaperRef {
   /** ms since epoch. */

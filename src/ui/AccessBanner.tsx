@@ -1,7 +1,8 @@
 /** Says which sites PaperShelf cannot reach and why, with a button that asks for them. */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { hostOf, missingOrigins, requestAccess, SITE_REASONS } from '../shared/access';
+import { hostOf, missingOrigins, requestAccess, siteReason } from '../shared/access';
+import { lang, t } from '../shared/i18n';
 
 export function AccessBanner() {
   const [missing, setMissing] = useState<string[]>([]);
@@ -20,25 +21,23 @@ export function AccessBanner() {
   const hosts = [...new Set(missing.map(hostOf))];
   return (
     <div class="access" role="alert">
-      <strong>PaperShelf cannot see {hosts.join(' or ')}.</strong>
+      <strong>{t('shared_accessCannotSee', new Intl.ListFormat(lang(), { type: 'disjunction' }).format(hosts))}</strong>
       <ul>
         {hosts.map((h) => (
-          <li key={h}>
-            {h}: {SITE_REASONS[h] ?? 'to add its controls to paper cards'}
-          </li>
+          <li key={h}>{t('shared_siteReasonItem', h, siteReason(h))}</li>
         ))}
       </ul>
-      <p>Until you allow it, no Save buttons appear there. Your saved papers are not affected.</p>
+      <p>{t('shared_accessUntilAllowed')}</p>
       <button
         type="button"
         onClick={() =>
           requestAccess(missing).then(
-            (granted) => (granted ? setMissing([]) : setError('Access was not granted.')),
+            (granted) => (granted ? setMissing([]) : setError(t('shared_accessNotGranted'))),
             (e) => setError(String(e instanceof Error ? e.message : e)),
           )
         }
       >
-        Allow access
+        {t('shared_accessAllow')}
       </button>
       {error && <p class="error">{error}</p>}
     </div>

@@ -9,10 +9,15 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { contentOrigins, hostOf, SITE_REASONS } from '../shared/access';
+import { contentOrigins, hostOf, siteReason } from '../shared/access';
+import { formatNumber, parts, t, type MessageKey } from '../shared/i18n';
 import { TITLE_MAX, TOMBSTONE_TTL } from '../library/sync';
 import { AccessBanner } from '../ui/AccessBanner';
 import { SyncSection } from '../options/SyncSection';
+
+/** Where each browser lets the user change an extension's shortcuts (shown as code, not translated). */
+const FIREFOX_SHORTCUTS = 'about:addons';
+const CHROME_SHORTCUTS = 'chrome://extensions/shortcuts';
 
 const isFirefox = () => browser.runtime.getURL('').startsWith('moz-extension:');
 
@@ -59,9 +64,9 @@ interface Command {
   shortcut?: string;
 }
 
-const COMMAND_TEXT: Record<string, string> = {
-  _execute_action: 'Open PaperShelf (the toolbar popup)',
-  'save-page': 'Save the paper of this page (an arXiv abstract or PDF page, a Hugging Face paper page)',
+const COMMAND_TEXT: Record<string, MessageKey> = {
+  _execute_action: 'welcome_cmdOpen',
+  'save-page': 'welcome_cmdSavePage',
 };
 
 function Shortcuts() {
@@ -70,35 +75,31 @@ function Shortcuts() {
   const firefox = isFirefox();
   return (
     <>
-      <h3>Browser shortcuts</h3>
+      <h3>{t('welcome_shortcutsHeading')}</h3>
       {commands === null ? (
-        <p>Reading your shortcuts…</p>
+        <p>{t('welcome_shortcutsReading')}</p>
       ) : (
         <dl class="keys" data-testid="shortcuts">
           {commands
             .filter((c) => c.name && COMMAND_TEXT[c.name])
             .map((c) => (
               <>
-                <dt>{c.shortcut ? <Keys keys={c.shortcut.replace(/\+/g, ' + ')} /> : <span class="muted">not set</span>}</dt>
-                <dd data-command={c.name}>{COMMAND_TEXT[c.name!]}</dd>
+                <dt>{c.shortcut ? <Keys keys={c.shortcut.replace(/\+/g, ' + ')} /> : <span class="muted">{t('welcome_shortcutNotSet')}</span>}</dt>
+                <dd data-command={c.name}>{t(COMMAND_TEXT[c.name!])}</dd>
               </>
             ))}
         </dl>
       )}
       <p class="muted">
-        {firefox ? (
-          <>
-            To change them: <code>about:addons</code> → ⚙ (the gear) → <em>Manage Extension Shortcuts</em>.
-          </>
-        ) : (
-          <>
-            To change them: <code>chrome://extensions/shortcuts</code>{' '}
-            <button type="button" onClick={() => void browser.tabs.create({ url: 'chrome://extensions/shortcuts' })}>
-              Open
-            </button>
-          </>
-        )}{' '}
-        The save key works on a paper's page; anywhere else its badge shows {'“✕”'} for a moment.
+        {firefox
+          ? parts('welcome_shortcutsFirefox', <code>{FIREFOX_SHORTCUTS}</code>, <em>{t('welcome_manageShortcuts')}</em>)
+          : parts(
+              'welcome_shortcutsChrome',
+              <code>{CHROME_SHORTCUTS}</code>,
+              <button type="button" onClick={() => void browser.tabs.create({ url: CHROME_SHORTCUTS })}>
+                {t('welcome_openShortcuts')}
+              </button>,
+            )}
       </p>
     </>
   );
@@ -116,18 +117,15 @@ function Data() {
   useEffect(() => void persistent().then(setKept, () => setKept(null)), []);
   return (
     <section id="data" aria-labelledby="data-h">
-      <h2 id="data-h">Where your library lives</h2>
-      <p>
-        In this browser only, in PaperShelf's own database (IndexedDB): no account, no server of ours. Removing PaperShelf removes it, so keep a backup now and
-        then (settings → Export → PaperShelf backup).
-      </p>
+      <h2 id="data-h">{t('welcome_dataHeading')}</h2>
+      <p>{t('welcome_dataText')}</p>
       {kept !== undefined && (
         <p role="status" data-testid="persistence">
           {kept === true
-            ? 'Its storage is persistent: the browser will not clear it to free disk space.'
+            ? t('welcome_dataPersistent')
             : kept === false
-              ? 'Its storage is not marked persistent: under disk pressure the browser may clear it.'
-              : 'This browser does not say whether its storage is persistent.'}
+              ? t('welcome_dataNotPersistent')
+              : t('welcome_dataUnknown')}
         </p>
       )}
     </section>
@@ -138,71 +136,65 @@ export function Welcome() {
   const sites = sitesFromManifest();
   return (
     <main>
-      <h1>Welcome to PaperShelf</h1>
-      <p class="lead">Save, tag and review papers while you skim Hugging Face Papers and arXiv. Everything stays in your browser.</p>
+      <h1>{t('welcome_heading')}</h1>
+      <p class="lead">{t('welcome_lead')}</p>
       <AccessBanner />
 
       <section id="what" aria-labelledby="what-h">
-        <h2 id="what-h">What it does</h2>
+        <h2 id="what-h">{t('welcome_whatHeading')}</h2>
         <ul>
-          <li>
-            Every paper card gets a <strong>☆ Save</strong> button and <strong>+ Tag</strong> chips. A paper saved on Hugging Face shows “★ Saved” on arXiv too:
-            one paper, one record.
-          </li>
-          <li>The toolbar button opens your shelf: search, filter by tag and reading status, sort, write notes, tag and remove in bulk, undo.</li>
-          <li>
-            Anywhere else nothing runs: right-click a link to a paper → <em>Save to PaperShelf</em>. Its title, authors and abstract are then asked of Hugging
-            Face's paper API, or failing that of the paper's arXiv page: one request per paper, without cookies.
-          </li>
-          <li>Export BibTeX, CSL-JSON, CSV or Markdown, and back up or import your library, on the settings page.</li>
+          <li>{parts('welcome_whatCards', <strong>{t('welcome_saveButton')}</strong>, <strong>{t('welcome_tagButton')}</strong>)}</li>
+          <li>{t('welcome_whatPopup')}</li>
+          <li>{parts('welcome_whatMenu', <em>{t('welcome_menuSave')}</em>)}</li>
+          <li>{t('welcome_whatExport')}</li>
         </ul>
       </section>
 
       <section id="sites" aria-labelledby="sites-h">
-        <h2 id="sites-h">Where it works</h2>
+        <h2 id="sites-h">{t('welcome_sitesHeading')}</h2>
         <ul class="sites" data-testid="sites">
           {sites.map(([host, pages]) => (
             <li key={host} data-host={host}>
-              <strong>{host}</strong>: {SITE_REASONS[host] ?? 'to add its controls to paper cards'} ({pages.join(', ')})
+              {parts<ComponentChildren>('welcome_siteItem', <strong>{host}</strong>, siteReason(host), pages.join(', '))}
             </li>
           ))}
         </ul>
-        <p class="muted">Only these pages; PaperShelf reads nothing else you browse.</p>
+        <p class="muted">{t('welcome_sitesOnly')}</p>
       </section>
 
       <section id="keys" aria-labelledby="keys-h">
-        <h2 id="keys-h">Keys</h2>
+        <h2 id="keys-h">{t('welcome_keysHeading')}</h2>
         <Shortcuts />
-        <h3>On a paper card</h3>
+        <h3>{t('welcome_cardKeysHeading')}</h3>
         <KeyList
           items={[
-            ['Tab', 'reaches Save, + Tag and each tag (the focus is always visible)'],
-            ['Enter', 'saves or unsaves, opens the tag editor; in the editor it adds the tag'],
-            ['↑ ↓', 'pick a suggestion in the tag editor'],
-            ['Backspace', 'on an empty tag input, removes the last tag'],
-            ['Esc', 'closes the tag editor'],
+            ['Tab', t('welcome_keyCardTab')],
+            ['Enter', t('welcome_keyCardEnter')],
+            ['↑ ↓', t('welcome_keyCardArrows')],
+            ['Backspace', t('welcome_keyCardBackspace')],
+            ['Esc', t('welcome_keyCardEsc')],
           ]}
         />
-        <h3>On a listing page</h3>
+        <h3>{t('welcome_listingKeysHeading')}</h3>
         <KeyList
           items={[
-            ['j k', 'next / previous paper'],
-            ['s', 'save or unsave it'],
-            ['x', 'not relevant: fewer like it'],
-            ['1–9', 'add the 1st to 9th suggested tag'],
-            ['o', 'open it'],
-            ['?', 'show these keys on the page'],
+            ['j k', t('welcome_keyListMove')],
+            ['s', t('welcome_keyListSave')],
+            ['x', t('welcome_keyListNotRelevant')],
+            ['1–9', t('welcome_keyListTag')],
+            ['o', t('welcome_keyListOpen')],
+            ['?', t('welcome_keyListHelp')],
           ]}
         />
-        <h3>In the popup</h3>
+        <h3>{t('welcome_popupKeysHeading')}</h3>
         <KeyList
           items={[
-            ['/', 'search'],
-            ['↑ ↓ j k', 'move between papers'],
-            ['Enter', 'open the paper'],
-            ['s', 'next reading status (to read → reading → read)'],
-            ['t', 'tag it'],
-            ['Delete', 'remove it (undo for a few seconds)'],
+            ['/', t('welcome_keyPopupSearch')],
+            ['↑ ↓ j k', t('welcome_keyPopupMove')],
+            ['Enter', t('welcome_keyPopupOpen')],
+            ['s', t('welcome_keyPopupStatus')],
+            ['t', t('welcome_keyPopupTag')],
+            ['Delete', t('welcome_keyPopupDelete')],
           ]}
         />
       </section>
@@ -210,24 +202,18 @@ export function Welcome() {
       <Data />
 
       <section id="sync-what" aria-labelledby="sync-what-h">
-        <h2 id="sync-what-h">What sync sends</h2>
-        <p>
-          Sync goes to your browser's own sync account (Chrome Sync or Firefox Sync), never to a server of ours, and only when you are signed in there. The browser
-          gives each extension about 100 kB; for each paper, newest first while they fit:
-        </p>
+        <h2 id="sync-what-h">{t('welcome_syncHeading')}</h2>
+        <p>{t('welcome_syncIntro')}</p>
         <ul data-testid="sync-fields">
-          <li>its arXiv id, tags, reading status and date saved, with the time each was last changed;</li>
-          <li>your note, and a title of at most {TITLE_MAX} characters, where there is room left;</li>
+          <li>{t('welcome_syncFieldIds')}</li>
+          <li>{t('welcome_syncFieldNote', formatNumber(TITLE_MAX))}</li>
         </ul>
-        <p>
-          and the names of your tags, and the ids of papers you removed (for {TOMBSTONE_TTL / 86_400_000} days, so the removal reaches your other browsers). Nothing else: no authors, no
-          abstracts (each browser fills them in when it sees the paper), no pages you visited.
-        </p>
+        <p>{t('welcome_syncRest', formatNumber(TOMBSTONE_TTL / 86_400_000))}</p>
       </section>
       <SyncSection />
 
       <p class="muted">
-        Everything here is also on the <a href={browser.runtime.getURL('src/options/index.html')}>settings page</a>.
+        {parts('welcome_alsoOnSettings', <a href={browser.runtime.getURL('src/options/index.html')}>{t('welcome_settingsLink')}</a>)}
       </p>
     </main>
   );

@@ -67,7 +67,12 @@ export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') 
  * A browser for the enclosing describe: opened before its tests, closed after
  * them, and no tab opened through `open` may have seen an error by then.
  */
-export function useSession(name: BrowserName) {
+/** `lang`: the browser's UI language (a BCP 47 tag), which picks PaperShelf's messages. */
+export interface SessionOptions {
+  lang?: string;
+}
+
+export function useSession(name: BrowserName, opts: SessionOptions = {}) {
   const ctx = {
     s: undefined as unknown as Session,
     tabs: [] as Tab[],
@@ -78,7 +83,7 @@ export function useSession(name: BrowserName) {
     },
   };
   beforeAll(async () => {
-    ctx.s = await openSession(name);
+    ctx.s = await openSession(name, opts);
   });
   afterAll(async () => {
     try {
@@ -91,8 +96,8 @@ export function useSession(name: BrowserName) {
   return ctx;
 }
 
-export async function openSession(name: BrowserName): Promise<Session> {
-  return name === 'chromium' ? chromiumSession() : (await import('./firefox')).firefoxSession();
+export async function openSession(name: BrowserName, opts: SessionOptions = {}): Promise<Session> {
+  return name === 'chromium' ? chromiumSession(opts) : (await import('./firefox')).firefoxSession(opts);
 }
 
 /**
@@ -106,9 +111,9 @@ async function toFront(page: import('playwright-core').Page) {
   front = page;
 }
 
-async function chromiumSession(): Promise<Session> {
+async function chromiumSession(opts: SessionOptions): Promise<Session> {
   const pages = new Map<string, string>();
-  const b = await launchChromium({ extension: DIST.chromium, pages });
+  const b = await launchChromium({ extension: DIST.chromium, pages, lang: opts.lang });
   const wrap = async (url: string): Promise<Tab> => {
     const page = await b.context.newPage();
     front = page; // a new tab opens in front

@@ -24,9 +24,10 @@ export const QUIET_FLAGS = [
 /**
  * `live: true` lets requests through to the real sites (npm start); tests never set it.
  * `demo: true` dresses the offline pages with our stand-in stylesheets (routes.mjs; npm start only).
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean }} opts
+ * `lang` (a BCP 47 tag, e.g. "zh-CN") is the browser's UI language, which picks the extension's messages.
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string }} opts
  */
-export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false }) {
+export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false, lang }) {
   const executablePath = requireBrowser('chromium');
   const { chromium } = await import('playwright-core');
   // Removed on close(), on a failed start, and when the process exits in any case.
@@ -37,7 +38,7 @@ export async function launchChromium({ extension, headless = true, pages = new M
     context = await chromium.launchPersistentContext(profile.path, {
       executablePath,
       headless,
-      args: [...QUIET_FLAGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+      args: [...QUIET_FLAGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...(lang ? [`--lang=${lang}`] : [])],
       viewport: { width: 1280, height: 900 },
     });
     if (!live) await context.route('**/*', async (route) => {

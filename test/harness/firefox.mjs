@@ -159,9 +159,12 @@ function missingFiles(dir) {
  * internet: no interception and no dead proxy. Everything else is closed.
  * `demo: true` dresses the offline pages with our stand-in stylesheets (routes.mjs; npm start only).
  *
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean }} options
+ * `lang` (a BCP 47 tag, e.g. "zh-CN") is the browser's UI language, which picks the extension's
+ * messages; Firefox needs that language's pack installed (Debian: firefox-esr-l10n-zh-cn), else it stays English.
+ *
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string }} options
  */
-export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false, demo = false }) {
+export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false, demo = false, lang }) {
   const executablePath = requireBrowser('firefox');
   const { default: puppeteer } = await import('puppeteer-core');
   // Our own profile folder rather than puppeteer's: puppeteer deletes its temporary
@@ -214,6 +217,7 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
         ...(live ? { 'network.proxy.type': 0 } : {}),
         ...(proxy ? { 'network.proxy.ssl_port': proxy.port } : {}),
         ...extensionPrefs(),
+        ...(lang ? { 'intl.locale.requested': lang } : {}),
       },
     });
     const id = await browser.installExtension(copy.path);

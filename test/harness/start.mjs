@@ -10,6 +10,7 @@
  *   npm start -- --browser firefox  Firefox (ESR) instead; --browser accepts chromium, firefox, firefox-esr
  *   npm start -- --url URL          another page (see the offline pages below)
  *   npm start -- --headless --screenshot shot.png   no display needed: saves a picture and exits
+ *   npm start -- --lang zh-CN       the browser (and so PaperShelf) in Simplified Chinese
  *
  * Offline pages (test/fixtures/expected.json; --demo --url any of these):
  *   https://huggingface.co/papers                        day digest (the default)
@@ -41,10 +42,11 @@ try {
       screenshot: { type: 'string' },
       browser: { type: 'string', default: 'chromium' },
       url: { type: 'string', default: 'https://huggingface.co/papers' },
+      lang: { type: 'string' },
     },
   }));
 } catch (e) {
-  console.error(`npm start: ${e.message}\nOptions: --demo, --headless, --screenshot FILE, --browser chromium|firefox, --url URL`);
+  console.error(`npm start: ${e.message}\nOptions: --demo, --headless, --screenshot FILE, --browser chromium|firefox, --url URL, --lang en|zh-CN`);
   process.exit(2);
 }
 
@@ -84,7 +86,7 @@ if (!opt.headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && pro
 }
 
 // Offline, the pages get our stand-in stylesheets and images (routes.mjs, demo.mjs).
-const launch = { headless: opt.headless, live, demo: !live };
+const launch = { headless: opt.headless, live, demo: !live, lang: opt.lang };
 const b = firefox
   ? await (await import('./firefox.mjs')).launchFirefox({ extension: resolve('dist/firefox'), ...launch })
   : await (await import('./chromium.mjs')).launchChromium({ extension: resolve('dist/chrome'), ...launch });

@@ -101,6 +101,9 @@ describe('the save-page handler', () => {
     expect(Object.keys(manifest.commands)).toEqual(['_execute_action', SAVE_PAGE]);
     expect(manifest.commands._execute_action.suggested_key.default).toBe('Alt+Shift+O');
     expect(manifest.commands[SAVE_PAGE].suggested_key.default).toBe('Alt+Shift+S');
-    expect(manifest.commands[SAVE_PAGE].description).toBe('Save the paper of this page');
+    // Named in the user's language (the browser shows it in its shortcut settings).
+    const en = JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8'));
+    const [, key] = /^__MSG_(\w+)__$/.exec(manifest.commands[SAVE_PAGE].description) ?? [];
+    expect(en[key]?.message).toBe('Save the paper of this page');
   });
 });

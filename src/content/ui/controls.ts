@@ -25,6 +25,7 @@
  */
 import { tagHue, tagKey, type PaperStatus } from '../../shared/model';
 import { style } from './style';
+import { parts, t } from '../../shared/i18n';
 
 export const HOST_ATTR = 'data-papershelf';
 /** On the host: "true" or "false" once the library answered for its paper; the save button's aria-pressed says the same once upgraded. */
@@ -100,20 +101,20 @@ function controlsTemplate(): HTMLTemplateElement {
   const save = el('button', 'save');
   const star = el('span', 'star', '☆');
   star.setAttribute('aria-hidden', 'true');
-  save.append(star, ' Save');
+  save.append(...parts('card_saveButton', star));
   save.type = 'button';
-  save.setAttribute('aria-label', 'Save to PaperShelf');
+  save.setAttribute('aria-label', t('card_saveLabel'));
   save.setAttribute('aria-pressed', 'false');
-  save.title = 'Save to PaperShelf';
+  save.title = t('card_saveLabel');
   const chips = el('span', 'chips');
   chips.setAttribute('role', 'list');
-  chips.setAttribute('aria-label', 'Tags');
+  chips.setAttribute('aria-label', t('card_tags'));
   const add = el('button', 'add');
   const plus = el('span', '', '+');
   plus.setAttribute('aria-hidden', 'true');
-  add.append(plus, ' Tag');
+  add.append(...parts('card_tagButton', plus));
   add.type = 'button';
-  add.setAttribute('aria-label', 'Add tag');
+  add.setAttribute('aria-label', t('card_addTag'));
   add.setAttribute('aria-expanded', 'false');
   const msg = el('span', 'msg');
   msg.setAttribute('role', 'status');
@@ -274,9 +275,9 @@ class Controls implements CardControls {
     watcher?.unobserve(this.host);
     const root = (this.root = this.host.attachShadow({ mode: 'open' }));
     style(root);
-    const parts = controlsTemplate().content.cloneNode(true) as DocumentFragment;
-    [this.save, this.chips, this.add, this.msg] = Array.from(parts.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
-    root.append(parts);
+    const frag = controlsTemplate().content.cloneNode(true) as DocumentFragment;
+    [this.save, this.chips, this.add, this.msg] = Array.from(frag.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
+    root.append(frag);
     this.renderSaved();
     if (this.tags.length) this.renderChips();
     if (this.message) this.msg.textContent = this.message;
@@ -328,7 +329,7 @@ class Controls implements CardControls {
     this.save.setAttribute('aria-pressed', String(saved));
     // Saved shows as a filled star on a pressed button; the text stays "Save", inside its name "Save to PaperShelf".
     (this.save.firstChild as HTMLElement).textContent = saved ? '★' : '☆';
-    this.save.title = saved ? 'Saved to PaperShelf: click to remove' : 'Save to PaperShelf';
+    this.save.title = t(saved ? 'card_savedTitle' : 'card_saveLabel');
   }
 
   private renderChips() {
@@ -340,7 +341,7 @@ class Controls implements CardControls {
         const x = el('button', 'x', '×');
         x.type = 'button';
         x.dataset.tag = name;
-        x.setAttribute('aria-label', `Remove tag ${name}`);
+        x.setAttribute('aria-label', t('card_removeTag', name));
         if (this.off) x.disabled = true;
         chip.append(el('span', '', name), x);
         return chip;
@@ -387,8 +388,8 @@ function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHo
   const input = el('input');
   input.type = 'text';
   input.maxLength = 40;
-  input.placeholder = 'Tag name';
-  input.setAttribute('aria-label', 'Tag name');
+  input.placeholder = t('card_tagName');
+  input.setAttribute('aria-label', t('card_tagName'));
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');
   input.setAttribute('aria-expanded', 'false');
@@ -396,7 +397,7 @@ function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHo
   const list = el('ul', 'sugg');
   list.id = `ps-sugg-${n}`;
   list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', 'Existing tags');
+  list.setAttribute('aria-label', t('card_existingTags'));
   box.append(input, list);
   opener.after(box);
   opener.setAttribute('aria-expanded', 'true');

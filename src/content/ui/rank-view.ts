@@ -8,6 +8,7 @@
 import type { CardVerdict } from '../../background/ranker';
 import type { CardControls } from './controls';
 import { style } from './style';
+import { t } from '../../shared/i18n';
 
 const CSS = `
 .rank { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; margin-left: 6px; font: 12px/1.2 system-ui, sans-serif; }
@@ -63,15 +64,15 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
   if (!v.seen) {
     const n = document.createElement('span');
     n.className = 'new';
-    n.textContent = 'New';
-    n.title = 'New since your last visit';
+    n.textContent = t('card_new');
+    n.title = t('card_newTitle');
     parts.push(n);
   }
   if (v.updated) {
     const u = document.createElement('span');
     u.className = 'new';
-    u.textContent = `updated: ${v.updated}`;
-    u.title = 'A newer version than the one you saved';
+    u.textContent = t('card_updated', v.updated);
+    u.title = t('card_updatedTitle');
     parts.push(u);
   }
   if (v.relevance !== undefined) {
@@ -84,7 +85,7 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     meter.setAttribute('aria-valuemin', '0');
     meter.setAttribute('aria-valuemax', '100');
     meter.setAttribute('aria-valuenow', String(pct));
-    meter.setAttribute('aria-label', `Relevance ${pct}%${v.bestTag ? `, closest to ${v.bestTag}` : ''}`);
+    meter.setAttribute('aria-label', v.bestTag ? t('card_relevanceClosest', pct, v.bestTag) : t('card_relevance', pct));
     const bar = document.createElement('span');
     bar.className = 'bar';
     const fill = document.createElement('i');
@@ -97,7 +98,7 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     why.className = 'why';
     why.id = id;
     why.setAttribute('role', 'tooltip');
-    why.textContent = v.why.length ? `Because of: ${v.why.join(', ')}` : 'No word stood out';
+    why.textContent = v.why.length ? t('card_because', v.why.reduce((list, w) => t('card_whyJoin', list, w))) : t('card_noWord');
     meter.setAttribute('aria-describedby', id);
     parts.push(meter, why);
   }
@@ -107,7 +108,7 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'ps-sugg';
-    b.setAttribute('aria-label', `Add suggested tag ${name}`);
+    b.setAttribute('aria-label', t('card_addSuggestedTag', name));
     const plus = document.createElement('span');
     plus.setAttribute('aria-hidden', 'true');
     plus.textContent = '+ ';
