@@ -23,9 +23,12 @@ function zhOf(english: string): string {
   return zh[key].message;
 }
 
-/** English messages that differ in Chinese, as patterns of the whole string ($1… match anything). */
+/**
+ * English messages that differ in Chinese, as patterns of the whole string ($1… match anything).
+ * Not the bare brand: "PaperShelf" is the same in both (the Chinese name adds a gloss).
+ */
 const ENGLISH = Object.keys(en)
-  .filter((k) => zh[k].message !== en[k].message && /[A-Za-z]{3}/.test(en[k].message.replace(/\$[1-9]/g, '')))
+  .filter((k) => zh[k].message !== en[k].message && en[k].message !== 'PaperShelf' && /[A-Za-z]{3}/.test(en[k].message.replace(/\$[1-9]/g, '')))
   .map((k) => ({ key: k, re: new RegExp(`^${en[k].message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\$[1-9]/g, '.+?').replace(/\\\$\\\$/g, '\\$')}$`) }));
 
 /** Every string on the page a user can see or hear: text, names, hints, titles (through open shadow roots). */
@@ -37,9 +40,11 @@ function shownStrings(scope: string | null): string[] {
     for (let n: Node | null = walker.currentNode; n; n = walker.nextNode()) {
       if (n.nodeType === Node.TEXT_NODE) {
         const p = n.parentElement;
-        if (p && !p.closest('style, script')) out.push(n.textContent ?? '');
+        // Key names (<kbd>) and addresses (<code>) are not translated.
+        if (p && !p.closest('style, script, kbd, code')) out.push(n.textContent ?? '');
         continue;
       }
+      if (n.nodeType !== Node.ELEMENT_NODE) continue; // the document or shadow root itself
       const el = n as Element;
       for (const a of ['aria-label', 'aria-description', 'title', 'placeholder', 'alt']) {
         const v = el.getAttribute(a);
@@ -53,7 +58,11 @@ function shownStrings(scope: string | null): string[] {
     if (r instanceof Element && r.shadowRoot) visit(r.shadowRoot);
   }
   // Whole elements too: a sentence may be text and elements (parts()).
-  for (const r of roots) for (const el of Array.from((r instanceof Element && r.shadowRoot ? r.shadowRoot : r).querySelectorAll('p, li, dt, dd, label, button, h1, h2, h3, legend, option, span'))) out.push(el.textContent ?? '');
+  for (const r of roots) {
+    for (const el of Array.from((r instanceof Element && r.shadowRoot ? r.shadowRoot : r).querySelectorAll('p, li, dt, dd, label, button, h1, h2, h3, legend, option, span'))) {
+      if (!el.closest('kbd, code') && !el.querySelector('kbd, code')) out.push(el.textContent ?? '');
+    }
+  }
   return out.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
 }
 
