@@ -28,6 +28,8 @@ export class Annotator {
     private doc: Document,
     signal: AbortSignal,
   ) {
+    // Read now: once the extension is reloaded under this script, the i18n API is gone too (orphan()).
+    t('card_reload');
     const onChange = (changes: Record<string, Browser.Storage.StorageChange>, area: string) => {
       if (area === 'local' && changes[CHANGE_KEY]?.newValue) this.applyChange(changes[CHANGE_KEY].newValue as Change);
     };

@@ -29,12 +29,6 @@ import { formatNumber, t, tn, type MessageKey } from '../shared/i18n';
 
 const UNDO_MS = 6000;
 
-/**
- * `?render=all` renders every row without virtualisation: the baseline that
- * `npm run bench` compares the real popup with. Users never get it.
- */
-const RENDER_ALL = new URLSearchParams(location.search).get('render') === 'all';
-
 /** Mounts the review UI over the first paint (main.ts). */
 export function mount(root: HTMLElement, first: Paper[] | null) {
   render(<App db={connection()} first={first} />, root);
@@ -198,7 +192,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   );
 
   const virtual = useVirtual(shown.length, () => scroller.current, 92, (i) => shown[i]?.id ?? i);
-  const items = RENDER_ALL ? shown.map((_, index) => ({ index, start: 0 })) : virtual.getVirtualItems();
+  const items = virtual.getVirtualItems();
 
   // The first paint (main.ts) goes in the frame where this list can stand in for it.
   useLayoutEffect(() => {
@@ -467,7 +461,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
             </p>
           )}
           <div class="scroller" ref={scroller}>
-            <ul aria-label={t('popup_listLabel')} class={RENDER_ALL ? 'all' : ''} style={RENDER_ALL ? {} : { height: `${virtual.getTotalSize()}px` }}>
+            <ul aria-label={t('popup_listLabel')} style={{ height: `${virtual.getTotalSize()}px` }}>
               {items.map((item) => {
                 const p = shown[item.index];
                 if (!p) return null;
@@ -475,10 +469,10 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
                   <li
                     key={p.id}
                     data-index={item.index}
-                    ref={RENDER_ALL ? undefined : virtual.measureElement}
+                    ref={virtual.measureElement}
                     tabIndex={item.index === focus ? 0 : -1}
                     onFocusCapture={() => setFocus(item.index)}
-                    style={RENDER_ALL ? {} : { transform: `translateY(${item.start}px)` }}
+                    style={{ transform: `translateY(${item.start}px)` }}
                   >
                     <Row
                       paper={p}

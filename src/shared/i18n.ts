@@ -20,15 +20,38 @@ export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}_one`
 
 interface I18nApi {
   getMessage(name: string, substitutions?: string | string[]): string;
-  getUILanguage(): string;
 }
 const g = globalThis as unknown as { browser?: { i18n?: I18nApi }; chrome?: { i18n?: I18nApi } };
-const api = (): I18nApi | undefined => g.browser?.i18n ?? g.chrome?.i18n;
+
+/** `$1`…`$9` come back from the browser as these marks (private-use characters no message holds). */
+const MARK = '\uE000';
+const MARKS = Array.from({ length: 9 }, (_, i) => `${MARK}${i + 1}`);
+const templates = new Map<string, string>();
+
+/**
+ * The message with its substitutions as marks, read once per key. Kept, because a content script
+ * whose extension was reloaded or updated can no longer call the API ("Extension context
+ * invalidated"), and it still has to say so on the cards (annotate.ts orphan()).
+ */
+function template(key: MessageKey): string {
+  let m = templates.get(key);
+  if (m === undefined) {
+    try {
+      m = (g.browser?.i18n ?? g.chrome?.i18n)?.getMessage(key, MARKS) ?? '';
+    } catch {
+      m = ''; // the extension context is gone
+    }
+    // A missing key gives "" in both browsers: show the key rather than nothing (the tests fail on it first).
+    if (!m) return key;
+    templates.set(key, m);
+  }
+  return m;
+}
 
 /** The message `key` in the user's language, with `$1`… filled from `subs`. */
 export function t(key: MessageKey, ...subs: (string | number)[]): string {
-  // A missing key gives "" in both browsers: show the key rather than nothing (the tests fail on it first).
-  return api()?.getMessage(key, subs.map(String)) || key;
+  const m = template(key);
+  return m.includes(MARK) ? m.replace(/\uE000([1-9])/g, (_, d: string) => String(subs[Number(d) - 1] ?? '')) : m;
 }
 
 let rules: Intl.PluralRules | undefined;
@@ -44,8 +67,8 @@ export function tn(key: PluralKey, n: number, ...subs: (string | number)[]): str
  * a German browser gets the English messages. For `<html lang>` and for numbers and dates.
  */
 export function lang(): string {
-  const l = api()?.getMessage('locale');
-  return l || 'en';
+  const l = template('locale');
+  return l === 'locale' ? 'en' : l;
 }
 
 let numbers: Intl.NumberFormat | undefined;
@@ -66,18 +89,12 @@ export function localizePage(title: MessageKey): void {
  * the message stay strings, so they are rendered as text (Preact children, or `el.append(...)`).
  */
 export function parts<T>(key: MessageKey, ...subs: T[]): (string | T)[] {
-  const marks = subs.map((_, i) => `$${i + 1}`);
-  // Each substitution given as "$N" comes back as "$N": the message's own text stays as it is.
-  const raw = api()?.getMessage(key, marks) || key;
   const out: (string | T)[] = [];
-  let last = 0;
-  for (const m of raw.matchAll(/\$([1-9])/g)) {
-    const i = Number(m[1]) - 1;
-    if (i >= subs.length) continue;
-    if (m.index! > last) out.push(raw.slice(last, m.index));
-    out.push(subs[i]);
-    last = m.index! + m[0].length;
+  for (const [i, piece] of template(key).split(/\uE000([1-9])/).entries()) {
+    // split() with a group: text, digit, text, digit, …
+    if (i % 2 === 0) {
+      if (piece) out.push(piece);
+    } else if (Number(piece) <= subs.length) out.push(subs[Number(piece) - 1]);
   }
-  if (last < raw.length) out.push(raw.slice(last));
   return out;
 }

@@ -6,7 +6,7 @@
  * figure to bench/results.json (merged into what is there):
  *   { "<name>": { median, p95, unit, budget, runs } }
  * A figure that misses its budget prints `OVER BUDGET: <name> <value> > <budget>`.
- * It is a report, not a test. Each group (popup, content script) runs on its
+ * It is a report, not a test. Each group (sizes, content script) runs on its
  * own: one that fails is reported (`FAILED: <group>: <why>`) and the run goes
  * on to the end. The exit code is 0 unless nothing at all could be measured
  * (no Chromium, no build, every group failed).
@@ -16,7 +16,7 @@
  *
  * Figures are wall-clock, as a user meets them. On a machine busy with other
  * work they grow with the load, so the load average is printed beside them,
- * and the content script's and the keystrokes' figures also come as main
+ * and the content script's figures also come as main
  * thread CPU time (`*.cpu*`, from a Chrome trace of the same runs), which the
  * load inflates far less.
  *
@@ -24,7 +24,8 @@
  * stops early (never below a minimum) when its time share is spent, so a busy
  * machine still finishes in about three minutes.
  *
- * BENCH_ONLY=popup|content|size runs one group (the others keep their old entries).
+ * BENCH_ONLY=content|size runs one group (the others keep their old entries). The popup is
+ * measured by popup.mjs.
  * BENCH_DIST=<dir> measures another Chrome build than dist/chrome (an older
  * one, to compare before and after a change).
  *
@@ -44,7 +45,7 @@ import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
 import { browserMissing } from '../harness/browsers.mjs';
 import { CHROMIUM, launchChromium } from '../harness/chromium.mjs';
-import { ABSTRACT_ONLY_WORD, arxivListPage, hfCard, hfPage, listingCards, TAGS } from './data.mjs';
+import { arxivListPage, hfCard, hfPage, listingCards, TAGS } from './data.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROOT, 'dist/chrome');
@@ -53,14 +54,9 @@ const POPUP = 'src/popup/index.html';
 
 const N_PAPERS = 10_000;
 // [minimum, full count, seconds]: a series stops after its seconds once it has its minimum.
-const POPUP_RUNS = [6, 15, 20]; // per mode (virtual and ?render=all interleaved), after one warm-up opening
 const SCAN_RUNS = [5, 10, 20]; // content script and floor, interleaved
 const APPEND_RUNS = [3, 6, 10];
 const CARDS = 1000;
-const QUERIES = ['transformer attention', 'diffusion models for video', 'reinforcement learning agents', 'sparse mixture of experts'];
-const BASELINE_QUERIES = QUERIES.slice(0, 1); // ?render=all is slow: fewer keystrokes keep the run short
-// Typing stops after [at least this many keystrokes, seconds] on a slow or busy machine.
-const TYPING = { virtual: [40, 20], all: [5, 5] };
 
 const LISTING_URL = 'https://huggingface.co/papers/date/2026-01-01';
 // Not matched by the manifest's https://huggingface.co/papers*: the content script stays away.
@@ -237,62 +233,6 @@ function scanTotals(since) {
   };
 }
 
-/**
- * Types each query one character at a time into the popup's search box and
- * times each keystroke in the page: from setting the value and dispatching
- * `input`, through Preact's render (a microtask) and one macrotask, to a
- * forced style and layout of the list. Paint is not counted. Between
- * keystrokes the page gets two frames to settle, and the list is read again:
- * a list that changed after the timed part (`late`) means the timing stopped
- * too early. The first keystroke replaces the index probe's one-row result;
- * later queries start from an empty box (clearing it is not timed). Typing
- * stops early once `minKeys` keystrokes are in and `seconds` have passed.
- */
-async function typeQueries({ queries, minKeys, seconds }) {
-  const input = document.querySelector('input.search');
-  const scroller = document.querySelector('.scroller');
-  if (!input || !scroller) throw new Error('no search box or list in the popup');
-  const ch = new MessageChannel();
-  let wake = () => {};
-  ch.port1.onmessage = () => wake();
-  const macrotask = () => new Promise((r) => ((wake = r), ch.port2.postMessage(null)));
-  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-  const sig = () =>
-    `${Array.from(document.querySelectorAll('.scroller li a.title'), (a) => a.textContent).slice(0, 5).join('|')}#${document.querySelector('p.empty')?.textContent ?? ''}`;
-  const set = async (value) => {
-    await frame();
-    await frame();
-    const t0 = performance.now();
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    await macrotask();
-    const t1 = performance.now();
-    void scroller.getBoundingClientRect().height; // style + layout of what was rendered
-    void document.body.offsetHeight;
-    const t2 = performance.now();
-    return { t0, t2, script: t1 - t0, total: t2 - t0, sig: sig(), rows: document.querySelectorAll('.scroller li').length };
-  };
-  const out = [];
-  let late = 0;
-  const started = performance.now();
-  const enough = () => out.length >= minKeys && performance.now() - started > seconds * 1000;
-  for (const q of queries) {
-    if (enough()) break;
-    for (let i = 1; i <= q.length && !enough(); i++) {
-      const r = await set(q.slice(0, i));
-      // For the trace: the thread CPU time of exactly this interval (see cpuOf).
-      performance.measure('papershelf-bench:keystroke', { start: r.t0, end: r.t2 });
-      await frame();
-      await new Promise((res) => setTimeout(res, 20));
-      if (sig() !== r.sig) late++;
-      out.push({ q: q.slice(0, i), script: r.script, total: r.total, rows: r.rows });
-    }
-    if (q !== queries.at(-1) && !enough()) await set(''); // the next query starts from an empty box (untimed)
-  }
-  await frame();
-  return { keystrokes: out, late };
-}
-
 // ------------------------------------------------------------------ browser plumbing
 
 let browser;
@@ -379,7 +319,7 @@ function cpuOf(events, m) {
   return cpu / 1000;
 }
 
-// ------------------------------------------------------------------ 1. popup
+// ------------------------------------------------------------------ 1. the library the listing pages show as saved
 
 async function seed() {
   const page = await newPage();
@@ -400,109 +340,6 @@ async function seedLibrary() {
   const t = Date.now();
   const s = await seed();
   log(`seeded ${s.papers} papers (papers.restore ${(s.restoreMs / 1000).toFixed(1)} s), ${s.tags} tags in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-}
-
-/**
- * A new tab on a static page of the extension, once the extension is idle: a
- * forced GC there waits for its renderer (shared by all its pages) to finish
- * tearing down the last page, and a message round trip waits for the service
- * worker to finish the last page's requests (a 10,000-paper papers.list goes
- * on after its tab is closed). Without this, a popup opened after the
- * ?render=all one waited seconds for its DOMContentLoaded.
- */
-async function idleExtensionTab() {
-  const page = await newPage();
-  const icon = Object.values(JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')).icons ?? {})[0];
-  await page.goto(browser.extensionUrl(icon ?? 'manifest.json'));
-  const cdp = await browser.context.newCDPSession(page);
-  await timeout(cdp.send('HeapProfiler.collectGarbage'), 60_000, 'waiting for the extension renderer');
-  await cdp.detach();
-  await timeout(
-    page.evaluate(() => chrome.runtime.sendMessage({ papershelf: 1, name: 'papers.list', body: { limit: 1 } })),
-    60_000,
-    'waiting for the service worker',
-  );
-  return page;
-}
-
-/** Opens the popup in an idle extension tab; resolves at its first rows, or with `loaded` once the whole library is in (not yet indexed). */
-async function openPopup(mode, { loaded = false } = {}) {
-  const page = await idleExtensionTab();
-  await page.goto(browser.extensionUrl(POPUP) + (mode === 'all' ? '?render=all' : ''));
-  await until(page, () => performance.getEntriesByName('papershelf:first-rows').length > 0, null, 30_000, 'papershelf:first-rows');
-  if (loaded) await until(page, () => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, 90_000, 'papershelf:all-loaded');
-  const marks = await page.evaluate(() => ({
-    first: performance.getEntriesByName('papershelf:first-rows')[0].startTime,
-    all: performance.getEntriesByName('papershelf:all-loaded')[0]?.startTime,
-    dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
-    rows: document.querySelectorAll('.scroller li').length,
-  }));
-  return { page, ...marks };
-}
-
-async function popupBench() {
-  const first = { virtual: [], all: [] };
-  const dcl = { virtual: [], all: [] };
-  const open = async (mode, keep) => {
-    const r = await openPopup(mode);
-    await closePage(r.page);
-    if (r.rows < 1) throw new Error(`papershelf:first-rows with no rows on screen (${mode})`);
-    if (!keep) return;
-    first[mode].push(r.first);
-    dcl[mode].push(r.dcl);
-  };
-  await open('virtual', false); // warm-up: the worker, its database and the disk cache
-  // The order alternates, so neither mode always follows the other.
-  const n = await repeat(POPUP_RUNS, async (i) => {
-    for (const mode of i % 2 ? ['all', 'virtual'] : ['virtual', 'all']) await open(mode, true);
-  });
-  log(`popup opened ${n}× per mode (load ${load()})`);
-  figure('popup.firstRows', first.virtual, { budget: 100 });
-  figure('popup.firstRows.all', first.all);
-  ratio('popup.firstRows.ratio', first.virtual, first.all);
-  notes.push(`popup.firstRows runs (ms, in order): ${first.virtual.map(Math.round).join(' ')}; ?render=all: ${first.all.map(Math.round).join(' ')}`);
-  notes.push(`popup.firstRows: the page's own DOMContentLoaded comes at ${median(dcl.virtual).toFixed(0)} ms (median; ${median(dcl.all).toFixed(0)} ms with ?render=all)`);
-
-  const keys = {};
-  for (const [mode, queries, [minKeys, seconds]] of [['virtual', QUERIES, TYPING.virtual], ['all', BASELINE_QUERIES, TYPING.all]]) {
-    const r = await openPopup(mode, { loaded: true });
-    if (mode === 'all' && r.rows !== N_PAPERS) throw new Error(`?render=all shows ${r.rows} rows, expected ${N_PAPERS}`);
-    if (mode === 'virtual' && !(r.rows > 0 && r.rows < 100)) throw new Error(`the virtual list shows ${r.rows} rows`);
-    // The index is built after all-loaded, in slices. A word only one abstract holds finds 1 paper once it is
-    // (the rough match used meanwhile reads no abstracts); the list follows the index by itself.
-    const t0 = Date.now();
-    await r.page.evaluate((word) => {
-      const input = document.querySelector('input.search');
-      input.value = word;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    }, ABSTRACT_ONLY_WORD);
-    const indexed = await r.page
-      .waitForFunction(() => document.querySelectorAll('.scroller li').length === 1, null, { polling: 50, timeout: 60_000 })
-      .then(() => true, () => false);
-    const indexMs = Date.now() - t0;
-    if (!indexed) notes.push(`popup${mode === 'all' ? ' ?render=all' : ''}: "${ABSTRACT_ONLY_WORD}" (in one abstract) never found 1 paper: typed without knowing the search index was built`);
-    const { result, events } = await traced(r.page, () => timeout(r.page.evaluate(typeQueries, { queries, minKeys, seconds }), 180_000, 'typing in the popup'));
-    // Leave the stored view as found: the next opening must not start with a query.
-    await r.page.evaluate(() => chrome.storage.local.remove('papershelf.popup.view'));
-    await closePage(r.page);
-    const spans = measuresIn(events, 'papershelf-bench:keystroke');
-    if (spans.length === result.keystrokes.length) result.keystrokes.forEach((k, i) => (k.cpu = cpuOf(events, spans[i])));
-    else notes.push(`popup.search.keystroke${mode === 'all' ? '.all' : ''}: the trace holds ${spans.length} of ${result.keystrokes.length} keystrokes: no CPU time`);
-    keys[mode] = result;
-    const ks = result.keystrokes;
-    const cpu = ks.every((k) => k.cpu !== undefined) ? `, CPU ${median(ks.map((k) => k.cpu)).toFixed(1)}` : '';
-    log(`search (${mode}): loaded at ${(r.all / 1000).toFixed(1)} s, index ${(indexMs / 1000).toFixed(1)} s later; ${ks.length} keystrokes, median ${median(ks.map((k) => k.total)).toFixed(1)} ms (script ${median(ks.map((k) => k.script)).toFixed(1)}${cpu}); late list updates ${result.late}`);
-    notes.push(`popup${mode === 'all' ? ' ?render=all' : ''}: whole library loaded ${(r.all / 1000).toFixed(2)} s after opening, search index ${(indexMs / 1000).toFixed(2)} s after that (one opening)`);
-    if (result.late) notes.push(`popup.search.keystroke${mode === 'all' ? '.all' : ''}: ${result.late} keystrokes changed the list after the timed part`);
-  }
-  figure('popup.search.keystroke', keys.virtual.keystrokes.map((k) => k.total), { budget: 16 });
-  figure('popup.search.keystroke.all', keys.all.keystrokes.map((k) => k.total));
-  // Keystroke by keystroke: the baseline types the start of the same first query.
-  ratio('popup.search.keystroke.ratio', keys.virtual.keystrokes.map((k) => k.total), keys.all.keystrokes.map((k) => k.total));
-  if (keys.virtual.keystrokes.every((k) => k.cpu !== undefined)) figure('popup.search.keystroke.cpu', keys.virtual.keystrokes.map((k) => k.cpu));
-  const worst = [...keys.virtual.keystrokes].sort((a, b) => b.total - a.total).slice(0, 3);
-  notes.push(`popup.search.keystroke slowest: ${worst.map((k) => `"${k.q}" ${k.total.toFixed(1)} ms (script ${k.script.toFixed(1)}${k.cpu === undefined ? '' : `, CPU ${k.cpu.toFixed(1)}`}, ${k.rows} rows)`).join('; ')}`);
-  await (await idleExtensionTab()).close(); // the ?render=all tab's teardown is not the content script's business
 }
 
 // ------------------------------------------------------------------ 2. content script
@@ -840,10 +677,6 @@ async function main() {
       await seedLibrary();
       seeded = true;
     });
-    if (!only || only === 'popup') {
-      if (seeded) await group('popup', popupBench);
-      else failures.push({ group: 'popup', error: new Error('not measured: the library could not be seeded') });
-    }
     if (!only || only === 'content') {
       let floorCode = '';
       await group('content: the floor script', async () => {
