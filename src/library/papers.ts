@@ -124,10 +124,25 @@ export const untagPaper = (db: Shelf, id: string, key: string, now = Date.now())
   updatePapers(db, [id], (p) => (p.tags.includes(key) ? stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now) : null), now);
 
 /** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
+/** Papers per getAll when the whole list is read. */
+const LIST_SLICE = 1000;
+
 export async function listPapers(db: Shelf, limit?: number, offset = 0): Promise<Paper[]> {
   if (limit === undefined && offset === 0) {
-    // One getAll beats a cursor walk by an order of magnitude at 10,000 papers.
-    return (await db.getAllFromIndex('papers', 'savedAt')).reverse();
+    // getAll beats a cursor walk by an order of magnitude at 10,000 papers. In slices, each its own
+    // transaction: IndexedDB runs transactions on one store one after the other, so a search typed
+    // meanwhile reads its hits between two slices instead of after 10,000 records. Not one snapshot:
+    // a paper written between slices may be missing or older here; every write broadcasts its ids,
+    // and a reader that must not miss one reads those again after (popup/App.tsx).
+    const out: Paper[] = [];
+    for (let after: string | undefined; ; ) {
+      const slice = await db.getAll('papers', after === undefined ? null : IDBKeyRange.lowerBound(after, true), LIST_SLICE);
+      for (const p of slice) out.push(p);
+      if (slice.length < LIST_SLICE) break;
+      after = slice[slice.length - 1].id;
+    }
+    // Newest first, as the savedAt index read backwards gives (ties: the greater id first).
+    return out.sort((a, b) => b.savedAt - a.savedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   }
   const out: Paper[] = [];
   let cursor = await db.transaction('papers').store.index('savedAt').openCursor(null, 'prev');

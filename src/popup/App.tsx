@@ -83,15 +83,39 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
 
   const loadTags = useCallback(() => run('popup_errLoadTags', async () => setTags(await listTags(await db()))), [run, db]);
 
+  // Papers that changed while the whole list was being read (in slices, not one snapshot: listPapers);
+  // read again once it is in. null while no read is going on.
+  const missed = useRef<Set<string> | null>(new Set());
+
+  /** Reads `ids` again and puts them in the list (added, updated, or gone). */
+  const refresh = useCallback(
+    (ids: string[]) =>
+      run('popup_errRefresh', async () => {
+        const fresh = new Map((await getPapers(await db(), ids)).map((p) => [p.id, p]));
+        setPapers((list) => {
+          if (!list) return list;
+          const kept = list.filter((p) => !ids.includes(p.id) || fresh.has(p.id)).map((p) => fresh.get(p.id) ?? p);
+          const added = [...fresh.values()].filter((p) => !list.some((q) => q.id === p.id));
+          return added.length ? [...added, ...kept].sort((a, b) => b.savedAt - a.savedAt) : kept;
+        });
+      }),
+    [run, db],
+  );
+
   // The whole list (no abstracts: they stay in the database, searched through the index).
   const loadAll = useCallback(
     () =>
       run('popup_errLoadPapers', async () => {
         void loadTags();
-        setPapers(await listPapers(await db()));
+        missed.current ??= new Set();
+        const list = await listPapers(await db());
+        const again = [...missed.current];
+        missed.current = null;
+        setPapers(list);
         setComplete(true);
+        if (again.length) void refresh(again);
       }),
-    [run, loadTags, db],
+    [run, loadTags, refresh, db],
   );
 
   // The first paint's rows are on screen: read the stored view and everything, and take over once there is something to show.
@@ -144,19 +168,12 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
       if (change.papers === 'all') return void loadAll();
       const ids = Object.keys(change.papers);
       if (!ids.length) return;
-      void run('popup_errRefresh', async () => {
-        const fresh = new Map((await getPapers(await db(), ids)).map((p) => [p.id, p]));
-        setPapers((list) => {
-          if (!list) return list;
-          const kept = list.filter((p) => !ids.includes(p.id) || fresh.has(p.id)).map((p) => fresh.get(p.id) ?? p);
-          const added = [...fresh.values()].filter((p) => !list.some((q) => q.id === p.id));
-          return added.length ? [...added, ...kept].sort((a, b) => b.savedAt - a.savedAt) : kept;
-        });
-      });
+      if (missed.current) for (const id of ids) missed.current.add(id);
+      void refresh(ids);
     };
     browser.storage.onChanged.addListener(onChange);
     return () => browser.storage.onChanged.removeListener(onChange);
-  }, [loadAll, loadTags, run, searcher, db]);
+  }, [loadAll, loadTags, refresh, searcher]);
 
   const saveTimer = useRef<ReturnType<typeof setTimeout>>();
   const pendingView = useRef<View | null>(null);
