@@ -181,6 +181,7 @@ export function Welcome() {
             ['j k', t('welcome_keyListMove')],
             ['s', t('welcome_keyListSave')],
             ['x', t('welcome_keyListNotRelevant')],
+            ['a', t('welcome_keyListAccept')],
             ['1–9', t('welcome_keyListTag')],
             ['o', t('welcome_keyListOpen')],
             ['?', t('welcome_keyListHelp')],
