@@ -73,7 +73,8 @@ let b;
 let ext;
 try {
   requireBrowser('chromium');
-  const dist = join(ROOT, 'dist/chrome');
+  // BENCH_DIST=<dir>: another Chrome build (an older one, to compare before and after a change).
+  const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROOT, 'dist/chrome');
   if (!existsSync(join(dist, 'manifest.json'))) throw new Error('no dist/chrome: run npm run build');
   ext = mkdtempSync(join(tmpdir(), 'papershelf-popup-bench-'));
   cpSync(dist, ext, { recursive: true });
