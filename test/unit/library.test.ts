@@ -56,3 +56,16 @@ describe('importLibrary', () => {
     expect(await db.count('papers')).toBe(10000);
   });
 });
+
+describe('listPapers', () => {
+  it('reads the whole list in slices, newest first, exactly as the savedAt index read backwards', async () => {
+    const db = await openShelf('lib-list-slices');
+    // 2,345 papers over several slices; savedAt ties across slice boundaries (ids not in savedAt order).
+    const many = Array.from({ length: 2345 }, (_, i) => paper(`2502.${String((i * 7919) % 10000).padStart(5, '0')}`, { savedAt: Math.floor(i / 3) }));
+    await importLibrary(db, many, []);
+    const byIndex = (await db.getAllFromIndex('papers', 'savedAt')).reverse();
+    const listed = await listPapers(db);
+    expect(listed).toHaveLength(2345);
+    expect(listed.map((p) => p.id)).toEqual(byIndex.map((p) => p.id));
+  });
+});
