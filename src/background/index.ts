@@ -134,6 +134,11 @@ browser.alarms.onAlarm.addListener((alarm) => {
 
 function startup() {
   void updateBadge().catch(log('badge'));
+  // The browser's language changes only with a restart: the menu, kept since install, is named anew.
+  // (No menu yet, before onInstalled made it: nothing to rename.)
+  void Promise.resolve()
+    .then(() => browser.contextMenus.update(MENU_ID, { title: t('bg_menuSave') }))
+    .catch(() => {});
   syncer.request(0);
   void db().then((d) => collectTombstones(d)).catch(log('could not collect old tombstones'));
 }
