@@ -19,7 +19,7 @@ describe.skipIf(!BROWSERS.includes('chromium'))('screenshots', () => {
     try {
       execFileSync(process.execPath, ['test/harness/screenshots.mjs', out], { stdio: 'pipe', timeout: 120_000 });
       const readme = readFileSync('README.md', 'utf8');
-      for (const name of ['cards-hf.png', 'cards-arxiv.png', 'popup-light.png', 'popup-dark.png', 'options.png']) {
+      for (const name of ['cards-hf.png', 'cards-arxiv.png', 'popup-light.png', 'popup-dark.png', 'options.png', 'popup-zh.png']) {
         const file = join(out, name);
         expect(readFileSync(file).subarray(0, 8).equals(PNG), name).toBe(true);
         expect(statSync(file).size, name).toBeGreaterThan(20_000);

@@ -9,6 +9,8 @@
  *   cards-arxiv.png    an arXiv list
  *   popup-light.png, popup-dark.png   the popup
  *   options.png        the options page
+ *   popup-zh.png       the popup in Simplified Chinese (a second browser, its UI language zh-CN;
+ *                      the machine needs a CJK font, e.g. Debian's fonts-wqy-microhei, for the glyphs)
  * A small tagged library is imported first (the seed papers, test/fixtures/rank), so the
  * cards show their ranking as they would after a few days of use.
  */
@@ -37,14 +39,32 @@ const library = seed
 const names = { 'llm-reasoning': 'LLM reasoning', vision: 'Vision', interpretability: 'Interpretability', 'efficient-inference': 'Efficient inference', 'mixture-of-experts': 'MoE', 'information-bottleneck': 'Information bottleneck', 'ml-systems': 'ML systems', 'performance-prediction': 'Scaling' };
 const tags = [...new Set(library.flatMap((p) => p.tags))].map((key, i) => ({ key, name: names[key] ?? key, hue: (i * 47) % 360 }));
 
-const b = await launchChromium({ extension: join(ROOT, 'dist/chrome'), demo: true });
-const shots = [];
-try {
-  const page = await b.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 860 });
+/** Imports the small tagged library through the background, from an extension page. */
+async function importLibrary(b, page) {
   await page.goto(b.extensionUrl('src/popup/index.html'));
   const r = await page.evaluate(([papers, tags]) => chrome.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }), [library, tags]);
   if (!r?.ok) throw new Error(`import failed: ${JSON.stringify(r)}`);
+}
+
+/** The popup with the library in, as it looks once the review UI is up. */
+async function popupShot(b, file, scheme = 'light') {
+  const popup = await b.context.newPage();
+  await popup.emulateMedia({ colorScheme: scheme });
+  await popup.setViewportSize({ width: 480, height: 600 });
+  await popup.goto(b.extensionUrl('src/popup/index.html'));
+  // The review UI's list (#app), whatever its label's language.
+  await popup.waitForFunction(() => document.querySelectorAll('#app .scroller li').length > 3, null, { timeout: 20_000 });
+  await popup.waitForTimeout(300);
+  await popup.screenshot({ path: join(OUT, file) });
+  await popup.close();
+}
+
+const shots = [];
+let b = await launchChromium({ extension: join(ROOT, 'dist/chrome'), demo: true });
+try {
+  const page = await b.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await importLibrary(b, page);
 
   const ready = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-papershelf][data-relevance]').length >= n, n, { timeout: 30_000 });
   await page.goto(digest.url);
@@ -62,15 +82,8 @@ try {
   shots.push('cards-arxiv.png');
 
   for (const scheme of ['light', 'dark']) {
-    const popup = await b.context.newPage();
-    await popup.emulateMedia({ colorScheme: scheme });
-    await popup.setViewportSize({ width: 480, height: 600 });
-    await popup.goto(b.extensionUrl('src/popup/index.html'));
-    await popup.waitForFunction(() => document.querySelectorAll('ul[aria-label="Saved papers"] li').length > 3, null, { timeout: 20_000 });
-    await popup.waitForTimeout(300);
-    await popup.screenshot({ path: join(OUT, `popup-${scheme}.png`) });
+    await popupShot(b, `popup-${scheme}.png`, scheme);
     shots.push(`popup-${scheme}.png`);
-    await popup.close();
   }
 
   const options = await b.context.newPage();
@@ -79,6 +92,16 @@ try {
   await options.waitForSelector('[data-testid="library-count"]', { timeout: 20_000 });
   await options.screenshot({ path: join(OUT, 'options.png') });
   shots.push('options.png');
+} finally {
+  await b.close();
+}
+
+// The same popup in Chinese: the browser's language picks PaperShelf's (public/_locales/zh_CN).
+b = await launchChromium({ extension: join(ROOT, 'dist/chrome'), demo: true, lang: 'zh-CN' });
+try {
+  await importLibrary(b, await b.context.newPage());
+  await popupShot(b, 'popup-zh.png');
+  shots.push('popup-zh.png');
 } finally {
   await b.close();
 }
