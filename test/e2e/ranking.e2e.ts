@@ -5,34 +5,18 @@
  * suggestion is accepted by click and one by key; the sort reorders the cards
  * and puts them back; triage by keyboard alone; seen marks survive a reload.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, useSession, type Tab } from './session';
 import { controlsReady } from './page';
+import { labels, seed, seedPaper } from '../fixtures/rank/seed';
 
 type Fixture = { url: string; count: number; cards: { id: string; title: string }[] };
 const fixtures = expectedFixtures() as Record<string, Fixture>;
 const digest = fixtures['hf/digest.html'];
 const month = fixtures['hf/month.html'];
-const seed = JSON.parse(readFileSync('test/fixtures/seed-papers.json', 'utf8')) as { id: string; title: string; summary: string; authors: string[] }[];
-const labels = JSON.parse(readFileSync('test/fixtures/rank/labels.json', 'utf8')).papers as Record<string, string[]>;
 const listed = new Set([...digest.cards, ...month.cards].map((c) => c.id));
-const library = seed
-  .filter((p) => !listed.has(p.id) && labels[p.id]?.length)
-  .map((p) => ({
-    id: p.id,
-    title: p.title,
-    authors: p.authors,
-    abstract: p.summary,
-    url: `https://huggingface.co/papers/${p.id}`,
-    source: 'hf',
-    savedAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    tags: labels[p.id],
-    status: 'to-read',
-    note: '',
-  }));
+const library = seed.filter((p) => !listed.has(p.id) && labels[p.id]?.length).map((p) => seedPaper(p, 1_700_000_000_000));
 const tagKeys = [...new Set(library.flatMap((p) => p.tags))];
 
 /** Every host's ranking attributes, in document order. */

@@ -4,6 +4,7 @@ import { evaluateSeeds, joinLabels, averagePrecision } from '../../src/rank/eval
 import { buildVocabulary, paperText, tokenize, vectorize, vectorizeAll, type SparseVec, type Vocab } from '../../src/rank/features';
 import { explain, score, toUnit, train, type Model } from '../../src/rank/model';
 import { rankCards, tagCacheKey, trainTags, type LibraryPaper } from '../../src/rank/rank';
+import { labels, seed } from '../fixtures/rank/seed';
 
 const vec = (pairs: [number, number][]): SparseVec => ({ idx: pairs.map(([i]) => i), val: pairs.map(([, v]) => v) });
 
@@ -138,8 +139,6 @@ describe('linear SVM (dual coordinate descent)', () => {
 
 // ------------------------------------------------------------------ on the labelled seed papers
 
-const seed = JSON.parse(readFileSync('test/fixtures/seed-papers.json', 'utf8'));
-const labels = JSON.parse(readFileSync('test/fixtures/rank/labels.json', 'utf8')).papers as Record<string, string[]>;
 const papers = joinLabels(seed, labels);
 
 describe('rank (trainTags + rankCards) on the seed papers', () => {

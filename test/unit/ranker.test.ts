@@ -3,7 +3,6 @@
  * library code: the seed papers, labelled by topic (test/fixtures/rank), half
  * saved with their labels as tags; the other half listed as cards.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openShelf } from '../../src/library/db';
 import { importLibrary } from '../../src/library/import-write';
@@ -11,25 +10,12 @@ import { CORPUS_MAX, markSeen, recordListed, setNotRelevant } from '../../src/li
 import { createRanker } from '../../src/background/ranker';
 import { foldOf } from '../../src/rank/eval';
 import type { Paper } from '../../src/shared/model';
+import { labels, seed, seedPaper, type SeedPaper } from '../fixtures/rank/seed';
 
-const seed = JSON.parse(readFileSync('test/fixtures/seed-papers.json', 'utf8')) as { id: string; title: string; summary: string; authors: string[] }[];
-const labels = JSON.parse(readFileSync('test/fixtures/rank/labels.json', 'utf8')).papers as Record<string, string[]>;
 const train = seed.filter((p) => foldOf(p.id, 2) === 0);
 const held = seed.filter((p) => foldOf(p.id, 2) === 1 && labels[p.id]?.length);
-const asPaper = (p: (typeof seed)[number]): Paper => ({
-  id: p.id,
-  title: p.title,
-  authors: p.authors,
-  abstract: p.summary,
-  url: `https://huggingface.co/papers/${p.id}`,
-  source: 'hf',
-  savedAt: 1,
-  updatedAt: 1,
-  tags: labels[p.id] ?? [],
-  status: 'to-read',
-  note: '',
-});
-const card = (p: (typeof seed)[number], withAbstract = true) => ({ id: p.id, title: p.title, authors: p.authors, ...(withAbstract ? { abstract: p.summary } : {}) });
+const asPaper = (p: SeedPaper): Paper => seedPaper(p, 1);
+const card = (p: SeedPaper, withAbstract = true) => ({ id: p.id, title: p.title, authors: p.authors, ...(withAbstract ? { abstract: p.summary } : {}) });
 
 let n = 0;
 async function library() {
