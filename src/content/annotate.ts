@@ -5,11 +5,11 @@
 import { ext as browser } from '../shared/ext';
 import type Browser from 'webextension-polyfill';
 import { CHANGE_KEY, type Change } from '../shared/change';
-import { tagKey, type PaperStatus } from '../shared/model';
+import { absUrl, hfUrl, tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
 import { createControls, HOST_ATTR, isLive, UPGRADE_MARGIN, upgradeSoon, type CardControls, type ControlEvents } from './ui/controls';
-import { nextFrame } from './observe';
+import { nextFrame, whenIdle } from './observe';
 import { t } from '../shared/i18n';
 
 /** papers.status takes at most 5,000 ids (shared/messages.ts). */
@@ -108,9 +108,7 @@ export class Annotator {
     if (this.loaded) sweep(roots);
     else {
       this.loaded = true;
-      const gone = () => sweep([this.doc]);
-      if (typeof requestIdleCallback === 'function') requestIdleCallback(gone, { timeout: 500 });
-      else setTimeout(gone, 50);
+      whenIdle(() => sweep([this.doc]));
     }
     const fresh: string[] = [];
     const boundNow: CardControls[] = [];
@@ -353,9 +351,9 @@ export class Annotator {
   tagsOf(id: string): string[] {
     return this.known.get(id)?.tags ?? [];
   }
-  /** The card's URL on its site. */
+  /** The paper's own page on this site (what triage's `o` opens): its Hugging Face page here, else its arXiv abstract. */
   urlOf(c: CardControls): string {
-    return this.refOf(c)?.url ?? `https://arxiv.org/abs/${c.id}`;
+    return this.doc.location?.hostname === 'huggingface.co' ? hfUrl(c.id) : absUrl(c.id);
   }
 }
 

@@ -125,6 +125,12 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
     await t.press('j');
     await t.press('1');
     await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.getAttribute('data-saved') === 'true', ids[2]);
+    // o opens the paper's own page, not the listing it is on (Chromium: window.open seen in the content script's world).
+    if (t.evalInContentScript) {
+      await t.evalInContentScript('window.__opened = []; window.open = (u) => { window.__opened.push(String(u)); return null; }; true');
+      await t.press('o');
+      expect(await t.evalInContentScript('window.__opened')).toEqual([`https://huggingface.co/papers/${ids[2]}`]);
+    }
     await t.press('?');
     await t.waitFor(() => !!document.querySelector('[data-papershelf-help]')?.shadowRoot?.querySelector('[role="dialog"]'));
     await t.press('Escape');
