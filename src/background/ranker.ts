@@ -141,10 +141,12 @@ export function createRanker(db: () => Promise<Shelf>) {
 
   async function ensure(d: Shelf): Promise<Ready> {
     if (ready && !dirty) return ready;
-    building ??= build(d).finally(() => (building = null));
-    const r = await building;
-    dirty = false;
-    return r;
+    if (!building) {
+      // Cleared as the build starts, not after it: a change during the build is built next time.
+      dirty = false;
+      building = build(d).finally(() => (building = null));
+    }
+    return building;
   }
 
   return {
