@@ -10,6 +10,8 @@ import { ext as browser } from '../shared/ext';
 import type Browser from 'webextension-polyfill';
 import { PageRanking, view } from './ranking';
 import { Triage } from './triage';
+import { notTagged } from './ui/rank-view';
+import type { CardControls } from './ui/controls';
 import { readSettings, SETTINGS_KEY } from '../shared/settings';
 
 function start() {
@@ -47,11 +49,15 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
   );
   let triage: Triage | null = null;
   let settings = readSettings(undefined);
+  /** Cards bound before the settings were read: ranked then, if the ranking is on. null once read. */
+  let early: CardControls[] | null = [];
+  const rank = (bound: CardControls[]) => ranking.add(bound.map((c) => ({ controls: c, read: () => annotator.listed(c) })));
   view.tagsOf = (id) => annotator.tagsOf(id);
   view.accept = (c, name) => annotator.addTag(c, name);
   const listing = () => annotator.boundCount() > 1;
   annotator.onBound = (bound) => {
-    if (settings.ranking) ranking.add(bound.map((c) => ({ controls: c, read: () => annotator.listed(c) })));
+    if (early) early.push(...bound);
+    else if (settings.ranking) rank(bound);
     if (!triage && listing() && document.body) {
       triage = new Triage(
         document,
@@ -68,7 +74,7 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
           },
           tagNames: () => annotator.tagNamesMostUsed(),
           relevance: (id) => ranking.verdicts.get(id)?.relevance,
-          suggested: (id) => (ranking.verdicts.get(id)?.suggested ?? []).filter((n) => !annotator.tagsOf(id).some((t) => t.toLowerCase() === n.toLowerCase())),
+          suggested: (id) => notTagged(ranking.verdicts.get(id)?.suggested ?? [], annotator.tagsOf(id)),
         },
         signal,
       );
@@ -77,16 +83,22 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
       triage.showSort(false);
     }
   };
+  let relevant = false; // some card has a relevance: stays so
   ranking.onRanked = () => {
     if (!triage) return;
-    triage.showSort([...ranking.verdicts.values()].some((v) => v.relevance !== undefined));
+    relevant ||= [...ranking.verdicts.values()].some((v) => v.relevance !== undefined);
+    triage.showSort(relevant);
     triage.resort();
   };
   const apply = (stored: unknown) => {
     settings = readSettings(stored);
     if (triage) triage.enabled = settings.triageKeys;
+    if (early) {
+      if (settings.ranking && early.length) rank(early);
+      early = null;
+    }
   };
-  void browser.storage.local.get(SETTINGS_KEY).then((r) => apply(r[SETTINGS_KEY]), () => {});
+  void browser.storage.local.get(SETTINGS_KEY).then((r) => apply(r[SETTINGS_KEY]), () => apply(undefined));
   const onChange = (changes: Record<string, Browser.Storage.StorageChange>, area: string) => {
     if (area === 'local' && changes[SETTINGS_KEY]) apply(changes[SETTINGS_KEY].newValue);
   };
