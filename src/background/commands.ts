@@ -8,7 +8,7 @@
  * not count). Users pick other keys in chrome://extensions/shortcuts or
  * about:addons → ⚙ → Manage Extension Shortcuts.
  */
-import { arxivIdFromUrl, type PaperRef } from '../shared/model';
+import type { PaperRef } from '../shared/model';
 import { refFromLink } from './menu';
 
 export const SAVE_PAGE = 'save-page';
@@ -24,8 +24,7 @@ const PAPER_PAGE = /^https:\/\/(?:(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html
 /** The paper a page is about, as a bare record (id, version, URL, source); null for any other page. */
 export function refFromPage(url: string | undefined): PaperRef | null {
   if (!url || url.length > 2000 || !PAPER_PAGE.test(url)) return null;
-  // Listings (/papers/date/…, /papers/trending) have no id in their path: arxivIdFromUrl says null.
-  if (!arxivIdFromUrl(url)) return null;
+  // Listings (/papers/date/…, /papers/trending) have no id in their path: refFromLink says null.
   return refFromLink({ linkUrl: url, pageUrl: url });
 }
 

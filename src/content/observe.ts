@@ -33,6 +33,12 @@ export function nextFrame(fn: () => void): void {
   const timer = setTimeout(run, 100);
 }
 
+/** Runs `fn` at an idle moment (at most 500 ms away), or after 50 ms where there is no idle callback. */
+export function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 500 });
+  else setTimeout(fn, 50);
+}
+
 export function observe(onBatch: (b: Batch) => void, signal: AbortSignal): void {
   let pending = new Set<Element>();
   let scheduled = false;

@@ -11,6 +11,7 @@ import type { CardVerdict, RankReply } from '../background/ranker';
 import type { ListedCard } from '../library/corpus';
 import type { CardControls } from './ui/controls';
 import { showRank } from './ui/rank-view';
+import { whenIdle } from './observe';
 
 /** Batches: a 1,000-entry list ranks in five messages, each answered in a few ms of scoring. */
 const BATCH = 200;
@@ -113,9 +114,7 @@ export class PageRanking {
     if (this.scheduled) return;
     this.scheduled = true;
     // Annotated first, ranked after: an idle moment (or a short delay where there is no idle callback).
-    const later = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-    if (later) later(() => void this.flush(), { timeout: 500 });
-    else setTimeout(() => void this.flush(), 50);
+    whenIdle(() => void this.flush());
   }
 
   private async flush() {

@@ -91,7 +91,7 @@ export async function setNotRelevant(db: Shelf, card: ListedCard, on: boolean, n
   await tx.done;
 }
 
-/** The papers of the last `days` days of listings, newest first. */
+/** The papers listed since `since` (ms), newest first. */
 export async function recentlyListed(db: Shelf, since: number): Promise<CorpusEntry[]> {
   return (await db.getAllFromIndex('corpus', 'listedAt', IDBKeyRange.lowerBound(since))).reverse();
 }

@@ -123,10 +123,10 @@ export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: Pa
 export const untagPaper = (db: Shelf, id: string, key: string, now = Date.now()) =>
   updatePapers(db, [id], (p) => (p.tags.includes(key) ? stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now) : null), now);
 
-/** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
 /** Papers per getAll when the whole list is read. */
 const LIST_SLICE = 1000;
 
+/** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
 export async function listPapers(db: Shelf, limit?: number, offset = 0): Promise<Paper[]> {
   if (limit === undefined && offset === 0) {
     // getAll beats a cursor walk by an order of magnitude at 10,000 papers. In slices, each its own

@@ -20,7 +20,7 @@ import type { Paper } from '../shared/model';
 import { tokenize } from '../rank/features';
 import type { Shelf, ShelfDB } from './db';
 
-export const BOOST = { title: 4, authors: 2, tags: 2, note: 1.5, abstract: 0.5 } as const;
+const BOOST = { title: 4, authors: 2, tags: 2, note: 1.5, abstract: 0.5 } as const;
 
 /**
  * A term's postings as stored: the paper ids joined by spaces, and their
@@ -174,7 +174,7 @@ export class Searcher {
     const lists = await Promise.all(tokens.map((t) => this.postings(t)));
     let scores: Map<string, number> | null = null;
     for (const records of lists) {
-      // Best weight per paper over the terms this token matched; an exact term counts a little more than a prefix.
+      // Best weight per paper over the terms this token matched (a prefix matches every term it starts).
       const mine = new Map<string, number>();
       for (const r of records) {
         for (let i = 0; i < r.ids.length; i++) {

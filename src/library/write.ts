@@ -14,7 +14,7 @@ export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite
 /** A write transaction over every store a paper write touches. */
 export const writeTx = (db: Shelf): WriteTx => db.transaction([...WRITE_STORES], 'readwrite', STRICT);
 
-/** The stored abstract of a paper ('' when none). */
+/** The stored abstract of a paper (undefined when none). */
 export async function abstractOf(tx: WriteTx, id: string): Promise<string | undefined> {
   return (await tx.objectStore('abstracts').get(id))?.text;
 }

@@ -13,7 +13,8 @@ type State = { kind: 'loading' } | { kind: 'ok'; papers: number; persistent: boo
 /** Megabytes with one decimal, in the user's number format. */
 const mb = (bytes: number) => new Intl.NumberFormat(lang(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1e6);
 
-async function persisted(): Promise<boolean | null> {
+/** Whether the browser keeps the library under disk pressure, asking for it once (options and welcome pages). */
+export async function persisted(): Promise<boolean | null> {
   if (!navigator.storage?.persisted) return null;
   if (await navigator.storage.persisted()) return true;
   // Chrome grants it at once to an extension with unlimitedStorage; Firefox may too.

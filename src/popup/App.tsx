@@ -62,9 +62,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   const scroller = useRef<HTMLDivElement>(null);
 
   const tagMap = useMemo(() => new Map<string, Tag>(tags.map((t) => [t.tag.key, t.tag])), [tags]);
-  const tagMapRef = useRef(tagMap);
-  tagMapRef.current = tagMap;
-  const tagName = useCallback((k: string) => tagMapRef.current.get(k)?.name ?? k, []);
+  const tagName = (k: string) => tagMap.get(k)?.name ?? k;
 
   const run = useCallback(async (what: FailKey, fn: () => Promise<unknown>) => {
     try {
@@ -106,7 +104,6 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   const loadAll = useCallback(
     () =>
       run('popup_errLoadPapers', async () => {
-        void loadTags();
         missed.current ??= new Set();
         const list = await listPapers(await db());
         const again = [...missed.current];
@@ -115,7 +112,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
         setComplete(true);
         if (again.length) void refresh(again);
       }),
-    [run, loadTags, refresh, db],
+    [run, refresh, db],
   );
 
   // The first paint's rows are on screen: read the stored view and everything, and take over once there is something to show.
@@ -164,7 +161,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
       if (!change) return;
       searcher.invalidate();
       setLibraryVersion((v) => v + 1);
-      if (change.tags) void loadTags();
+      if (change.tags || change.papers === 'all') void loadTags();
       if (change.papers === 'all') return void loadAll();
       const ids = Object.keys(change.papers);
       if (!ids.length) return;

@@ -11,7 +11,7 @@ import { localizePage, t } from '../shared/i18n';
 localizePage('popupTitle');
 
 /** Rows read from the savedAt index for the first paint. */
-export const FIRST_ROWS = 30;
+const FIRST_ROWS = 30;
 
 function paint(rows: Paper[]) {
   const first = document.getElementById('first')!;

@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import { t, type MessageKey } from './i18n';
 
 /** Why each site is needed: the message shown to the user, by host. */
-export const SITE_REASONS: Record<string, MessageKey> = {
+const SITE_REASONS: Record<string, MessageKey> = {
   'huggingface.co': 'shared_siteReasonHuggingFace',
   'arxiv.org': 'shared_siteReasonArxiv',
 };

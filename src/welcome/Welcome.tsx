@@ -14,6 +14,7 @@ import { formatNumber, parts, t, type MessageKey } from '../shared/i18n';
 import { TITLE_MAX, TOMBSTONE_TTL } from '../library/sync';
 import { AccessBanner } from '../ui/AccessBanner';
 import { SyncSection } from '../options/SyncSection';
+import { persisted } from '../options/StorageSection';
 
 /** Where each browser lets the user change an extension's shortcuts (shown as code, not translated). */
 const FIREFOX_SHORTCUTS = 'about:addons';
@@ -105,16 +106,9 @@ function Shortcuts() {
   );
 }
 
-/** Whether the browser keeps the library under disk pressure; asked for once here, as on the options page. */
-async function persistent(): Promise<boolean | null> {
-  if (!navigator.storage?.persisted) return null;
-  if (await navigator.storage.persisted()) return true;
-  return navigator.storage.persist ? navigator.storage.persist().catch(() => false) : false;
-}
-
 function Data() {
   const [kept, setKept] = useState<boolean | null | undefined>(undefined);
-  useEffect(() => void persistent().then(setKept, () => setKept(null)), []);
+  useEffect(() => void persisted().then(setKept, () => setKept(null)), []);
   return (
     <section id="data" aria-labelledby="data-h">
       <h2 id="data-h">{t('welcome_dataHeading')}</h2>

@@ -20,7 +20,7 @@ import { tempDir } from './browsers.mjs';
 import { answer } from './routes.mjs';
 
 /** The hosts answered; everything else is refused. */
-export const PROXIED_HOSTS = new Set(['huggingface.co', 'arxiv.org']);
+const PROXIED_HOSTS = new Set(['huggingface.co', 'arxiv.org']);
 
 let credentials;
 /** One self-signed certificate per test process (openssl, removed at exit); the browser is told to accept any. */
@@ -42,12 +42,9 @@ function tlsCredentials() {
  */
 export async function startFixtureProxy({ pages = new Map(), demo = false } = {}) {
   const { key, cert } = tlsCredentials();
-  /** URLs answered, in order: what the background asked for. */
-  const requests = [];
   const sockets = new Set();
   const inner = createServer((req, res) => {
     const url = `https://${req.headers.host}${req.url}`;
-    requests.push(url);
     let a;
     try {
       a = answer(url, pages, { demo });
@@ -79,7 +76,6 @@ export async function startFixtureProxy({ pages = new Map(), demo = false } = {}
   });
   return {
     port: proxy.address().port,
-    requests,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => proxy.close(() => resolve()));

@@ -41,7 +41,7 @@ function fixtureCards() {
 }
 
 /** The Hugging Face paper API's fixtures (test/fixtures/api/, built from the seed by build.mjs there). */
-export const HF_API_FIXTURES = join(FIXTURES, 'api', 'hf-papers');
+const HF_API_FIXTURES = join(FIXTURES, 'api', 'hf-papers');
 
 /**
  * `GET https://huggingface.co/api/papers/<id>`: the paper's JSON where there is a fixture for it,

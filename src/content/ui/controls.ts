@@ -29,7 +29,7 @@ import { parts, t } from '../../shared/i18n';
 
 export const HOST_ATTR = 'data-papershelf';
 /** On the host: "true" or "false" once the library answered for its paper; the save button's aria-pressed says the same once upgraded. */
-export const SAVED_ATTR = 'data-saved';
+const SAVED_ATTR = 'data-saved';
 
 /**
  * What every light host carries besides its id. The reserved size is the
@@ -328,7 +328,7 @@ class Controls implements CardControls {
     this.shown = saved;
     this.save.setAttribute('aria-pressed', String(saved));
     // Saved shows as a filled star on a pressed button; the text stays "Save", inside its name "Save to PaperShelf".
-    (this.save.firstChild as HTMLElement).textContent = saved ? '★' : '☆';
+    this.save.querySelector('.star')!.textContent = saved ? '★' : '☆';
     this.save.title = t(saved ? 'card_savedTitle' : 'card_saveLabel');
   }
 

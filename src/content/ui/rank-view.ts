@@ -9,6 +9,13 @@ import type { CardVerdict } from '../../background/ranker';
 import type { CardControls } from './controls';
 import { style } from './style';
 import { t } from '../../shared/i18n';
+import { tagKey } from '../../shared/model';
+
+/** The suggested tag names the card does not carry yet (compared as the library compares tags). */
+export function notTagged(suggested: string[], tags: string[]): string[] {
+  const have = new Set(tags.map(tagKey));
+  return suggested.filter((name) => !have.has(tagKey(name)));
+}
 
 const CSS = `
 .rank { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px; margin-left: 6px; font: 12px/1.2 system-ui, sans-serif; }
@@ -58,8 +65,8 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     box = document.createElement('span');
     box.className = 'rank';
     root.append(box);
+    style(root, CSS);
   }
-  style(root, CSS);
   const parts: Node[] = [];
   if (!v.seen) {
     const n = document.createElement('span');
@@ -102,9 +109,7 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     meter.setAttribute('aria-describedby', id);
     parts.push(meter, why);
   }
-  const have = new Set(tagsNow().map((t) => t.toLowerCase()));
-  for (const name of v.suggested) {
-    if (have.has(name.toLowerCase())) continue;
+  for (const name of notTagged(v.suggested, tagsNow())) {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'ps-sugg';
