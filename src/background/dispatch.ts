@@ -10,6 +10,7 @@ import { CONTENT_CAPABILITIES, parseRequest, type MessageName, type Request, typ
 import { completePaper, getPapers, listPapers, removePapers, restorePapers, savePaper, setNote, setStatus, statusOf, tagPapers, untagPaper } from '../library/papers';
 import { deleteTag, listTags, mergeTags, renameTag } from '../library/tags';
 import { importLibrary } from '../library/import-write';
+import { restoreFromTrash } from '../library/trash';
 import type { SenderKind } from './sender';
 import { markSeen, recentlyListed, setNotRelevant } from '../library/corpus';
 import type { Ranker } from './ranker';
@@ -55,6 +56,11 @@ export function createDispatcher(b: Backend) {
       const removed = await removePapers(await db(), [id]);
       if (removed.length) await changed([id], removed.some((p) => p.tags.length > 0));
       return { removed: removed.length > 0 };
+    },
+    'paper.restore': async ({ id }) => {
+      const restored = await restoreFromTrash(await db(), [id]);
+      if (restored.length) await changed(restored, true);
+      return { restored: restored.length > 0 };
     },
     'paper.complete': async ({ ref }) => {
       const done = await completePaper(await db(), ref);

@@ -11,6 +11,7 @@ import { connection } from '../library/db';
 import { broadcast } from '../library/broadcast';
 import { completePaper, countPapers, getPapers, savePaper } from '../library/papers';
 import { collectTombstones } from '../library/sync-local';
+import { purgeTrash } from '../library/trash';
 import type { SyncArea } from '../library/sync';
 import { CHANGE_KEY, isEnvelope, type Change, type Result } from '../shared/messages';
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
@@ -141,6 +142,8 @@ function startup() {
     .catch(() => {});
   syncer.request(0);
   void db().then((d) => collectTombstones(d)).catch(log('could not collect old tombstones'));
+  // Removals are soft for 30 days (library/trash.ts); their tombstones stay as long as sync needs them.
+  void db().then((d) => purgeTrash(d)).catch(log('could not empty the old trash'));
 }
 browser.runtime.onStartup.addListener(startup);
 

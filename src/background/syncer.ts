@@ -14,8 +14,9 @@
 import browser from 'webextension-polyfill';
 import type { Shelf } from '../library/db';
 import { SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
-import { isSyncKey, syncOnce, type SyncArea } from '../library/sync';
-import { applySync, readForSync } from '../library/sync-local';
+import { syncOnce, type SyncArea } from '../library/sync';
+import { isSyncKey } from '../library/sync-codec';
+import { applySync, markTombstonesSynced, readForSync } from '../library/sync-local';
 
 const LOCAL_DEBOUNCE_MS = 3000;
 export const REMOTE_DEBOUNCE_MS = 1000;
@@ -62,7 +63,8 @@ export function createSyncer(deps: SyncerDeps): Syncer {
   const device = async () => {
     const have = await get<string>(DEVICE_KEY);
     if (typeof have === 'string') return have;
-    const id = Math.random().toString(36).slice(2, 10);
+    // A name the user recognises on another device's options page ("Firefox on Linux · k3j9"), kept once made.
+    const id = `${deviceKind()} · ${Math.random().toString(36).slice(2, 6)}`;
     await deps.local.set({ [DEVICE_KEY]: id });
     return id;
   };
@@ -79,10 +81,25 @@ export function createSyncer(deps: SyncerDeps): Syncer {
           const touched = await applySync(d, changes, merged, clock());
           if (touched.length || changes.tags.length) await deps.changed(touched);
         },
+        markSynced: (ids) => markTombstonesSynced(d, ids),
         now: clock,
         device: await device(),
       });
-      status = { at: report.at, included: report.included, excluded: report.excluded, bytes: report.bytes, ...(report.error ? { error: report.error } : {}) };
+      const before = await get<SyncStatus>(SYNC_STATUS_KEY);
+      // A device seen ahead stays named until it writes again with its clock right.
+      const ahead = report.ahead ?? (before?.ahead && report.writer !== before.ahead.device ? before.ahead : undefined);
+      status = {
+        at: report.at,
+        included: report.included,
+        excluded: report.excluded,
+        notesLeftOut: report.notesLeftOut,
+        notesTooLong: report.notesTooLong,
+        tombstones: report.tombstones,
+        tombstonesLeftOut: report.tombstonesLeftOut,
+        bytes: report.bytes,
+        ...(ahead ? { ahead } : {}),
+        ...(report.error ? { error: report.error } : {}),
+      };
       await deps.local.set({ [RETRY_KEY]: 0 });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -118,6 +135,14 @@ export function createSyncer(deps: SyncerDeps): Syncer {
     },
     now,
   };
+}
+
+/** The browser and system this runs on, from the user agent: part of the device's name in sync. */
+function deviceKind(): string {
+  const ua = typeof navigator === 'undefined' ? '' : navigator.userAgent;
+  const browser = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : 'Browser';
+  const os = /Windows/.test(ua) ? 'Windows' : /Mac OS X|Macintosh/.test(ua) ? 'macOS' : /Android/.test(ua) ? 'Android' : /CrOS/.test(ua) ? 'ChromeOS' : /Linux/.test(ua) ? 'Linux' : '';
+  return os ? `${browser} on ${os}` : browser;
 }
 
 /** Keys of storage.sync that belong to our format (another extension version's or user's data is left alone). */

@@ -15,6 +15,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import type { Paper, Tag } from '../shared/model';
 import { indexMany, termsOf, type Terms, type WordRecord } from './search';
 import type { CorpusEntry } from './corpus';
+import type { TrashEntry } from './trash';
 
 import { DB_NAME, DB_VERSION } from './first-rows';
 import { t } from '../shared/i18n';
@@ -34,7 +35,7 @@ export interface ShelfDB extends DBSchema {
   /** Removed papers, for sync: a removal must win over older copies on other browsers. Since v3. */
   tombstones: {
     key: string;
-    value: { id: string; deletedAt: number };
+    value: Tombstone;
   };
   /**
    * Abstracts, apart from the papers since v4: the popup reads papers for its
@@ -61,10 +62,31 @@ export interface ShelfDB extends DBSchema {
     key: string;
     value: { key: string; [k: string]: unknown };
   };
+  /** Small records of the library itself: the hybrid logical clock (clock.ts). Since v6. */
+  meta: {
+    key: string;
+    value: { key: string; t: number };
+  };
+  /** Removed papers, whole (abstract included), for 30 days: "Recently removed" and Undo (trash.ts). Since v6. */
+  trash: {
+    key: string;
+    value: TrashEntry;
+    indexes: { removedAt: number };
+  };
 }
 
-/** Every store a write of papers touches: a paper, its abstract, its terms, its tags, its tombstone. */
-export const WRITE_STORES = ['papers', 'tags', 'tombstones', 'abstracts', 'words'] as const;
+/**
+ * A removal, kept so that sync can tell other browsers. `deletedAt` is a logical time (clock.ts);
+ * `synced` is set once a sync round wrote it to the sync area: only then may it be collected.
+ */
+export interface Tombstone {
+  id: string;
+  deletedAt: number;
+  synced?: boolean;
+}
+
+/** Every store a write of papers touches: a paper, its abstract, its terms, its tags, its tombstone, the clock, the trash. */
+export const WRITE_STORES = ['papers', 'tags', 'tombstones', 'abstracts', 'words', 'meta', 'trash'] as const;
 
 export type Shelf = IDBPDatabase<ShelfDB>;
 
@@ -187,5 +209,9 @@ function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: num
     // Sparse: only entries marked not relevant carry the field, so this index lists exactly them.
     corpus.createIndex('notRelevant', 'notRelevant');
     db.createObjectStore('rank', { keyPath: 'key' });
+  }
+  if (oldVersion < 6) {
+    db.createObjectStore('meta', { keyPath: 'key' });
+    db.createObjectStore('trash', { keyPath: 'id' }).createIndex('removedAt', 'removedAt');
   }
 }

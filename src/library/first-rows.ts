@@ -8,7 +8,7 @@
 import type { Paper } from '../shared/model';
 
 export const DB_NAME = 'papershelf';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 /** The `n` newest saved papers (no abstracts: they live apart), or null when this read cannot be done here. */
 export function readFirstRows(n: number, name = DB_NAME): Promise<Paper[] | null> {

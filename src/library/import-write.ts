@@ -3,12 +3,16 @@ import type { Shelf } from './db';
 import type { Paper, Tag } from '../shared/model';
 import { planMerge } from './merge';
 import { indexMany, termsOf, type Terms } from './search';
-import { writeTx } from './write';
+import { writeTx, type WriteTx } from './write';
+import { lastWrite } from './stamps';
+import { tick } from './clock';
 
 export interface ImportSummary {
   added: number;
   updated: number;
   unchanged: number;
+  /** Papers whose dates were more than a day in the future, set to now. */
+  clamped: number;
   /** The papers written (added or updated), for the broadcast. */
   ids: string[];
 }
@@ -20,34 +24,52 @@ export interface ImportSummary {
  */
 export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now(), opts: { undo?: boolean } = {}): Promise<ImportSummary> {
   const tx = writeTx(db);
+  const summary = await importInto(tx, papers, tags, now, opts);
+  await tx.done;
+  return summary;
+}
+
+/**
+ * importLibrary inside a transaction of the caller's (restoreFromTrash adds its own
+ * writes to the same one). On a failed request the transaction is aborted and the
+ * first error thrown: nothing of it lands.
+ */
+export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall: number, opts: { undo?: boolean } = {}): Promise<ImportSummary> {
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
   const graves = tx.objectStore('tombstones');
   const abstracts = tx.objectStore('abstracts');
-  // Only the papers the import names: reading the whole library costs seconds at 10,000.
-  const [found, existingTags, tombstones] = await Promise.all([Promise.all(papers.map((p) => paperStore.get(p.id))), tagStore.getAll(), graves.getAll()]);
-  const existing = found.filter((p): p is Paper => p !== undefined);
-  // The merge sees whole papers: their abstracts joined back (stored apart since v4).
-  const texts = await Promise.all(existing.map((p) => abstracts.get(p.id)));
-  const whole = existing.map((p, i) => (texts[i] ? { ...p, abstract: texts[i]!.text } : p));
-  const before = new Map<string, Terms>(whole.map((p) => [p.id, termsOf(p, p.abstract)]));
-  const plan = planMerge(whole, existingTags, { papers, tags, skipped: [] }, now);
-  // Queue every write, then wait once: awaiting each would be 10,000 round trips.
-  // A put can also throw at once (a record without a key): then abort, or the
-  // writes already queued would commit without the rest.
+  const trash = tx.objectStore('trash');
+  // Each request is also marked handled: after an abort they all reject, and only the first error matters.
+  const handled = <T>(req: Promise<T>): Promise<T> => {
+    req.catch(() => {}); // whoever awaits it still sees the rejection
+    return req;
+  };
   try {
+    // Only the papers the import names: reading the whole library costs seconds at 10,000.
+    const [found, existingTags, tombstones] = await Promise.all([Promise.all(papers.map((p) => handled(paperStore.get(p.id)))), handled(tagStore.getAll()), handled(graves.getAll())]);
+    const existing = found.filter((p): p is Paper => p !== undefined);
+    const removedAt = new Map(tombstones.map((t) => [t.id, t.deletedAt]));
+    // The write's logical time: later than every record and removal it replaces (clock.ts).
+    let after = 0;
+    for (const p of existing) after = Math.max(after, lastWrite(p));
+    for (const p of papers) after = Math.max(after, removedAt.get(p.id) ?? 0);
+    const now = await tick(tx, wall, after);
+    // The merge sees whole papers: their abstracts joined back (stored apart since v4).
+    const texts = await Promise.all(existing.map((p) => abstracts.get(p.id)));
+    const whole = existing.map((p, i) => (texts[i] ? { ...p, abstract: texts[i]!.text } : p));
+    const before = new Map<string, Terms>(whole.map((p) => [p.id, termsOf(p, p.abstract)]));
+    const plan = planMerge(whole, existingTags, { papers, tags, skipped: [] }, now, wall);
+    // Queue every write, then wait once: awaiting each would be 10,000 round trips.
+    // A put can also throw at once (a record without a key): then abort, or the
+    // writes already queued would commit without the rest.
     const writes: Promise<unknown>[] = [];
-    // Each request is also marked handled: after an abort they all reject, and only the first error matters.
-    const queue = (req: Promise<unknown>) => {
-      req.catch(() => {}); // Promise.all below still sees the rejection
-      writes.push(req);
-    };
+    const queue = (req: Promise<unknown>) => writes.push(handled(req));
     const put = (p: Paper) => {
       const { abstract, ...stored } = p;
       queue(paperStore.put(stored as Paper));
       if (abstract) queue(abstracts.put({ id: p.id, text: abstract }));
     };
-    const removedAt = new Map(tombstones.map((t) => [t.id, t.deletedAt]));
     for (const p of plan.add) {
       // Brought back from a file after its removal: saved again now, as on a card. With its old
       // date, sync would read the record as older than the removal and strip its title elsewhere.
@@ -55,15 +77,18 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
       const gone = removedAt.get(p.id);
       if (!opts.undo && gone !== undefined && p.savedAt <= gone) p.savedAt = now;
       put(p);
-      // Brought back on purpose: an old removal must not take it away again at the next sync.
-      queue(graves.delete(p.id));
+      // Brought back on purpose: an old removal must not take it away again at the next sync,
+      // and it is no longer "recently removed".
+      if (gone !== undefined) queue(graves.delete(p.id));
+      queue(trash.delete(p.id));
     }
     for (const p of plan.update) put(p);
     // The search index follows, in the same transaction: one read and one write per term touched.
     queue(indexMany(tx.objectStore('words'), [...plan.add, ...plan.update].map((p) => [p.id, before.get(p.id) ?? null, termsOf(p, p.abstract)] as const)));
     const known = new Set(existingTags.map((t) => t.key));
     for (const t of plan.tags) if (!known.has(t.key)) queue(tagStore.put(t));
-    await Promise.all([...writes, tx.done]);
+    await Promise.all(writes);
+    return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged, clamped: plan.clamped, ids: [...plan.add, ...plan.update].map((p) => p.id) };
   } catch (e) {
     try {
       tx.abort();
@@ -73,5 +98,4 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
     await tx.done.catch(() => {});
     throw e;
   }
-  return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged, ids: [...plan.add, ...plan.update].map((p) => p.id) };
 }

@@ -14,6 +14,7 @@
  */
 import { cleanText, tagHue, type Paper, type Tag } from '../shared/model';
 import { changedFields, stamp, STAMPED_FIELDS } from './stamps';
+import { clampFileTime } from './clock';
 
 export interface Skipped {
   /** What the user would recognise: citation key or PaperMemory id, and the title. */
@@ -38,6 +39,8 @@ export interface MergePlan {
   skipped: Skipped[];
   /** Every tag after the import: existing ones unchanged, new ones added. */
   tags: Tag[];
+  /** Incoming papers dated more than a day after `wall` (a clock or a file from the future): their dates were set to `wall`. */
+  clamped: number;
 }
 
 const REF_FIELDS = ['version', 'authors', 'abstract', 'published', 'upvotes', 'organization', 'thumbnail'] as const;
@@ -84,10 +87,16 @@ function samePaper(a: Paper, b: Paper): boolean {
  * Nothing existing is dropped. Tags match by key; an existing tag keeps its name
  * and colour. `now` becomes the updatedAt of the papers the import changes.
  */
-export function planMerge(existing: Paper[], existingTags: Tag[], incoming: Incoming, now = Date.now()): MergePlan {
+export function planMerge(existing: Paper[], existingTags: Tag[], incoming: Incoming, now = Date.now(), wall = now): MergePlan {
   const have = new Map(existing.map((p) => [p.id, p]));
   const merged = new Map<string, Paper>();
-  for (const p of incoming.papers) {
+  let clamped = 0;
+  for (const file of incoming.papers) {
+    // A date far in the future would sort the paper first for ever and outlive every removal.
+    const savedAt = clampFileTime(file.savedAt, wall);
+    const updatedAt = clampFileTime(file.updatedAt, wall);
+    const p = savedAt === file.savedAt && updatedAt === file.updatedAt ? file : { ...file, savedAt, updatedAt };
+    if (p !== file) clamped++;
     const prev = merged.get(p.id);
     merged.set(p.id, prev ? combine(prev, p) : p);
   }
@@ -105,10 +114,10 @@ export function planMerge(existing: Paper[], existingTags: Tag[], incoming: Inco
     const next = combine(old, p);
     if (samePaper(next, old)) unchanged++;
     // Only what changed is stamped: a field the import leaves as it was keeps its time.
-    else update.push({ ...stamp(next, changedFields(old, next), now), updatedAt: Math.max(now, old.updatedAt, p.updatedAt) });
+    else update.push({ ...stamp(next, changedFields(old, next), now), updatedAt: Math.max(now, old.updatedAt, Math.min(p.updatedAt, now)) });
   }
   const tags = new Map(existingTags.map((t) => [t.key, t]));
   for (const t of incoming.tags) if (!tags.has(t.key)) tags.set(t.key, t);
   for (const p of [...add, ...update]) for (const k of p.tags) if (!tags.has(k)) tags.set(k, { key: k, name: k, hue: tagHue(k) });
-  return { add, update, unchanged, skipped: incoming.skipped, tags: [...tags.values()] };
+  return { add, update, unchanged, skipped: incoming.skipped, tags: [...tags.values()], clamped };
 }

@@ -3,8 +3,10 @@ import type { Shelf } from './db';
 import { abstractOf, deletePaper, putPaper, writeTx } from './write';
 import { mergeRef, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
 import { ensureTag, tagNames } from './tags';
-import { stamp } from './stamps';
+import { lastWrite, stamp } from './stamps';
 import { importLibrary } from './import-write';
+import { tick } from './clock';
+import { toTrash } from './trash';
 
 /**
  * A metadata-only write (a fuller title, an abstract) bumps updatedAt; the
@@ -18,12 +20,19 @@ export function newPaper(ref: PaperRef, now: number): Paper {
   return { ...ref, savedAt: now, updatedAt: now, tags: [], status: 'to-read', note: '' };
 }
 
-/** Saves a paper; saving again merges the new fields and keeps the first savedAt (idempotent by id). */
-export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<Paper> {
+/**
+ * Saves a paper; saving again merges the new fields and keeps the first savedAt (idempotent by id).
+ * A save after a removal is later than the removal (clock.ts), wherever the removal was made.
+ */
+export async function savePaper(db: Shelf, ref: PaperRef, wall = Date.now()): Promise<Paper> {
   const tx = writeTx(db);
   const old = await tx.objectStore('papers').get(ref.id);
+  const grave = old ? undefined : await tx.objectStore('tombstones').get(ref.id);
+  const now = await tick(tx, wall, old ? old.updatedAt : (grave?.deletedAt ?? 0));
   const paper: Paper = old ? { ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now } : newPaper(ref, now);
   await putPaper(tx, old, paper);
+  // Saved again: no longer "recently removed" (an Undo would bring back its old tags too).
+  if (!old) await tx.objectStore('trash').delete(ref.id);
   await tx.done;
   return paper;
 }
@@ -32,13 +41,14 @@ export async function savePaper(db: Shelf, ref: PaperRef, now = Date.now()): Pro
  * Completes a saved paper from a page that shows it with more (a paper saved
  * from a link has only an id). Never creates one: seeing is not saving.
  */
-export async function completePaper(db: Shelf, ref: PaperRef, now = Date.now()): Promise<boolean> {
+export async function completePaper(db: Shelf, ref: PaperRef, wall = Date.now()): Promise<boolean> {
   const tx = writeTx(db);
   const old = await tx.objectStore('papers').get(ref.id);
   if (!old || old.authors.length > 0) {
     await tx.done;
     return false;
   }
+  const now = await tick(tx, wall, old.updatedAt);
   await putPaper(tx, old, { ...mergeRef(old, ref), ...keepFieldTimes(old), updatedAt: now });
   await tx.done;
   return true;
@@ -48,19 +58,30 @@ export async function unsavePaper(db: Shelf, id: string): Promise<boolean> {
   return (await removePapers(db, [id])).length > 0;
 }
 
-/** Removes papers; returns the records removed (abstracts included), so the popup can offer to undo. */
-export async function removePapers(db: Shelf, ids: string[], now = Date.now()): Promise<Paper[]> {
+/**
+ * Removes papers to the trash (trash.ts); returns the records removed (abstracts included).
+ * The removal is later than every write of the papers it removes (clock.ts), so no copy
+ * written before it, on any device, brings them back.
+ */
+export async function removePapers(db: Shelf, ids: string[], wall = Date.now()): Promise<Paper[]> {
   const tx = writeTx(db);
   const store = tx.objectStore('papers');
   const found = (await Promise.all(ids.map((id) => store.get(id)))).filter((p): p is Paper => !!p);
+  if (!found.length) {
+    await tx.done;
+    return [];
+  }
+  const now = await tick(tx, wall, ...found.map(lastWrite));
   const graves = tx.objectStore('tombstones');
   const out: Paper[] = [];
   for (const p of found) {
     const abstract = await abstractOf(tx, p.id);
-    out.push(abstract ? { ...p, abstract } : p);
+    const whole = abstract ? { ...p, abstract } : p;
+    out.push(whole);
     await deletePaper(tx, p);
-    // The tombstone goes with the removal, so sync can tell other browsers.
+    // The tombstone goes with the removal, so sync can tell other browsers; not synced yet.
     await graves.put({ id: p.id, deletedAt: now });
+    await toTrash(tx, whole, wall, now);
   }
   await tx.done;
   return out;
@@ -75,15 +96,22 @@ export async function restorePapers(db: Shelf, papers: Paper[], now = Date.now()
   return (await importLibrary(db, papers, [], now, { undo: true })).ids;
 }
 
-/** Applies `fn` to each paper that exists, in one transaction; returns the updated records. */
-export async function updatePapers(db: Shelf, ids: string[], fn: (p: Paper) => Paper | null, now = Date.now()): Promise<Paper[]> {
+/**
+ * Applies `fn` to each paper that exists, in one transaction, at one logical time later
+ * than every record it replaces; returns the updated records.
+ */
+export async function updatePapers(db: Shelf, ids: string[], fn: (p: Paper, now: number) => Paper | null, wall = Date.now()): Promise<Paper[]> {
   const tx = writeTx(db);
   const store = tx.objectStore('papers');
+  const found = (await Promise.all(ids.map((id) => store.get(id)))).filter((p): p is Paper => !!p);
+  if (!found.length) {
+    await tx.done;
+    return [];
+  }
+  const now = await tick(tx, wall, ...found.map(lastWrite));
   const out: Paper[] = [];
-  for (const id of ids) {
-    const p = await store.get(id);
-    if (!p) continue;
-    const next = fn(p);
+  for (const p of found) {
+    const next = fn(p, now);
     if (!next) continue;
     next.updatedAt = now;
     await putPaper(tx, p, next);
@@ -93,35 +121,41 @@ export async function updatePapers(db: Shelf, ids: string[], fn: (p: Paper) => P
   return out;
 }
 
-export const setStatus = (db: Shelf, ids: string[], status: ReadingStatus, now = Date.now()) =>
-  updatePapers(db, ids, (p) => (p.status === status ? null : stamp({ ...p, status }, ['status'], now)), now);
+export const setStatus = (db: Shelf, ids: string[], status: ReadingStatus, wall = Date.now()) =>
+  updatePapers(db, ids, (p, now) => (p.status === status ? null : stamp({ ...p, status }, ['status'], now)), wall);
 
-export const setNote = (db: Shelf, id: string, note: string, now = Date.now()) =>
-  updatePapers(db, [id], (p) => (p.note === note ? null : stamp({ ...p, note }, ['note'], now)), now);
+export const setNote = (db: Shelf, id: string, note: string, wall = Date.now()) =>
+  updatePapers(db, [id], (p, now) => (p.note === note ? null : stamp({ ...p, note }, ['note'], now)), wall);
 
 /**
  * Adds a tag to papers. A paper not saved yet is saved first when its ref is
  * given (tagging on a card saves the paper).
  */
-export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: PaperRef, now = Date.now()): Promise<Paper[]> {
+export async function tagPapers(db: Shelf, ids: string[], name: string, ref?: PaperRef, wall = Date.now()): Promise<Paper[]> {
   const tx = writeTx(db);
   const tag = await ensureTag(tx.objectStore('tags'), name);
   const store = tx.objectStore('papers');
+  const olds = await Promise.all(ids.map((id) => store.get(id)));
+  // Tagging on a card saves an unsaved paper: later than its removal, if it had one.
+  const saving = ref && ids.includes(ref.id) && !olds[ids.indexOf(ref.id)];
+  const grave = saving ? await tx.objectStore('tombstones').get(ref.id) : undefined;
+  const now = await tick(tx, wall, grave?.deletedAt ?? 0, ...olds.map((p) => (p ? lastWrite(p) : 0)));
   const out: Paper[] = [];
-  for (const id of ids) {
-    const old = await store.get(id);
+  for (const [i, id] of ids.entries()) {
+    const old = olds[i];
     let p = old ?? (ref && ref.id === id ? newPaper(ref, now) : undefined);
     if (!p) continue;
     if (!p.tags.includes(tag.key)) p = stamp({ ...p, tags: [...p.tags, tag.key] }, ['tags'], now);
     await putPaper(tx, old, p);
+    if (!old) await tx.objectStore('trash').delete(id);
     out.push(p);
   }
   await tx.done;
   return out;
 }
 
-export const untagPaper = (db: Shelf, id: string, key: string, now = Date.now()) =>
-  updatePapers(db, [id], (p) => (p.tags.includes(key) ? stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now) : null), now);
+export const untagPaper = (db: Shelf, id: string, key: string, wall = Date.now()) =>
+  updatePapers(db, [id], (p, now) => (p.tags.includes(key) ? stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now) : null), wall);
 
 /** Papers per getAll when the whole list is read. */
 const LIST_SLICE = 1000;

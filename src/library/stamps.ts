@@ -35,7 +35,7 @@ export function stamp<P extends Paper>(p: P, fields: readonly StampedField[], no
   return { ...p, fieldsAt, updatedAt: Math.max(p.updatedAt, now) };
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+export const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The synced fields whose values differ between two records of a paper. */
 export function changedFields(before: Paper, after: Paper): StampedField[] {

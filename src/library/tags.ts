@@ -2,7 +2,8 @@
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { Shelf, ShelfDB } from './db';
 import { putPaper, writeTx } from './write';
-import { stamp } from './stamps';
+import { lastWrite, stamp } from './stamps';
+import { tick } from './clock';
 import { normaliseTag, tagHue, tagKey, type Tag, type TagCount } from '../shared/model';
 import { t } from '../shared/i18n';
 
@@ -39,14 +40,16 @@ export async function listTags(db: Shelf): Promise<TagCount[]> {
 }
 
 /** Moves every paper from tag `from` to tag `into` and deletes `from`. Returns the ids changed. */
-export async function mergeTags(db: Shelf, from: string, into: string, now = Date.now()): Promise<string[]> {
+export async function mergeTags(db: Shelf, from: string, into: string, wall = Date.now()): Promise<string[]> {
   if (from === into) return [];
   const tx = writeTx(db);
   const tags = tx.objectStore('tags');
   if (!(await tags.get(into))) throw new TagError(t('lib_tagNotFound', into));
   const papers = tx.objectStore('papers');
   const changed: string[] = [];
-  for (const p of await papers.index('tags').getAll(from)) {
+  const affected = await papers.index('tags').getAll(from);
+  const now = await tick(tx, wall, ...affected.map(lastWrite));
+  for (const p of affected) {
     const next = p.tags.includes(into) ? p.tags.filter((k) => k !== from) : p.tags.map((k) => (k === from ? into : k));
     await putPaper(tx, p, stamp({ ...p, tags: next }, ['tags'], now));
     changed.push(p.id);
@@ -60,7 +63,7 @@ export async function mergeTags(db: Shelf, from: string, into: string, now = Dat
  * Renames a tag. Only the case or spacing changes: the display name changes.
  * The name of another existing tag: the two merge. Returns the ids changed.
  */
-export async function renameTag(db: Shelf, key: string, name: string, now = Date.now()): Promise<string[]> {
+export async function renameTag(db: Shelf, key: string, name: string, wall = Date.now()): Promise<string[]> {
   const display = normaliseTag(name);
   const newKey = tagKey(display);
   if (!newKey) throw new TagError(t('lib_tagNeedsLetter'));
@@ -70,6 +73,7 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
   if (!old) throw new TagError(t('lib_tagNotFound', key));
   const papers = tx.objectStore('papers');
   const affected = await papers.index('tags').getAll(key);
+  const now = await tick(tx, wall, old.updatedAt ?? 0, ...affected.map(lastWrite));
   if (newKey === key) {
     // Case or spacing only: no paper changes, so the tag carries the time of the rename for sync.
     await tags.put({ ...old, name: display, updatedAt: now });
@@ -86,10 +90,11 @@ export async function renameTag(db: Shelf, key: string, name: string, now = Date
 }
 
 /** Deletes a tag; its papers keep their other tags. Returns the ids changed. */
-export async function deleteTag(db: Shelf, key: string, now = Date.now()): Promise<string[]> {
+export async function deleteTag(db: Shelf, key: string, wall = Date.now()): Promise<string[]> {
   const tx = writeTx(db);
   const papers = tx.objectStore('papers');
   const affected = await papers.index('tags').getAll(key);
+  const now = await tick(tx, wall, ...affected.map(lastWrite));
   for (const p of affected) await putPaper(tx, p, stamp({ ...p, tags: p.tags.filter((k) => k !== key) }, ['tags'], now));
   await tx.objectStore('tags').delete(key);
   await tx.done;

@@ -84,6 +84,8 @@ export const requests = {
   'papers.status': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(5000)) }),
   'paper.save': v.strictObject({ ref: PaperRefSchema }),
   'paper.unsave': v.strictObject({ id: Id }),
+  /** Undo of a removal on a card: the paper back from the trash with its tags, status, note and abstract. */
+  'paper.restore': v.strictObject({ id: Id }),
   'paper.complete': v.strictObject({ ref: PaperRefSchema }),
   /** Newest first; `limit` reads only the first rows from the savedAt index. */
   'papers.list': v.strictObject({
@@ -127,6 +129,7 @@ export const CONTENT_CAPABILITIES: ReadonlySet<MessageName> = new Set<MessageNam
   'papers.status',
   'paper.save',
   'paper.unsave',
+  'paper.restore',
   'paper.complete',
   'papers.tag',
   'paper.untag',
@@ -142,6 +145,7 @@ export interface Responses {
   'papers.status': Record<string, PaperStatus>;
   'paper.save': Paper;
   'paper.unsave': { removed: boolean };
+  'paper.restore': { restored: boolean };
   'paper.complete': { completed: boolean };
   'papers.list': Paper[];
   'papers.get': Paper[];
@@ -151,7 +155,7 @@ export interface Responses {
   'paper.setNote': { updated: number };
   'papers.tag': { updated: number };
   'paper.untag': { updated: number };
-  'library.import': { added: number; updated: number; unchanged: number };
+  'library.import': { added: number; updated: number; unchanged: number; clamped: number };
   'tags.list': TagCount[];
   'tags.names': string[];
   'cards.rank': RankReply;

@@ -90,15 +90,18 @@ export function tagKey(name: string): string {
   return normaliseTag(name).normalize('NFKC').toLocaleLowerCase('en-US');
 }
 
-/** A stable hue for a tag key (FNV-1a), so a tag keeps its colour everywhere. */
-export function tagHue(key: string): number {
+/** FNV-1a, 32 bits, over UTF-16 code units: tag colours, sync chunk boundaries and names. */
+export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) % 360;
+  return h >>> 0;
 }
+
+/** A stable hue for a tag key, so a tag keeps its colour everywhere. */
+export const tagHue = (key: string): number => fnv1a(key) % 360;
 
 // New style: 0704.0001 to 1412.9999 have 4 digits, since 1501 5 digits; optional vN.
 const NEW_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;

@@ -3,7 +3,8 @@
  * same user writes there shows up here, and what is saved here is written there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encode, fromLocal, decode } from '../../src/library/sync';
+import { encode, decode } from '../../src/library/sync-codec';
+import { fromLocal } from '../../src/library/sync-state';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, openSession, type Session } from './session';
 import { controlsReady, popupTitlesAre, pressedIs, saveButton } from './page';

@@ -79,7 +79,7 @@ describe('migration', () => {
     const db = await openShelf(name);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['abstracts', 'corpus', 'papers', 'rank', 'tags', 'tombstones', 'words']);
+      expect([...db.objectStoreNames].sort()).toEqual(['abstracts', 'corpus', 'meta', 'papers', 'rank', 'tags', 'tombstones', 'trash', 'words']);
       expect(await db.count('papers')).toBe(N);
       // Abstracts live in their own store since v4: the library joins them back.
       const byId = new Map((await readFull(db)).map((p) => [p.id, p]));
@@ -120,7 +120,7 @@ describe('migration', () => {
     const db = await openShelf(name);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['abstracts', 'corpus', 'papers', 'rank', 'tags', 'tombstones', 'words']);
+      expect([...db.objectStoreNames].sort()).toEqual(['abstracts', 'corpus', 'meta', 'papers', 'rank', 'tags', 'tombstones', 'trash', 'words']);
       expect(await db.count('papers')).toBe(N);
       // Abstracts live in their own store since v4: the library joins them back.
       const byId = new Map((await readFull(db)).map((p) => [p.id, p]));

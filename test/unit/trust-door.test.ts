@@ -75,6 +75,7 @@ const VALID: Record<MessageName, () => unknown> = {
   'papers.status': () => ({ ids: [S1, NEW] }),
   'paper.save': () => ({ ref: ref(NEW) }),
   'paper.unsave': () => ({ id: S3 }),
+  'paper.restore': () => ({ id: '2505.00004' }),
   'paper.complete': () => ({ ref: ref(S3, { authors: ['Someone'] }) }),
   'papers.list': () => ({ limit: 2 }),
   'papers.get': () => ({ ids: [S1] }),
@@ -510,7 +511,7 @@ describe('door: the broadcast after a committed write', () => {
       expect((await db.get('tags', 'later'))?.name).toBe('LATER');
       expect(await d('papers.remove', { ids: [S1] }, 'page')).toMatchObject({ ok: true, value: { removed: [{ id: S1 }] } });
       expect(await db.get('papers', S1)).toBeUndefined();
-      expect(await d('library.import', { papers: [stored(NEW)], tags: [] }, 'page')).toEqual({ ok: true, value: { added: 1, updated: 0, unchanged: 0 } });
+      expect(await d('library.import', { papers: [stored(NEW)], tags: [] }, 'page')).toEqual({ ok: true, value: { added: 1, updated: 0, unchanged: 0, clamped: 0 } });
       expect(await db.get('papers', NEW)).toBeDefined();
       expect(changed).toHaveBeenCalledTimes(4);
     } finally {
