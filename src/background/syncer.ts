@@ -13,14 +13,13 @@
  */
 import browser from 'webextension-polyfill';
 import type { Shelf } from '../library/db';
-import { SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
+import { SYNC_DEVICE_KEY as DEVICE_KEY, SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
 import { syncOnce, type SyncArea } from '../library/sync';
 import { isSyncKey } from '../library/sync-codec';
 import { applySync, markTombstonesSynced, readForSync } from '../library/sync-local';
 
 const LOCAL_DEBOUNCE_MS = 3000;
 export const REMOTE_DEBOUNCE_MS = 1000;
-const DEVICE_KEY = 'papershelf.sync.device';
 const RETRY_KEY = 'papershelf.sync.retry';
 export const RETRY_ALARM = 'papershelf.sync.retry';
 

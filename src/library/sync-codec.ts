@@ -36,6 +36,7 @@
 import * as v from 'valibot';
 import { PaperSchema, TagSchema } from '../shared/messages';
 import { fnv1a, READING_STATUSES } from '../shared/model';
+import { utf8Length } from '../shared/sync-status';
 import { canonical, cmpStr, lastChange, STATUS_INDEX, type SyncPaper, type SyncState, type SyncTag } from './sync-state';
 
 export const FORMAT_VERSION = 2;
@@ -52,6 +53,7 @@ export const LIMITS = {
 
 /** A record must fit an item beside its key and the brackets. */
 const ITEM_ROOM = LIMITS.perItem - 128;
+export { utf8Length };
 /** Largest note or title decode accepts: a record must fit one item anyway. */
 const NOTE_IN_SYNC_MAX = QUOTA.perItem;
 const TITLE_IN_SYNC_MAX = 200;
@@ -59,24 +61,8 @@ const MAX_TIME = 8.64e15;
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-/** Bytes of a string in UTF-8, as Chrome counts a value's JSON; never less than `.length`. */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) i++, (n += 2); // a pair: 2 units, 4 bytes
-    else n += 2;
-  }
-  return n;
-}
-
 /** What one item costs against the quotas: key plus JSON of the value. */
 export const itemBytes = (key: string, value: unknown) => utf8Length(key) + utf8Length(JSON.stringify(value));
-
-/** Whether a note is too long to sync through storage.sync at all (its record alone exceeds an item). */
-export const noteTooLongToSync = (note: string) => utf8Length(JSON.stringify(note)) > ITEM_ROOM - 200;
 
 const STREAMS = { papers: 'p:', tags: 't:', removals: 'd:' } as const;
 /** A chunk closes after an id whose hash has these bits 0: about 16 papers, 32 tags, 256 removals. */

@@ -290,6 +290,7 @@ function Import() {
               </tr>
             </tbody>
           </table>
+          {plan.clamped > 0 && <p role="note">{tn('options_importClamped', plan.clamped, preview!.file)}</p>}
           {plan.skipped.length > 0 && (
             <details>
               <summary>{t('options_skippedWhy')}</summary>

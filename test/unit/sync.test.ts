@@ -6,6 +6,7 @@ import { emptyState, fromLocal, lastChange, merge, TITLE_MAX, type SyncPaper, ty
 import { applyPatch, changesFor, type LocalChanges } from '../../src/library/sync-patch';
 import { stamp } from '../../src/library/stamps';
 import type { Tombstone } from '../../src/library/db';
+import { noteTooLongToSync } from '../../src/shared/sync-status';
 import type { Paper as SyncedPaper } from '../../src/shared/model';
 import { PaperSchema } from '../../src/shared/messages';
 import { READING_STATUSES, tagHue, tagKey, type ReadingStatus, type Tag } from '../../src/shared/model';
@@ -432,6 +433,46 @@ describe('merge', () => {
     const a = fromLocal([{ ...base, tags: ['llm'], updatedAt: 30 }], [], []);
     const b = fromLocal([{ ...base, status: 'read', updatedAt: 40 }], [], []);
     expect(merge(a, b).papers.get('2401.00001')).toMatchObject({ tags: [], status: 'read' });
+  });
+});
+
+describe('the status a round reports', () => {
+  it('a library over the quota, a long note and a bulk removal: each counted, in the report the options page shows', async () => {
+    const area = new FakeArea();
+    const a = new Device('A', { now: NOW });
+    const { papers, tags } = makeLibrary(3_000, 11);
+    a.load(papers, tags);
+    const long = 'é'.repeat(4_000); // 8,000 bytes: more than one storage.sync item can hold
+    a.setNote(papers[0].id, long, NOW);
+    for (const p of papers.slice(1, 1001)) a.remove(p.id, NOW + 1);
+    const r = await syncOnce(a.deps(area));
+    checkQuotas(area.data);
+    // Every removal fits first; papers make room for them.
+    expect(r.tombstones).toBe(1000);
+    expect(r.tombstonesLeftOut).toBe(0);
+    expect(r.included + r.excluded).toBe(2000);
+    expect(r.excluded).toBeGreaterThan(0);
+    expect(r.notesTooLong).toBe(1);
+    expect(r.notesLeftOut).toBeGreaterThanOrEqual(1);
+    expect(noteTooLongToSync(long)).toBe(true);
+    expect(noteTooLongToSync('é'.repeat(3_000))).toBe(false);
+    // What the area holds says the same.
+    const back = decode(area.data)!;
+    expect(back.tombstones.size).toBe(1000);
+    expect(back.papers.size).toBe(r.included);
+    // The removals are marked written, so they may be collected once old.
+    expect(a.synced.size).toBe(1000);
+  });
+
+  it('a paper whose note only just fits an item syncs with it; the editor warns only past that', async () => {
+    const area = new FakeArea();
+    const a = new Device('A', { now: NOW });
+    const note = 'x'.repeat(7_150);
+    expect(noteTooLongToSync(note)).toBe(false);
+    a.load([paper('2601.00002', { note, tags: ['a', 'b'] })], [{ key: 'a', name: 'a', hue: 1 }, { key: 'b', name: 'b', hue: 2 }]);
+    const r = await syncOnce(a.deps(area));
+    expect(r.notesLeftOut).toBe(0);
+    expect(decode(area.data)!.papers.get('2601.00002')!.note).toBe(note);
   });
 });
 
