@@ -14,6 +14,8 @@ import { restoreFromTrash } from '../library/trash';
 import type { SenderKind } from './sender';
 import { markSeen, recentlyListed, setNotRelevant } from '../library/corpus';
 import type { Ranker } from './ranker';
+import type { TabLedger } from './tabs';
+import { parseArxivId } from '../shared/model';
 
 const DAY = 86_400_000;
 
@@ -27,9 +29,55 @@ export interface Backend {
   changed(ids: string[], tags?: boolean): Promise<void>;
   /** The ranking (background/ranker.ts); absent in tests that do not rank. */
   ranker?: Ranker;
+  /** Content capabilities per tab (background/tabs.ts); absent in tests of the door alone. */
+  tabs?: TabLedger;
 }
 
-type Handlers = { [N in MessageName]: (req: Request<N>, kind: SenderKind) => Promise<Responses[N]> };
+/** Who sent a content script's message: its tab, and the page it is on. */
+export interface SenderContext {
+  tabId?: number;
+  url?: string;
+}
+
+/** The paper whose own page this is (arxiv.org/abs/<id>, huggingface.co/papers/<id>), if it is one. */
+export function ownPageOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    const m =
+      u.hostname === 'arxiv.org' || u.hostname === 'www.arxiv.org'
+        ? /^\/abs\/(.+)$/.exec(u.pathname)
+        : u.hostname === 'huggingface.co'
+          ? /^\/papers\/([^/]+)$/.exec(u.pathname)
+          : null;
+    return m ? (parseArxivId(decodeURIComponent(m[1]))?.id ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The ids a content message acts on (which its tab must have listed). */
+function actsOn(name: MessageName, body: Record<string, unknown>): string[] {
+  switch (name) {
+    case 'paper.save':
+      return [(body.ref as { id: string }).id];
+    case 'papers.tag':
+    case 'cards.seen':
+      return body.ids as string[];
+    case 'paper.unsave':
+    case 'paper.untag':
+    case 'paper.restore':
+      return [body.id as string];
+    case 'cards.rank':
+      return (body.cards as { id: string }[]).map((c) => c.id);
+    case 'paper.notRelevant':
+      return [(body.card as { id: string }).id];
+    default:
+      return [];
+  }
+}
+
+type Handlers = { [N in MessageName]: (req: Request<N>, kind: SenderKind, ctx: SenderContext) => Promise<Responses[N]> };
 
 export function createDispatcher(b: Backend) {
   const { db } = b;
@@ -106,9 +154,9 @@ export function createDispatcher(b: Backend) {
       await changed(ids, true);
       return summary;
     },
-    'cards.rank': async ({ cards }) => {
+    'cards.rank': async ({ cards }, _kind, ctx) => {
       if (!b.ranker) throw new Error('ranking is not available here');
-      return b.ranker.rank(cards);
+      return b.ranker.rank(cards, ownPageOf(ctx.url));
     },
     'cards.seen': async ({ ids }) => ({ marked: await markSeen(await db(), ids) }),
     'paper.notRelevant': async ({ card, on }) => {
@@ -118,9 +166,9 @@ export function createDispatcher(b: Backend) {
     },
     'digest.list': async ({ days }) => {
       const d = await db();
-      const listed = (await recentlyListed(d, Date.now() - days * DAY)).filter((e) => !e.notRelevant);
       const saved = new Set(await d.getAllKeys('papers'));
-      const fresh = listed.filter((e) => !saved.has(e.id)).slice(0, 2000);
+      // A cursor with a limit: a flooded corpus never comes into memory whole.
+      const fresh = await recentlyListed(d, Date.now() - days * DAY, 2000, (e) => !e.notRelevant && !saved.has(e.id));
       const verdicts = b.ranker ? (await b.ranker.rank(fresh.map(({ id, title, authors, abstract, version }) => ({ id, title, authors, ...(abstract ? { abstract } : {}), ...(version ? { version } : {}) })))).cards : {};
       return fresh
         .map((e) => ({ ...(verdicts[e.id] ?? { suggested: [], why: [], seen: !!e.seenAt, notRelevant: false }), id: e.id, title: e.title, authors: e.authors, firstAt: e.firstAt }))
@@ -133,17 +181,35 @@ export function createDispatcher(b: Backend) {
     'tags.delete': async ({ key }) => tagChange(await deleteTag(await db(), key)),
   };
 
+  /** A content script's message against its tab's capabilities; why it is refused, or null. */
+  async function tabGate(name: MessageName, body: Record<string, unknown>, ctx: SenderContext): Promise<string | null> {
+    const tabs = b.tabs;
+    if (!tabs) return null;
+    if (ctx.tabId === undefined) return 'a content script outside a tab';
+    const tab = ctx.tabId;
+    if (name === 'papers.status') return tabs.list(tab, body.ids as string[]);
+    // Metadata of a paper saved from a link comes from its own page (or the API), not from any card.
+    if (name === 'paper.complete') return ownPageOf(ctx.url) === (body.ref as { id: string }).id ? null : 'a paper is completed from its own page only';
+    if (!(await tabs.listed(tab, actsOn(name, body)))) return 'this tab did not list that paper';
+    if ((name === 'paper.unsave' || name === 'paper.untag') && !(await tabs.destructive(tab))) return 'too many removals from this tab at once';
+    return null;
+  }
+
   /** Answers one message from a sender already known to be ours. Never throws: errors are values. */
-  return async function dispatch(name: string, body: unknown, kind: SenderKind): Promise<Result<unknown>> {
+  return async function dispatch(name: string, body: unknown, kind: SenderKind, ctx: SenderContext = {}): Promise<Result<unknown>> {
     // The capability first: a content script learns nothing of a message it may not send.
     if (kind === 'content' && !CONTENT_CAPABILITIES.has(name as MessageName)) {
       return { ok: false, error: `refused: "${String(name).slice(0, 40)}" answers only to PaperShelf's own pages` };
     }
     const parsed = parseRequest(name, body);
     if (!parsed.ok) return parsed;
+    if (kind === 'content') {
+      const refused = await tabGate(parsed.value.name, parsed.value.body as Record<string, unknown>, ctx);
+      if (refused) return { ok: false, error: `refused: ${refused}` };
+    }
     try {
-      const handler = handlers[parsed.value.name] as (req: unknown, kind: SenderKind) => Promise<unknown>;
-      return { ok: true, value: await handler(parsed.value.body, kind) };
+      const handler = handlers[parsed.value.name] as (req: unknown, kind: SenderKind, ctx: SenderContext) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.value.body, kind, ctx) };
     } catch (e) {
       if (!(e instanceof Refused)) console.error('PaperShelf:', parsed.value.name, e);
       return { ok: false, error: e instanceof Refused ? `refused: ${e.message}` : e instanceof Error ? e.message : String(e) };

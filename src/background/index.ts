@@ -21,6 +21,7 @@ import { NOTES_PORT } from '../popup/notes';
 import { acceptNotes } from './notes';
 import { createDispatcher } from './dispatch';
 import { createRanker } from './ranker';
+import { createTabLedger, type SessionArea } from './tabs';
 import { createSyncer, ourSyncChange, REMOTE_DEBOUNCE_MS, RETRY_ALARM } from './syncer';
 import { SYNC_SETTINGS_KEY } from '../shared/sync-status';
 import type { PaperRef } from '../shared/model';
@@ -55,8 +56,11 @@ async function changed(ids: string[], tags = false, fromSync = false): Promise<v
   for (const r of results) if (r.status === 'rejected') log('after a stored write')(r.reason);
 }
 
-const ranker = createRanker(db);
-const dispatch = createDispatcher({ db, changed, ranker });
+const ranker = createRanker(db, (ids) => changed(ids));
+/** What each tab's content script may act on (background/tabs.ts); storage.session is not readable by content scripts. */
+const tabs = createTabLedger((browser.storage as unknown as { session?: SessionArea }).session ?? null);
+const dispatch = createDispatcher({ db, changed, ranker, tabs });
+browser.tabs.onRemoved.addListener((tabId) => tabs.forget(tabId));
 
 const syncer = createSyncer({
   db,
@@ -93,7 +97,7 @@ async function handle(message: unknown, sender: SenderLike): Promise<Result<unkn
   const who = classify(sender);
   if ('refused' in who) return { ok: false, error: `refused: ${who.refused}` };
   if (!isEnvelope(message)) return { ok: false, error: 'refused: not a PaperShelf message' };
-  return dispatch(message.name, message.body, who.kind);
+  return dispatch(message.name, message.body, who.kind, { tabId: sender.tab?.id, url: sender.url ?? sender.tab?.url });
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {

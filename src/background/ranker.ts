@@ -17,8 +17,8 @@
  */
 import type { Shelf } from '../library/db';
 import { recordListed, type CorpusEntry, type ListedCard } from '../library/corpus';
-import { putPaper, readFull, writeTx } from '../library/write';
-import { updatedTo, versionNumber } from '../shared/model';
+import { readFull } from '../library/write';
+import { noteNewVersions } from '../library/papers';
 import { buildVocabulary, hashString, paperText, vectorize, type Vocab } from '../rank/features';
 import { rankCards, trainTags, type LibraryPaper, type SeenPaper, type TagModel } from '../rank/rank';
 import type { Model } from '../rank/model';
@@ -60,30 +60,10 @@ type StoredModel = Omit<Model, 'w'> & { w: Float32Array };
 export type Ranker = ReturnType<typeof createRanker>;
 
 /**
- * arXiv replacements: a saved paper listed with a newer version than the one
- * saved gets `latestVersion` (a metadata write: no field is stamped, sync is
- * not concerned). Returns, for the saved papers among `cards`, the newer version.
+ * `changed`: papers whose record the ranking wrote (a newer version seen), for the
+ * same after-write path as every other write (broadcast, badge, sync).
  */
-async function noteNewVersions(d: Shelf, cards: ListedCard[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const withVersion = cards.filter((c) => c.version);
-  if (!withVersion.length) return out;
-  const tx = writeTx(d);
-  const store = tx.objectStore('papers');
-  for (const c of withVersion) {
-    const p = await store.get(c.id);
-    if (!p) continue;
-    if (versionNumber(c.version) > versionNumber(p.latestVersion ?? p.version) && versionNumber(c.version) > versionNumber(p.version)) {
-      await putPaper(tx, p, { ...p, latestVersion: c.version });
-    }
-    const now = updatedTo({ version: p.version, latestVersion: versionNumber(c.version) > versionNumber(p.latestVersion) ? c.version : p.latestVersion });
-    if (now) out.set(c.id, now);
-  }
-  await tx.done;
-  return out;
-}
-
-export function createRanker(db: () => Promise<Shelf>) {
+export function createRanker(db: () => Promise<Shelf>, changed: (ids: string[]) => Promise<void> = async () => {}) {
   let ready: Ready | null = null;
   let dirty = true;
   let building: Promise<Ready> | null = null;
@@ -154,11 +134,12 @@ export function createRanker(db: () => Promise<Shelf>) {
     invalidate() {
       dirty = true;
     },
-    /** Records a page's cards in the corpus and ranks them. */
-    async rank(cards: ListedCard[]): Promise<RankReply> {
+    /** Records a page's cards in the corpus and ranks them. `ownPage`: the paper whose own page listed them, if any. */
+    async rank(cards: ListedCard[], ownPage: string | null = null): Promise<RankReply> {
       const d = await db();
       const entries = await recordListed(d, cards);
-      const updated = await noteNewVersions(d, cards);
+      const { updated, written } = await noteNewVersions(d, cards, ownPage);
+      if (written.length) await changed(written);
       const r = await ensure(d);
       const names = new Map((await d.getAll('tags')).map((t) => [t.key, t.name]));
       const name = (k: string) => names.get(k) ?? k;

@@ -1,7 +1,7 @@
 /** Saved papers: the writes and reads behind the paper.* messages. */
 import type { Shelf } from './db';
 import { abstractOf, deletePaper, putPaper, writeTx } from './write';
-import { mergeRef, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
+import { mergeRef, updatedTo, versionNumber, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
 import { ensureTag, tagNames } from './tags';
 import { lastWrite, stamp } from './stamps';
 import { importLibrary } from './import-write';
@@ -212,3 +212,38 @@ export async function statusOf(db: Shelf, ids: string[]): Promise<Record<string,
 }
 
 export const countPapers = (db: Shelf) => db.count('papers');
+
+/** How many versions past the newest known a listing may announce: arXiv replacements come one or two at a time. */
+export const VERSION_STEP = 2;
+
+/**
+ * arXiv replacements: a saved paper listed with a newer version than the one
+ * saved gets `latestVersion` (a metadata write: no field is stamped, sync is
+ * not concerned). A card is page text: a version more than VERSION_STEP past
+ * what is known is believed only from the paper's own page (`ownPage`), so a
+ * fake card cannot set "updated: v999" on a saved paper.
+ * Returns, for the saved papers among `cards`, the newer version, and the ids written.
+ */
+export async function noteNewVersions(db: Shelf, cards: { id: string; version?: string }[], ownPage: string | null = null): Promise<{ updated: Map<string, string>; written: string[] }> {
+  const updated = new Map<string, string>();
+  const written: string[] = [];
+  const withVersion = cards.filter((c) => c.version);
+  if (!withVersion.length) return { updated, written };
+  const tx = writeTx(db);
+  const store = tx.objectStore('papers');
+  for (const c of withVersion) {
+    const p = await store.get(c.id);
+    if (!p) continue;
+    const known = Math.max(1, versionNumber(p.latestVersion), versionNumber(p.version)); // saved without a version: v1 at least
+    const seen = versionNumber(c.version);
+    if (seen > known && (seen - known <= VERSION_STEP || ownPage === c.id)) {
+      await putPaper(tx, p, { ...p, latestVersion: c.version });
+      written.push(c.id);
+    }
+    const latest = seen > known && (seen - known <= VERSION_STEP || ownPage === c.id) ? c.version : p.latestVersion;
+    const now = updatedTo({ version: p.version, latestVersion: latest });
+    if (now) updated.set(c.id, now);
+  }
+  await tx.done;
+  return { updated, written };
+}
