@@ -8,6 +8,15 @@
  *   import.write.10k     click Import → done (one transaction in the page, through the library)         budget 1000 ms (docs/architecture.md)
  *   import.total.10k     both                                                     reported
  *   export.bibtex.10k    click Export → file ready                                budget 1000 ms
+ *
+ * Each run checks what the page showed: the preview's count to add, the
+ * numbers of the "imported" status and the entries of the exported file must
+ * all be the library's size. The pages format numbers with Intl in the
+ * language of their messages ("10,000", "10 000"): only the digits are read.
+ *
+ * `measureLibrary({ n, runs })` is the measurement itself, for other sizes:
+ * test/e2e/bench.e2e.ts runs it at 1,000 papers so that a change that breaks
+ * this part of the bench fails `npm test`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +26,12 @@ import { makePapers, TAGS } from './data.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = join(ROOT, 'bench/results.json');
+const DIST = join(ROOT, 'dist/chrome');
+const N = 10_000;
 const RUNS = 3;
+/** How long the page may take over one step (preview, write, export) before the run is given up. */
+const STEP_MS = 60_000;
+const BACKUP_NAME = 'papershelf-backup.json';
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -25,78 +39,187 @@ const pct = (xs, p) => {
 };
 const round = (x) => Math.round(x * 10) / 10;
 
-const papers = makePapers(10_000, 3);
-const tags = TAGS.map(([name, key]) => ({ key, name, hue: 100 }));
-const backup = JSON.stringify({ format: 'papershelf-backup', version: 1, exportedAt: new Date().toISOString(), papers, tags });
-console.log(`backup of ${papers.length} papers: ${(backup.length / 1e6).toFixed(1)} MB`);
+/** A backup file of `n` papers (data.mjs) and the 30 tags, as the options page's Export writes one. */
+export function backupOf(n) {
+  const papers = makePapers(n, 3);
+  const tags = TAGS.map(([name, key]) => ({ key, name, hue: 100 }));
+  return JSON.stringify({ format: 'papershelf-backup', version: 1, exportedAt: new Date().toISOString(), papers, tags });
+}
 
-const series = { preview: [], write: [], total: [], bibtex: [] };
-for (let run = 0; run < RUNS; run++) {
-  // A fresh profile each run: the import adds 10,000 papers to an empty library.
-  const b = await launchChromium({ extension: join(ROOT, 'dist/chrome') });
-  try {
-    const page = await b.context.newPage();
-    await page.goto(b.extensionUrl('src/options/index.html'));
-    await page.waitForSelector('[data-testid="dropzone"]');
-    const t = await page.evaluate(async (text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'papershelf-backup.json', { type: 'application/json' }));
-      const zone = document.querySelector('[data-testid="dropzone"]');
-      const until = (cond) =>
-        new Promise((res, rej) => {
-          const t0 = performance.now();
-          const tick = () => (cond() ? res(performance.now()) : performance.now() - t0 > 60000 ? rej(new Error('timeout')) : setTimeout(tick, 5));
-          tick();
-        });
+/**
+ * In the options page, on an empty library: drops `text` as a backup file, waits for
+ * the preview, clicks Import, waits until it is written, then exports every
+ * paper as BibTeX (the default format and scope), keeping the file instead of
+ * downloading it. Returns the times (ms) and what the page showed: the count
+ * to add in the preview, the numbers of the status, the entries of the file.
+ * A step that ends in an error message, or not within `stepMs`, throws.
+ */
+async function importExportInPage([text, fileName, stepMs]) {
+  /** Every number in a text, whatever its grouping separator ("10,000", "10 000", "10.000" → 10000). */
+  const numbers = (s) => (s.match(/\d+(?:[,.'’\u00a0\u202f ]\d+)*/g) ?? []).map((m) => Number(m.replace(/[^0-9]/g, '')));
+  const q = (selector) => document.querySelector(selector);
+  const until = (what, cond) =>
+    new Promise((res, rej) => {
       const t0 = performance.now();
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      const t1 = await until(() => document.querySelector('[data-count="add"]')?.textContent === '10000');
-      document.querySelector('.preview button.primary').click();
-      const t2 = await until(() => /10000 added/.test(document.querySelector('section#import [role="status"]')?.textContent ?? ''));
-      const alert = document.querySelector('section#import [role="alert"]')?.textContent;
-      if (alert) throw new Error(alert);
-      // Export all 10,000 as BibTeX (the default format and scope), keeping the file instead of downloading it.
-      let ready;
-      const done = new Promise((r) => (ready = r));
-      HTMLAnchorElement.prototype.click = function () {
-        ready(performance.now());
+      const tick = () => {
+        const v = cond();
+        if (v) res({ at: performance.now(), v });
+        else if (performance.now() - t0 > stepMs) rej(new Error(`${what}: nothing shown within ${stepMs / 1000} s`));
+        else setTimeout(tick, 5);
       };
-      const t3 = performance.now();
-      document.querySelector('section#export button.primary').click();
-      const t4 = await done;
-      return { preview: t1 - t0, write: t2 - t1, bibtex: t4 - t3 };
-    }, backup);
-    series.preview.push(t.preview);
-    series.write.push(t.write);
-    series.total.push(t.preview + t.write);
-    series.bibtex.push(t.bibtex);
-    console.log(`run ${run + 1}: preview ${round(t.preview)} ms, write ${round(t.write)} ms, export BibTeX ${round(t.bibtex)} ms`);
-  } catch (e) {
-    // A failed run is reported and the others go on: the bench always runs to its end.
-    console.log(`run ${run + 1} could not measure: ${e instanceof Error ? e.message : e}`);
-  } finally {
-    await b.close();
-  }
-}
-if (!series.write.length) {
-  console.log('library bench: no run measured anything');
-  process.exitCode = 1;
+      tick();
+    });
+  const alertIn = (section) => q(`section#${section} [role="alert"]`);
+  /** `until` ended on the page's error message: the step failed, and says why. */
+  const failIf = (found) => {
+    if (found instanceof Element && found.matches('[role="alert"]')) throw new Error(found.textContent || 'an error message');
+  };
+
+  // 1. Drop the file: the preview's count to add (or the page's error).
+  const dt = new DataTransfer();
+  dt.items.add(new File([text], fileName, { type: 'application/json' }));
+  const t0 = performance.now();
+  q('[data-testid="dropzone"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  const preview = await until('the import preview', () => q('[data-count="add"]') ?? alertIn('import'));
+  failIf(preview.v);
+  const toAdd = Number(preview.v.textContent.replace(/[^0-9]/g, ''));
+
+  // 2. Import: the status says what was added, updated, unchanged (or the page's error).
+  q('.preview button.primary').click();
+  const done = await until('the import', () => q('section#import [role="status"]') ?? alertIn('import'));
+  failIf(done.v);
+  // The file name is the status's first substitution; the numbers after it are added, updated, unchanged.
+  const status = numbers(done.v.textContent.replace(fileName, ''));
+
+  // 3. Export every paper as BibTeX: the file the page hands to a link, before it is downloaded.
+  let file;
+  HTMLAnchorElement.prototype.click = function () {
+    file ??= { at: performance.now(), href: this.href };
+  };
+  const t3 = performance.now();
+  q('section#export button.primary').click();
+  const exported = await until('the export', () => file ?? alertIn('export'));
+  failIf(exported.v);
+  const bibtex = await (await fetch(file.href)).text();
+  return {
+    preview: preview.at - t0,
+    write: done.at - preview.at,
+    bibtex: file.at - t3,
+    shown: { toAdd, status, entries: (bibtex.match(/^@\w+\{/gm) ?? []).length },
+  };
 }
 
-const figures = {
-  'import.preview.10k': { xs: series.preview, budget: 500 },
-  'import.write.10k': { xs: series.write, budget: 1000 },
-  'import.total.10k': { xs: series.total, budget: null },
-  'export.bibtex.10k': { xs: series.bibtex, budget: 1000 },
-};
-const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
-console.log('\nname                 median     p95  unit  budget');
-for (const [name, { xs, budget }] of Object.entries(figures)) {
-  if (!xs.length) continue;
-  const entry = { median: round(pct(xs, 50)), p95: round(pct(xs, 95)), unit: 'ms', budget, runs: xs.length };
-  results[name] = entry;
-  console.log(`${name.padEnd(20)} ${String(entry.median).padStart(7)} ${String(entry.p95).padStart(7)}  ms    ${budget ?? '—'}`);
-  if (budget !== null && entry.p95 > budget) console.log(`OVER BUDGET: ${name} ${entry.p95} > ${budget}`);
+/**
+ * Measures import and export of an `n`-paper library in `runs` runs, each in a
+ * fresh Chromium profile (the import adds `n` papers to an empty library) with
+ * the extension built in `extension`. A run that fails is kept in `failures`
+ * (with why) and the other runs go on. Returns the series in ms (one value per
+ * run that measured), what the page showed in each run, and the errors pages logged.
+ * @param {{ n?: number, runs?: number, extension?: string, log?: (line: string) => void }} [opts]
+ */
+export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log = console.log } = {}) {
+  const backup = backupOf(n);
+  log(`backup of ${n.toLocaleString('en')} papers: ${(backup.length / 1e6).toFixed(1)} MB`);
+  const series = { preview: [], write: [], total: [], bibtex: [] };
+  const shown = [];
+  const failures = [];
+  const errors = [];
+  for (let run = 0; run < runs; run++) {
+    let b;
+    try {
+      b = await launchChromium({ extension });
+      const page = await b.context.newPage();
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+      });
+      await page.goto(b.extensionUrl('src/options/index.html'));
+      await page.waitForSelector('[data-testid="dropzone"]');
+      const t = await page.evaluate(importExportInPage, [backup, BACKUP_NAME, STEP_MS]);
+      // A fresh profile: every paper of the file is new.
+      const wrong = [
+        t.shown.toAdd !== n && `the preview shows ${t.shown.toAdd} to add`,
+        // Sorted: a language may put "added", "updated" and "unchanged" in another order.
+        [...t.shown.status].sort((x, y) => y - x).join(' ') !== `${n} 0 0` && `the status has the numbers ${t.shown.status.join(', ') || 'none'} (added, updated, unchanged)`,
+        t.shown.entries !== n && `the BibTeX file has ${t.shown.entries} entries`,
+      ].filter(Boolean);
+      if (wrong.length) throw new Error(`${wrong.join('; ')}: expected ${n} papers`);
+      series.preview.push(t.preview);
+      series.write.push(t.write);
+      series.total.push(t.preview + t.write);
+      series.bibtex.push(t.bibtex);
+      shown.push(t.shown);
+      log(`run ${run + 1}: preview ${round(t.preview)} ms, write ${round(t.write)} ms, export BibTeX ${round(t.bibtex)} ms`);
+    } catch (e) {
+      // A failed run is reported and the others go on: the bench always runs to its end.
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      failures.push(`run ${run + 1}: ${why}`);
+      log(`run ${run + 1} could not measure: ${why}`);
+    } finally {
+      await b?.close().catch(() => {});
+    }
+  }
+  return { n, runs, series, shown, failures, errors };
 }
-mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+
+/** "10k" for 10,000, "200" for 200: the size in a figure's name. */
+const sizeName = (n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+/**
+ * The figures of a measureLibrary() result: { name, median, p95, unit, budget, runs },
+ * p95 held against the budget; a figure no run measured has `median` and `p95` null.
+ */
+export function libraryFigures({ n, series }) {
+  const k = sizeName(n);
+  return [
+    [`import.preview.${k}`, series.preview, 500],
+    [`import.write.${k}`, series.write, 1000],
+    [`import.total.${k}`, series.total, null],
+    [`export.bibtex.${k}`, series.bibtex, 1000],
+  ].map(([name, xs, budget]) => ({ name, median: xs.length ? round(pct(xs, 50)) : null, p95: xs.length ? round(pct(xs, 95)) : null, unit: 'ms', budget, runs: xs.length }));
+}
+
+async function main() {
+  if (!existsSync(join(DIST, 'manifest.json'))) {
+    console.log(`COULD NOT MEASURE: import and export: no build in ${DIST.slice(ROOT.length + 1)} (npm run bench builds first)`);
+    return 1;
+  }
+  const r = await measureLibrary();
+  const figures = libraryFigures(r);
+  let results = {};
+  if (existsSync(RESULTS)) {
+    try {
+      results = JSON.parse(readFileSync(RESULTS, 'utf8'));
+    } catch {
+      console.log(`${RESULTS.slice(ROOT.length + 1)} did not parse: starting it again`);
+    }
+  }
+  const measuredAt = new Date().toISOString();
+  const rows = figures.filter((f) => f.median !== null);
+  const w = Math.max(...rows.map((f) => String(f.median).length), ...rows.map((f) => String(f.p95).length), 6);
+  console.log(`\n${'name'.padEnd(20)}  ${'median'.padStart(w)}  ${'p95'.padStart(w)}  unit  budget  runs`);
+  for (const f of rows) {
+    results[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs, measuredAt };
+    console.log(`${f.name.padEnd(20)}  ${String(f.median).padStart(w)}  ${String(f.p95).padStart(w)}  ms    ${String(f.budget ?? '—').padEnd(6)}  ${f.runs}/${r.runs}`);
+  }
+  console.log('');
+  if (r.errors.length) console.log(`note: errors on the options page: ${[...new Set(r.errors)].slice(0, 3).join(' | ')}`);
+  for (const f of figures) if (f.budget !== null && f.p95 !== null && f.p95 > f.budget) console.log(`OVER BUDGET: ${f.name} ${f.p95} > ${f.budget}`);
+  for (const why of r.failures) console.log(`note: import and export, ${why}`);
+  const missing = figures.filter((f) => f.median === null);
+  // A run that failed while others measured leaves every figure measured (from fewer runs; noted above).
+  for (const f of missing) console.log(`COULD NOT MEASURE: ${f.name}: no run measured it (${r.failures.join('; ')})`);
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  return missing.length ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.log(`COULD NOT MEASURE: import and export: ${e instanceof Error ? e.message : e}`);
+      process.exit(1);
+    },
+  );
+}

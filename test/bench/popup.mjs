@@ -15,7 +15,10 @@
  * The floor page is added to a copy of dist/chrome (bench-floor.html), so both
  * pages share the origin, the process and the way they are opened. Runs
  * alternate popup and floor. Prints a table, marks what is over budget, merges
- * the figures into bench/results.json; exits non-zero only if it could not measure.
+ * the figures into bench/results.json. Each group (first row, search ready,
+ * keystrokes and heap) runs on its own: one that fails is reported
+ * (`COULD NOT MEASURE: <what>: <why>`) and the next goes on. Exits non-zero
+ * only if something could not be measured.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -37,14 +40,17 @@ const pct = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.max(0, Math.ceil(
 const round = (x) => Math.round(x * 100) / 100;
 const figures = [];
 const notes = [];
-let failed = false;
+/** What could not be measured, and why: printed as COULD NOT MEASURE lines; the exit code is 1 if any. */
+const failures = [];
 
-function figure(name, xs, { unit = 'ms', budget = null, by = 'p95' } = {}) {
-  if (!xs.length || xs.some((x) => !Number.isFinite(x))) {
-    failed = true;
+/** `floor`, `ratio`: the names of the figure's floor and of its ratio to it, for the summary of `npm run bench`. */
+function figure(name, xs, { unit = 'ms', budget = null, by = 'p95', floor, ratio } = {}) {
+  const bad = xs.filter((x) => !Number.isFinite(x)).length;
+  if (!xs.length || bad) {
+    failures.push(`${name}: ${xs.length ? `${bad} of ${xs.length} runs gave no number` : 'no samples'}`);
     return console.log(`could not measure ${name}`);
   }
-  const f = { name, median: round(pct(xs, 50)), p95: round(pct(xs, 95)), unit, budget, runs: xs.length, by };
+  const f = { name, median: round(pct(xs, 50)), p95: round(pct(xs, 95)), unit, budget, runs: xs.length, by, floor, ratio };
   figures.push(f);
 }
 
@@ -71,11 +77,36 @@ const FLOOR_JS = `(() => {
 
 let b;
 let ext;
-try {
+
+/**
+ * Runs one group of figures; a failure is reported (COULD NOT MEASURE) and the next group
+ * goes on. The tabs it left open are closed.
+ */
+async function group(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    failures.push(`${name}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    console.log(`${name} could not finish: ${e instanceof Error ? e.stack : e}`);
+    for (const p of b?.context.pages() ?? []) await p.close().catch(() => {});
+  }
+}
+
+/** A fresh tab at `path`; resolves with the first-rows mark (ms from navigation start). */
+async function open(path) {
+  const page = await b.context.newPage();
+  await page.goto(b.extensionUrl(path));
+  await page.waitForFunction(() => performance.getEntriesByName('papershelf:first-rows').length > 0, null, { timeout: 30_000, polling: 20 });
+  const marks = await page.evaluate(() => Object.fromEntries(['papershelf:script', 'papershelf:db-open', 'papershelf:first-rows'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])));
+  return { page, first: marks['papershelf:first-rows'], marks };
+}
+
+let seeded = false;
+await group('popup set-up (a copy of the build, Chromium, 10,000 papers seeded)', async () => {
   requireBrowser('chromium');
   // BENCH_DIST=<dir>: another Chrome build (an older one, to compare before and after a change).
   const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROOT, 'dist/chrome');
-  if (!existsSync(join(dist, 'manifest.json'))) throw new Error('no dist/chrome: run npm run build');
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no build in ${dist}: run npm run build`);
   ext = mkdtempSync(join(tmpdir(), 'papershelf-popup-bench-'));
   cpSync(dist, ext, { recursive: true });
   writeFileSync(join(ext, 'bench-floor.html'), FLOOR_HTML);
@@ -102,114 +133,118 @@ try {
   await page0.evaluate((rows) => localStorage.setItem('bench.rows', JSON.stringify(rows)), newest);
   await page0.evaluate(() => chrome.storage.local.remove('papershelf.popup.view'));
   await page0.close();
+  seeded = true;
+});
 
-  /** A fresh tab at `path`; resolves with the first-rows mark (ms from navigation start). */
-  const open = async (path) => {
-    const page = await b.context.newPage();
-    await page.goto(b.extensionUrl(path));
-    await page.waitForFunction(() => performance.getEntriesByName('papershelf:first-rows').length > 0, null, { timeout: 30_000, polling: 20 });
-    const marks = await page.evaluate(() => Object.fromEntries(['papershelf:script', 'papershelf:db-open', 'papershelf:first-rows'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])));
-    return { page, first: marks['papershelf:first-rows'], marks };
-  };
-
+if (seeded) {
   // 1. First row, against the floor, alternating.
-  const popupFirst = [];
-  const floorFirst = [];
-  const phases = { script: [], db: [] };
-  for (let i = 0; i < RUNS + 1; i++) {
-    for (const which of i % 2 ? ['floor', 'popup'] : ['popup', 'floor']) {
-      const { page, first, marks } = await open(which === 'popup' ? POPUP : 'bench-floor.html');
-      if (which === 'popup' && i > 0) {
-        phases.script.push(marks['papershelf:script']);
-        phases.db.push(marks['papershelf:db-open'] - marks['papershelf:script']);
+  await group('popup.firstRow', async () => {
+    const popupFirst = [];
+    const floorFirst = [];
+    const phases = { script: [], db: [] };
+    for (let i = 0; i < RUNS + 1; i++) {
+      for (const which of i % 2 ? ['floor', 'popup'] : ['popup', 'floor']) {
+        const { page, first, marks } = await open(which === 'popup' ? POPUP : 'bench-floor.html');
+        if (which === 'popup' && i > 0) {
+          phases.script.push(marks['papershelf:script']);
+          phases.db.push(marks['papershelf:db-open'] - marks['papershelf:script']);
+        }
+        if (which === 'popup') {
+          const rows = await page.evaluate(() => document.querySelectorAll('li a.title').length);
+          if (rows < 1) throw new Error('the popup marked first rows with none on screen');
+        }
+        await page.close();
+        if (i === 0) continue; // warm-up: worker, database, disk cache
+        (which === 'popup' ? popupFirst : floorFirst).push(first);
       }
-      if (which === 'popup') {
-        const rows = await page.evaluate(() => document.querySelectorAll('li a.title').length);
-        if (rows < 1) throw new Error('the popup marked first rows with none on screen');
-      }
-      await page.close();
-      if (i === 0) continue; // warm-up: worker, database, disk cache
-      (which === 'popup' ? popupFirst : floorFirst).push(first);
     }
-  }
-  figure('popup.firstRow', popupFirst);
-  figure('popup.floor', floorFirst);
-  const ratios = popupFirst.map((x, i) => x / floorFirst[i]);
-  figure('popup.firstRow.ratio', ratios, { unit: 'x', budget: 1.3, by: 'median' });
-  notes.push(`popup.firstRow, where the time goes (medians): first-paint script starts at ${round(pct(phases.script, 50))} ms, opening IndexedDB takes ${round(pct(phases.db, 50))} ms, reading and drawing 30 rows the rest`);
+    figure('popup.firstRow', popupFirst, { floor: 'popup.floor', ratio: 'popup.firstRow.ratio' });
+    figure('popup.floor', floorFirst);
+    const ratios = popupFirst.map((x, i) => x / floorFirst[i]);
+    figure('popup.firstRow.ratio', ratios, { unit: 'x', budget: 1.3, by: 'median' });
+    notes.push(`popup.firstRow, where the time goes (medians): first-paint script starts at ${round(pct(phases.script, 50))} ms, opening IndexedDB takes ${round(pct(phases.db, 50))} ms, reading and drawing 30 rows the rest`);
+  });
 
   // 2. Search ready: opening → a word only one abstract holds answered (one row) from the full index.
-  const ready = [];
-  for (let i = 0; i < Math.max(4, RUNS / 2); i++) {
-    const page = await b.context.newPage();
-    await page.goto(b.extensionUrl(POPUP));
-    await page.waitForSelector('input.search', { timeout: 30_000 });
-    await page.fill('input.search', ABSTRACT_ONLY_WORD);
-    await page.waitForFunction(() => document.querySelectorAll('.scroller li').length === 1, null, { timeout: 30_000, polling: 'raf' });
-    ready.push(await page.evaluate(() => performance.now()));
-    await page.evaluate(() => {
-      const input = document.querySelector('input.search');
-      input.value = '';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-    await page.waitForTimeout(500); // the view is stored after a pause
-    await page.close();
-  }
-  figure('popup.searchReady', ready, { budget: 300 });
+  await group('popup.searchReady', async () => {
+    const ready = [];
+    for (let i = 0; i < Math.max(4, RUNS / 2); i++) {
+      const page = await b.context.newPage();
+      await page.goto(b.extensionUrl(POPUP));
+      await page.waitForSelector('input.search', { timeout: 30_000 });
+      await page.fill('input.search', ABSTRACT_ONLY_WORD);
+      await page.waitForFunction(() => document.querySelectorAll('.scroller li').length === 1, null, { timeout: 30_000, polling: 'raf' });
+      ready.push(await page.evaluate(() => performance.now()));
+      await page.evaluate(() => {
+        const input = document.querySelector('input.search');
+        input.value = '';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForTimeout(500); // the view is stored after a pause
+      await page.close();
+    }
+    figure('popup.searchReady', ready, { budget: 300 });
+  });
 
   // 3. Keystrokes, and 4. the heap once everything was loaded and searched.
-  const page = await b.context.newPage();
-  await page.goto(b.extensionUrl(POPUP));
-  await page.waitForFunction(() => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, { timeout: 60_000 });
-  const keys = await page.evaluate(async (queries) => {
-    const input = document.querySelector('input.search');
-    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-    const out = [];
-    for (const q of queries) {
-      for (let i = 1; i <= q.length; i++) {
-        const before = performance.getEntriesByName('papershelf:search-answered').length;
-        const t0 = performance.now();
-        input.value = q.slice(0, i);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        // Settled: the index answered this query (or it has no searchable word yet) and the list was drawn.
-        const deadline = t0 + 5000;
-        while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value)) {
+  await group('popup.keystroke and popup.heap', async () => {
+    const page = await b.context.newPage();
+    await page.goto(b.extensionUrl(POPUP));
+    await page.waitForFunction(() => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, { timeout: 60_000 });
+    const keys = await page.evaluate(async (queries) => {
+      const input = document.querySelector('input.search');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const out = [];
+      for (const q of queries) {
+        for (let i = 1; i <= q.length; i++) {
+          const before = performance.getEntriesByName('papershelf:search-answered').length;
+          const t0 = performance.now();
+          input.value = q.slice(0, i);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          // Settled: the index answered this query (or it has no searchable word yet) and the list was drawn.
+          const deadline = t0 + 5000;
+          while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value)) {
+            await new Promise((r) => setTimeout(r, 0));
+          }
+          // Preact commits in a microtask after the answer: a task later the list in the DOM is the new one.
           await new Promise((r) => setTimeout(r, 0));
+          out.push(performance.now() - t0);
         }
-        // Preact commits in a microtask after the answer: a task later the list in the DOM is the new one.
-        await new Promise((r) => setTimeout(r, 0));
-        out.push(performance.now() - t0);
+        input.value = '';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
       }
-      input.value = '';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await frame();
-    }
-    return out;
-  }, QUERIES);
-  figure('popup.keystroke', keys, { budget: 16 });
-  // Close every other page of the extension: they share the renderer, and its heap.
-  for (const p of b.context.pages()) if (p !== page) await p.close();
-  const cdp = await b.context.newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('Performance.enable');
-  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  figure('popup.heap', [metrics.JSHeapUsedSize / 1e6], { unit: 'MB', budget: 13 });
-  notes.push(`popup.heap: JSHeapUsedSize of the popup's renderer after a forced GC, library loaded and ${QUERIES.length} queries typed; no worker is started by the popup`);
-  await cdp.detach();
-  await page.close();
-} catch (e) {
-  failed = true;
-  console.log(`popup bench could not finish: ${e instanceof Error ? e.stack : e}`);
-} finally {
-  await b?.close().catch(() => {});
-  if (ext) rmSync(ext, { recursive: true, force: true });
+      return out;
+    }, QUERIES);
+    figure('popup.keystroke', keys, { budget: 16 });
+    // Close every other page of the extension: they share the renderer, and its heap.
+    for (const p of b.context.pages()) if (p !== page) await p.close();
+    const cdp = await b.context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    figure('popup.heap', [metrics.JSHeapUsedSize / 1e6], { unit: 'MB', budget: 13 });
+    notes.push(`popup.heap: JSHeapUsedSize of the popup's renderer after a forced GC, library loaded and ${QUERIES.length} queries typed; no worker is started by the popup`);
+    await cdp.detach();
+    await page.close();
+  });
 }
+await b?.close().catch(() => {});
+if (ext) rmSync(ext, { recursive: true, force: true });
 
-const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+let results = {};
+if (existsSync(RESULTS)) {
+  try {
+    results = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  } catch {
+    console.log(`${RESULTS.slice(ROOT.length + 1)} did not parse: starting it again`);
+  }
+}
+const measuredAt = new Date().toISOString();
 console.log(`\npopup, ${N.toLocaleString('en')} papers (load ${loadavg()[0].toFixed(1)})`);
 console.log('name                      median      p95  unit  budget');
 for (const f of figures) {
-  results[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs };
+  results[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs, ...(f.floor && { floor: f.floor, ratio: f.ratio }), measuredAt };
   console.log(`${f.name.padEnd(24)} ${String(f.median).padStart(8)} ${String(f.p95).padStart(8)}  ${f.unit.padEnd(4)}  ${f.budget ?? '—'}`);
 }
 for (const f of figures) {
@@ -217,6 +252,7 @@ for (const f of figures) {
   if (f.budget !== null && held > f.budget) console.log(`OVER BUDGET: ${f.name} ${held} ${f.unit} > ${f.budget} ${f.unit} (${f.by})`);
 }
 for (const n of notes) console.log(`note: ${n}`);
+for (const why of failures) console.log(`COULD NOT MEASURE: ${why}`);
 mkdirSync(dirname(RESULTS), { recursive: true });
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-process.exit(failed && !figures.length ? 1 : 0);
+process.exit(failures.length ? 1 : 0);

@@ -3,7 +3,9 @@
  * Part of `npm run bench`: the ranking core (src/rank) in real Chromium, against docs/architecture.md's
  * budgets ("Ranking"), plus the offline evaluation's figures. Merged into bench/results.json like
  * run.mjs's ({ median, p95, unit, budget, runs }); prints `OVER BUDGET: <name> <p95> > <budget>`.
- * Exit code 0 unless it could not measure.
+ * The synthetic series, the `.seedtext` ones and the evaluation run on their own: one that fails
+ * is reported (`COULD NOT MEASURE: <what>: <why>`) and the next goes on. Exit code 0 unless
+ * something could not be measured.
  *
  *   rank.vectorize.5k     fit the vocabulary + vectorise 5,000 papers (title ×2, authors, abstract)  2000 ms
  *   rank.train.5k         one tag's SVM against 5,000 papers                                          200 ms
@@ -84,8 +86,20 @@ async function series(page, name, fn, arg, runs) {
 
 let ext;
 let browser;
-let failed = false;
-try {
+/** What could not be measured, and why. */
+const failures = [];
+const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
+/** Runs one group of figures; a failure is kept for the report and the next group goes on. */
+async function group(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    failures.push(`${name}: ${firstLine(e)}`);
+    console.error(`${name} could not measure: ${e?.stack ?? e}`);
+  }
+}
+
+await group('rank (set-up: bundle, Chromium)', async () => {
   requireBrowser('chromium');
   const seed = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8'));
   const labels = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/rank/labels.json'), 'utf8')).papers;
@@ -108,41 +122,49 @@ try {
 
   for (const kind of ['synthetic', 'seedtext']) {
     const suffix = kind === 'synthetic' ? '' : '.seedtext';
-    const prep = await page.evaluate(([n, k, w]) => globalThis.__rankBench.prepare(n, k, w), [N, kind, seedWords(seed)]);
-    log(`${kind}: ${prep.papers} papers, ${prep.tagged} tagged`);
-    const vec = await series(page, `rank.vectorize.5k${suffix}`, () => globalThis.__rankBench.vectorize(), null, RUNS.vectorize);
-    figure(`rank.vectorize.5k${suffix}`, vec, { budget: 2000 });
-    figure(`rank.train.5k${suffix}`, await series(page, `rank.train.5k${suffix}`, (t) => globalThis.__rankBench.train(t), TAG, RUNS.train), { budget: 200 });
-    figure(`rank.train.logreg.5k${suffix}`, await series(page, `rank.train.logreg.5k${suffix}`, (t) => globalThis.__rankBench.train(t, 'logreg'), TAG, RUNS.train));
-    figure(`rank.train.all.5k${suffix}`, await series(page, `rank.train.all.5k${suffix}`, () => globalThis.__rankBench.trainAll(), null, RUNS.trainAll));
-    figure(`rank.score.1k${suffix}`, await series(page, `rank.score.1k${suffix}`, () => globalThis.__rankBench.score(), null, RUNS.score), { budget: 10 });
-    figure(`rank.cards.1k${suffix}`, await series(page, `rank.cards.1k${suffix}`, () => globalThis.__rankBench.scoreTexts(), null, RUNS.cards));
+    await group(`rank.*${suffix || ' (synthetic abstracts)'}`, async () => {
+      const prep = await page.evaluate(([n, k, w]) => globalThis.__rankBench.prepare(n, k, w), [N, kind, seedWords(seed)]);
+      log(`${kind}: ${prep.papers} papers, ${prep.tagged} tagged`);
+      const vec = await series(page, `rank.vectorize.5k${suffix}`, () => globalThis.__rankBench.vectorize(), null, RUNS.vectorize);
+      figure(`rank.vectorize.5k${suffix}`, vec, { budget: 2000 });
+      figure(`rank.train.5k${suffix}`, await series(page, `rank.train.5k${suffix}`, (t) => globalThis.__rankBench.train(t), TAG, RUNS.train), { budget: 200 });
+      figure(`rank.train.logreg.5k${suffix}`, await series(page, `rank.train.logreg.5k${suffix}`, (t) => globalThis.__rankBench.train(t, 'logreg'), TAG, RUNS.train));
+      figure(`rank.train.all.5k${suffix}`, await series(page, `rank.train.all.5k${suffix}`, () => globalThis.__rankBench.trainAll(), null, RUNS.trainAll));
+      figure(`rank.score.1k${suffix}`, await series(page, `rank.score.1k${suffix}`, () => globalThis.__rankBench.score(), null, RUNS.score), { budget: 10 });
+      figure(`rank.cards.1k${suffix}`, await series(page, `rank.cards.1k${suffix}`, () => globalThis.__rankBench.scoreTexts(), null, RUNS.cards));
+    });
   }
 
-  const t0 = Date.now();
-  const ev = await page.evaluate(([s, l]) => globalThis.__rankBench.evaluate(s, l), [seed, labels]);
-  log(`evaluation in ${Date.now() - t0} ms`);
-  const one = (name, v) => figures.push({ name, median: round(v), p95: round(v), unit: 'score', budget: null, runs: 1 });
-  one('rank.eval.top1', ev.model.top1);
-  one('rank.eval.map', ev.model.map);
-  one('rank.eval.baseline.top1', ev.baseline.top1);
-  one('rank.eval.baseline.map', ev.baseline.map);
-  notes.push(`per-tag AP (model): ${Object.entries(ev.model.ap).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ')}`);
-  notes.push(`per-tag AP (baseline): ${Object.entries(ev.baseline.ap).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ')}`);
+  await group('rank.eval.*', async () => {
+    const t0 = Date.now();
+    const ev = await page.evaluate(([s, l]) => globalThis.__rankBench.evaluate(s, l), [seed, labels]);
+    log(`evaluation in ${Date.now() - t0} ms`);
+    const one = (name, v) => figures.push({ name, median: round(v), p95: round(v), unit: 'score', budget: null, runs: 1 });
+    one('rank.eval.top1', ev.model.top1);
+    one('rank.eval.map', ev.model.map);
+    one('rank.eval.baseline.top1', ev.baseline.top1);
+    one('rank.eval.baseline.map', ev.baseline.map);
+    notes.push(`per-tag AP (model): ${Object.entries(ev.model.ap).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ')}`);
+    notes.push(`per-tag AP (baseline): ${Object.entries(ev.baseline.ap).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ')}`);
+  });
   if (errors.length) notes.push(`page errors: ${errors.slice(0, 3).join(' | ')}`);
-} catch (e) {
-  failed = true;
-  console.error(`rank bench could not measure: ${e?.stack ?? e}`);
-} finally {
-  await browser?.close().catch(() => {});
-  if (ext) rmSync(ext, { recursive: true, force: true });
-}
+});
+await browser?.close().catch(() => {});
+if (ext) rmSync(ext, { recursive: true, force: true });
 
 if (figures.length) {
-  const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+  let results = {};
+  if (existsSync(RESULTS)) {
+    try {
+      results = JSON.parse(readFileSync(RESULTS, 'utf8'));
+    } catch {
+      console.log(`${RESULTS.slice(ROOT.length + 1)} did not parse: starting it again`);
+    }
+  }
+  const measuredAt = new Date().toISOString();
   console.log(`\n${'name'.padEnd(30)} ${'median'.padStart(9)} ${'p95'.padStart(9)}  unit   budget  runs`);
   for (const { name, ...f } of figures) {
-    results[name] = f;
+    results[name] = { ...f, measuredAt };
     console.log(`${name.padEnd(30)} ${String(f.median).padStart(9)} ${String(f.p95).padStart(9)}  ${f.unit.padEnd(5)}  ${String(f.budget ?? '—').padStart(6)}  ${f.runs}`);
   }
   for (const n of notes) console.log(`note: ${n}`);
@@ -151,4 +173,5 @@ if (figures.length) {
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 }
-process.exit(failed ? 1 : 0);
+for (const why of failures) console.log(`COULD NOT MEASURE: ${why}`);
+process.exit(failures.length ? 1 : 0);
