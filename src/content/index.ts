@@ -2,6 +2,7 @@
  * Content script entry: picks the adapter for the current URL (again after
  * each client-side navigation), annotates what is there, then only what is added.
  */
+import { testAttr } from './exposure';
 import { adapterFor } from './sites';
 import { Annotator } from './annotate';
 import { observe } from './observe';
@@ -68,9 +69,9 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
           notRelevant: (c) => {
             const card = annotator.listed(c);
             if (!card) return;
-            c.host.setAttribute('data-not-relevant', '');
+            testAttr(c.host, 'data-not-relevant', '');
             ranking.dismiss(c.id);
-            void send('paper.notRelevant', { card, on: true }).catch(() => c.host.removeAttribute('data-not-relevant'));
+            void send('paper.notRelevant', { card, on: true }).catch(() => testAttr(c.host, 'data-not-relevant', null));
           },
           tagNames: () => annotator.tagNamesMostUsed(),
           relevance: (id) => ranking.verdicts.get(id)?.relevance,

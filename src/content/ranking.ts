@@ -7,6 +7,7 @@
  * buttons, "New", "updated: v3"). Cards that were on screen are reported
  * seen, so the next visit marks only what is new since.
  */
+import { testAttr } from './exposure';
 import type { CardVerdict, RankReply } from '../background/ranker';
 import type { ListedCard } from '../library/corpus';
 import type { CardControls } from './ui/controls';
@@ -180,15 +181,16 @@ export const view = {
   accept: (_c: CardControls, _name: string): void => {},
 };
 
-/** Puts a verdict on a card: host attributes (contracts in docs/architecture.md) and the controls' display. */
+/** Puts a verdict on a card: the controls' display and, in test builds only, host attributes (contracts in docs/architecture.md). */
 export function apply(c: CardControls, v: CardVerdict) {
+  // The host is in the page's DOM: any script of the page reads its attributes. The user's
+  // tag names, relevance and seen marks go there only in test builds, where tests drive them.
   const h = c.host;
   if (v.relevance !== undefined) {
-    h.setAttribute('data-relevance', String(v.relevance));
-    h.setAttribute('data-suggested', v.suggested.join(','));
+    testAttr(h, 'data-relevance', String(v.relevance));
+    testAttr(h, 'data-suggested', v.suggested.join(','));
   }
-  if (!v.seen) h.setAttribute('data-new', '');
-  else h.removeAttribute('data-new');
-  if (v.notRelevant) h.setAttribute('data-not-relevant', '');
+  testAttr(h, 'data-new', v.seen ? null : '');
+  if (v.notRelevant) testAttr(h, 'data-not-relevant', '');
   showRank(c, v, () => view.tagsOf(c.id), (name) => view.accept(c, name));
 }

@@ -13,6 +13,7 @@
  * the page adds or re-renders cards meanwhile, they are sorted in on the next
  * ranking.
  */
+import { SHADOW_MODE } from './exposure';
 import type { CardControls } from './ui/controls';
 import { t } from '../shared/i18n';
 
@@ -80,7 +81,7 @@ export class Triage {
     const host = this.doc.createElement('div');
     host.setAttribute('data-papershelf-toolbar', '');
     host.style.cssText = 'position:fixed;right:12px;bottom:12px;z-index:2147483646';
-    const root = host.attachShadow({ mode: 'open' });
+    const root = host.attachShadow({ mode: SHADOW_MODE });
     const style = this.doc.createElement('style');
     style.textContent = TOOLBAR_CSS;
     const sort = this.doc.createElement('button');
@@ -229,7 +230,7 @@ export class Triage {
     const host = this.doc.createElement('div');
     host.setAttribute('data-papershelf-help', '');
     host.style.cssText = 'position:fixed;inset:0;z-index:2147483647;display:grid;place-items:center;background:rgb(0 0 0/.35)';
-    const root = host.attachShadow({ mode: 'open' });
+    const root = host.attachShadow({ mode: SHADOW_MODE });
     const box = this.doc.createElement('div');
     box.setAttribute('role', 'dialog');
     box.setAttribute('aria-modal', 'true');
