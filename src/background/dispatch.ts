@@ -150,8 +150,9 @@ export function createDispatcher(b: Backend) {
       return { updated: updated.length };
     },
     'library.import': async ({ papers, tags }) => {
-      const { ids, ...summary } = await importLibrary(await db(), papers, tags);
+      const { ids, indexed, ...summary } = await importLibrary(await db(), papers, tags);
       await changed(ids, true);
+      await indexed;
       return summary;
     },
     'cards.rank': async ({ cards }, _kind, ctx) => {

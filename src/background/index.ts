@@ -12,6 +12,7 @@ import { broadcast } from '../library/broadcast';
 import { completePaper, countPapers, getPapers, savePaper } from '../library/papers';
 import { collectTombstones } from '../library/sync-local';
 import { purgeTrash } from '../library/trash';
+import { catchUpIndex } from '../library/import-write';
 import type { SyncArea } from '../library/sync';
 import { CHANGE_KEY, isEnvelope, type Change, type Result } from '../shared/messages';
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
@@ -146,6 +147,8 @@ function startup() {
     .catch(() => {});
   syncer.request(0);
   void db().then((d) => collectTombstones(d)).catch(log('could not collect old tombstones'));
+  // An import whose search index did not finish (its page closed): the index catches up.
+  void db().then((d) => catchUpIndex(d)).catch(log('could not finish indexing an import'));
   // Removals are soft for 30 days (library/trash.ts); their tombstones stay as long as sync needs them.
   void db().then((d) => purgeTrash(d)).catch(log('could not empty the old trash'));
 }

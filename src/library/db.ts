@@ -62,10 +62,10 @@ export interface ShelfDB extends DBSchema {
     key: string;
     value: { key: string; [k: string]: unknown };
   };
-  /** Small records of the library itself: the hybrid logical clock (clock.ts). Since v6. */
+  /** Small records of the library itself: the hybrid logical clock (clock.ts), the corpus's size, papers the search index owes. Since v6. */
   meta: {
     key: string;
-    value: { key: string; t: number };
+    value: { key: string; t: number; ids?: string[] };
   };
   /** Removed papers, whole (abstract included), for 30 days: "Recently removed" and Undo (trash.ts). Since v6. */
   trash: {

@@ -1,9 +1,9 @@
 /** Import, restore and undo into the shelf: one transaction, all or nothing, through planMerge. */
-import type { Shelf } from './db';
+import { STRICT, type Shelf } from './db';
 import type { Paper, Tag } from '../shared/model';
 import { planMerge } from './merge';
 import { indexMany, termsOf, type Terms } from './search';
-import { writeTx, type WriteTx } from './write';
+import { readFull, writeTx, type WriteTx } from './write';
 import { lastWrite } from './stamps';
 import { tick } from './clock';
 
@@ -17,16 +17,49 @@ export interface ImportSummary {
   ids: string[];
 }
 
+type IndexChange = readonly [string, Terms | null, Terms | null];
+
+/** The meta record naming papers whose search terms a follow-up transaction has still to write. */
+const REINDEX_KEY = 'reindex';
+
 /**
  * Merges papers and tags into the shelf (`undo`: the papers a removal just took, put back as they were). The plan is made from what the
  * database holds inside the same transaction (so a save in another tab is not
  * overwritten), and every write is in that transaction: if one fails, none lands.
  */
-export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now(), opts: { undo?: boolean } = {}): Promise<ImportSummary> {
+export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now(), opts: { undo?: boolean } = {}): Promise<ImportSummary & { indexed: Promise<void> }> {
   const tx = writeTx(db);
-  const summary = await importInto(tx, papers, tags, now, opts);
+  const pending: IndexChange[] = [];
+  const summary = await importInto(tx, papers, tags, now, { ...opts, deferIndex: pending });
   await tx.done;
-  return summary;
+  // The user's papers are committed; the search index catches up in a transaction of its own
+  // (one read and one write per term: most of an import's time). Should it not finish (a
+  // closed tab), the meta record left by importInto makes catchUpIndex do it at the next start.
+  const indexed = pending.length ? writeIndex(db, pending) : Promise.resolve();
+  indexed.catch(() => {}); // a caller that does not wait is not an unhandled rejection; catchUpIndex retries
+  return { ...summary, indexed };
+}
+
+async function writeIndex(db: Shelf, changes: IndexChange[]): Promise<void> {
+  const tx = db.transaction(['words', 'meta'], 'readwrite', STRICT);
+  await indexMany(tx.objectStore('words'), changes);
+  await tx.objectStore('meta').delete(REINDEX_KEY);
+  await tx.done;
+}
+
+/**
+ * Writes the search terms of papers an import committed but whose index
+ * transaction did not finish (the page was closed): at the background's start.
+ * Their old terms are unknown by then, so a term they lost may still find them
+ * until their next write. Returns how many papers were indexed.
+ */
+export async function catchUpIndex(db: Shelf): Promise<number> {
+  const rec = (await db.get('meta', REINDEX_KEY)) as { ids?: string[] } | undefined;
+  const ids = rec?.ids ?? [];
+  if (!ids.length) return 0;
+  const papers = await readFull(db, ids);
+  await writeIndex(db, papers.map((p) => [p.id, null, termsOf(p, p.abstract)] as const));
+  return papers.length;
 }
 
 /**
@@ -34,7 +67,7 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
  * writes to the same one). On a failed request the transaction is aborted and the
  * first error thrown: nothing of it lands.
  */
-export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall: number, opts: { undo?: boolean } = {}): Promise<ImportSummary> {
+export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall: number, opts: { undo?: boolean; deferIndex?: IndexChange[] } = {}): Promise<ImportSummary> {
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
   const graves = tx.objectStore('tombstones');
@@ -46,8 +79,12 @@ export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall
     return req;
   };
   try {
-    // Only the papers the import names: reading the whole library costs seconds at 10,000.
-    const [found, existingTags, tombstones] = await Promise.all([Promise.all(papers.map((p) => handled(paperStore.get(p.id)))), handled(tagStore.getAll()), handled(graves.getAll())]);
+    // Only the papers the import names that exist: their keys first (one cheap read), so an import
+    // into an empty or small library does not wait on 10,000 reads that find nothing.
+    const [held, existingTags, tombstones, trashed] = await Promise.all([handled(paperStore.getAllKeys()), handled(tagStore.getAll()), handled(graves.getAll()), handled(trash.getAllKeys())]);
+    const heldIds = new Set(held);
+    const found = await Promise.all(papers.map((p) => (heldIds.has(p.id) ? handled(paperStore.get(p.id)) : undefined)));
+    const inTrash = new Set(trashed);
     const existing = found.filter((p): p is Paper => p !== undefined);
     const removedAt = new Map(tombstones.map((t) => [t.id, t.deletedAt]));
     // The write's logical time: later than every record and removal it replaces (clock.ts).
@@ -80,11 +117,16 @@ export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall
       // Brought back on purpose: an old removal must not take it away again at the next sync,
       // and it is no longer "recently removed".
       if (gone !== undefined) queue(graves.delete(p.id));
-      queue(trash.delete(p.id));
+      if (inTrash.has(p.id)) queue(trash.delete(p.id));
     }
     for (const p of plan.update) put(p);
-    // The search index follows, in the same transaction: one read and one write per term touched.
-    queue(indexMany(tx.objectStore('words'), [...plan.add, ...plan.update].map((p) => [p.id, before.get(p.id) ?? null, termsOf(p, p.abstract)] as const)));
+    // The search index follows: in this transaction (one read and one write per term touched), or,
+    // for importLibrary, in one of its own after this one commits (its ids noted here, in case).
+    const changes = [...plan.add, ...plan.update].map((p) => [p.id, before.get(p.id) ?? null, termsOf(p, p.abstract)] as const);
+    if (opts.deferIndex) {
+      opts.deferIndex.push(...changes);
+      if (changes.length) queue(tx.objectStore('meta').put({ key: REINDEX_KEY, t: 0, ids: changes.map(([id]) => id) }));
+    } else queue(indexMany(tx.objectStore('words'), changes));
     const known = new Set(existingTags.map((t) => t.key));
     for (const t of plan.tags) if (!known.has(t.key)) queue(tagStore.put(t));
     await Promise.all(writes);

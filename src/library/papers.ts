@@ -93,7 +93,9 @@ export async function removePapers(db: Shelf, ids: string[], wall = Date.now()):
  * meanwhile keeps what it has and gains what the removed record had.
  */
 export async function restorePapers(db: Shelf, papers: Paper[], now = Date.now()): Promise<string[]> {
-  return (await importLibrary(db, papers, [], now, { undo: true })).ids;
+  const { ids, indexed } = await importLibrary(db, papers, [], now, { undo: true });
+  await indexed;
+  return ids;
 }
 
 /**

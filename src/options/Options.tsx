@@ -223,6 +223,8 @@ function Import() {
       performance.mark('papershelf:import-written');
       // Written: a failed broadcast must not read as a failed import.
       await broadcast(d, r.ids, true, 'page').catch((e) => console.warn('PaperShelf: imported; telling open pages failed', e));
+      // The search index catches up in its own transaction; a failure there is retried at the next start.
+      void r.indexed.then(() => performance.mark('papershelf:import-indexed')).catch((e) => console.warn('PaperShelf: imported; indexing for search failed, retried later', e));
       setStatus(t('options_imported', preview.file, formatNumber(r.added), formatNumber(r.updated), formatNumber(r.unchanged)));
       setPreview(null);
     } catch (e) {

@@ -5,7 +5,7 @@
  */
 import { gotoExtension, isExtensionUrl, launchFirefox, reloadExtension } from '../harness/firefox.mjs';
 import type { Page } from 'puppeteer-core';
-import { DIST, isHost, POPUP, type Session, type SessionOptions, type Tab } from './session';
+import { DIST, isHost, RELEASE, POPUP, type Session, type SessionOptions, type Tab } from './session';
 import { hostUpgraded, revealHost } from './page';
 
 /** Console noise that says a resource did not load (the routes answer 204/404 on purpose), not that code failed. */
@@ -33,7 +33,7 @@ const takeErrors = () => (window as unknown as { __papershelfErrors?: string[] }
 
 export async function firefoxSession(opts: SessionOptions = {}): Promise<Session> {
   const pages = new Map<string, string>();
-  const b = await launchFirefox({ extension: DIST.firefox, pages, lang: opts.lang });
+  const b = await launchFirefox({ extension: (opts.release ? RELEASE : DIST).firefox, pages, lang: opts.lang });
   /**
    * Only the tab in front gets input (as for a user) and animation frames,
    * which puppeteer's click waits on: each click/key step brings its tab to

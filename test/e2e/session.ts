@@ -59,6 +59,8 @@ export const POPUP = 'src/popup/index.html';
 export const isHost = (path: string[]) => path.length > 1 && path[0].startsWith('[data-papershelf');
 /** The test builds (npm run build:test): dist/ plus the hooks no browser gives a test. */
 export const DIST = { chromium: resolve('dist-test/chrome'), firefox: resolve('dist-test/firefox') };
+/** What users install (npm run build): for the tests of what a page can see of it. */
+export const RELEASE = { chromium: resolve('dist/chrome'), firefox: resolve('dist/firefox') };
 
 /** The browsers the suites run in: BROWSERS=chromium,firefox (the default) or one of them. */
 export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') as BrowserName[];
@@ -70,6 +72,8 @@ export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',') 
 /** `lang`: the browser's UI language (a BCP 47 tag), which picks PaperShelf's messages. */
 export interface SessionOptions {
   lang?: string;
+  /** Load dist/ (what users install) instead of the test build. */
+  release?: boolean;
 }
 
 export function useSession(name: BrowserName, opts: SessionOptions = {}) {
@@ -113,7 +117,7 @@ async function toFront(page: import('playwright-core').Page) {
 
 async function chromiumSession(opts: SessionOptions): Promise<Session> {
   const pages = new Map<string, string>();
-  const b = await launchChromium({ extension: DIST.chromium, pages, lang: opts.lang });
+  const b = await launchChromium({ extension: (opts.release ? RELEASE : DIST).chromium, pages, lang: opts.lang });
   const wrap = async (url: string): Promise<Tab> => {
     const page = await b.context.newPage();
     front = page; // a new tab opens in front

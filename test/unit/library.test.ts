@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openShelf } from '../../src/library/db';
-import { importLibrary } from '../../src/library/import-write';
+import { catchUpIndex, importInto, importLibrary } from '../../src/library/import-write';
+import { writeTx } from '../../src/library/write';
+import { Searcher } from '../../src/library/search';
 import { listPapers, savePaper, tagPapers } from '../../src/library/papers';
 import { listTags } from '../../src/library/tags';
 import type { Paper } from '../../src/shared/model';
@@ -47,6 +49,25 @@ describe('importLibrary', () => {
     const bad = { ...paper('2505.00003'), id: undefined } as unknown as Paper; // no key: the put fails
     await expect(importLibrary(db, [paper('2505.00002'), bad, paper('2505.00004')], [])).rejects.toThrow();
     expect(await listPapers(db)).toEqual(before);
+  });
+
+  it('the papers are committed first and the search index follows; an index left unwritten is caught up at the next start', async () => {
+    const db = await openShelf('lib-index-later');
+    const r = await importLibrary(db, [paper('2505.00011', { title: 'Consistency models for speech' })], []);
+    await r.indexed;
+    expect(await new Searcher(async () => db).search('consistency')).toEqual(['2505.00011']);
+    expect(await db.get('meta', 'reindex')).toBeUndefined();
+    // A page closed between the two transactions: the papers are there, the index owes them.
+    const tx = writeTx(db);
+    const owed: (readonly [string, unknown, unknown])[] = [];
+    await importInto(tx, [paper('2505.00012', { title: 'Orphaned diffusion paper' })], [], 2000, { deferIndex: owed as never });
+    await tx.done;
+    expect(owed).toHaveLength(1);
+    expect(await new Searcher(async () => db).search('orphaned')).toEqual([]);
+    expect((await db.get('meta', 'reindex'))?.ids).toEqual(['2505.00012']);
+    expect(await catchUpIndex(db)).toBe(1);
+    expect(await new Searcher(async () => db).search('orphaned')).toEqual(['2505.00012']);
+    expect(await catchUpIndex(db)).toBe(0);
   });
 
   it('imports 10,000 papers in one transaction', async () => {
