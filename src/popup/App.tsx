@@ -11,7 +11,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
 import { connection, isNewerDatabase, type Shelf } from '../library/db';
-import { getPapers, listPapers, restorePapers } from '../library/papers';
+import { getPapers, listPapers } from '../library/papers';
+import { restoreFromTrash } from '../library/trash';
 import { listTags } from '../library/tags';
 import { Searcher } from '../library/search';
 import { broadcast } from '../library/broadcast';
@@ -21,6 +22,8 @@ import { applyView, DEFAULT_VIEW, nextStatus, type Hits, type SortKey, type View
 import { Row, TagInput } from './Row';
 import { TagsView } from './TagsView';
 import { DigestView } from './DigestView';
+import { TrashView } from './TrashView';
+import { SyncNote } from './SyncNote';
 import { AccessBanner } from '../ui/AccessBanner';
 import { useVirtual } from './useVirtual';
 import { loadView, saveView } from './view-store';
@@ -28,6 +31,8 @@ import { sendNote } from './notes';
 import { formatNumber, t, tn, type MessageKey } from '../shared/i18n';
 
 const UNDO_MS = 6000;
+/** The popup's views, in the tablist's order. */
+const TABS = ['papers', 'digest', 'tags', 'trash'] as const;
 
 /** Mounts the review UI over the first paint (main.ts). */
 export function mount(root: HTMLElement, first: Paper[] | null) {
@@ -55,7 +60,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focus, setFocus] = useState(0);
   const [tagging, setTagging] = useState<string | null>(null);
-  const [tab, setTab] = useState<'papers' | 'digest' | 'tags'>('papers');
+  const [tab, setTab] = useState<(typeof TABS)[number]>('papers');
   const [error, setError] = useState('');
   const [undo, setUndo] = useState<{ papers: Paper[]; timer: ReturnType<typeof setTimeout> } | null>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -239,10 +244,11 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
     run('popup_errUndo', async () => {
       clearTimeout(undo.timer);
       setUndo(null);
-      // A bulk write of this page: through the library, in one transaction, then one broadcast.
+      // Back from the trash as they were (tags, status, note, abstract): a bulk write of this page,
+      // through the library, in one transaction, then one broadcast.
       const d = await db();
-      const ids = await restorePapers(d, undo.papers);
-      await broadcast(d, ids, true, 'page');
+      const ids = await restoreFromTrash(d, undo.papers.map((p) => p.id));
+      if (ids.length) await broadcast(d, ids, true, 'page');
     });
 
   const setStatus = (ids: string[], status: ReadingStatus) => run('popup_errSetStatus', () => send('papers.setStatus', { ids, status }));
@@ -335,7 +341,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
       <header>
         <h1>{t('extName')}</h1>
         <div role="tablist" aria-label={t('popup_viewsLabel')} class="tabs">
-          {(['papers', 'digest', 'tags'] as const).map((id) => (
+          {TABS.map((id) => (
             <button
               key={id}
               id={`tab-${id}`}
@@ -347,11 +353,10 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
               onClick={() => setTab(id)}
               onKeyDown={(e) => {
                 // Tabs as the ARIA pattern has them: arrows move between them.
-                const order = ['papers', 'digest', 'tags'] as const;
                 const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
                 if (!step) return;
                 e.preventDefault();
-                const next = order[(order.indexOf(id) + step + order.length) % order.length];
+                const next = TABS[(TABS.indexOf(id) + step + TABS.length) % TABS.length];
                 setTab(next);
                 document.getElementById(`tab-${next}`)?.focus();
               }}
@@ -362,7 +367,9 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
                   : t('popup_tabPapers')
                 : id === 'digest'
                   ? t('popup_tabDigest')
-                  : t('popup_tabTagsCount', formatNumber(tags.length))}
+                  : id === 'tags'
+                    ? t('popup_tabTagsCount', formatNumber(tags.length))
+                    : t('popup_tabTrash')}
             </button>
           ))}
         </div>
@@ -376,7 +383,11 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
           {error}
         </p>
       )}
-      {tab === 'digest' ? (
+      {tab === 'trash' ? (
+        <div role="tabpanel" id="panel-trash" aria-labelledby="tab-trash" class="trash-panel">
+          <TrashView db={db} tag={(k) => tagMap.get(k)} />
+        </div>
+      ) : tab === 'digest' ? (
         <div role="tabpanel" id="panel-digest" aria-labelledby="tab-digest">
           <DigestView />
         </div>
@@ -516,6 +527,7 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
           </div>
         </div>
       )}
+      <SyncNote />
       {undo && (
         <div class="toast" role="status">
           {undo.papers.length === 1 ? t('popup_removedOne', undo.papers[0].title) : tn('popup_removedCount', undo.papers.length)}

@@ -2,6 +2,8 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, updatedTo, type Paper, type ReadingStatus, type Tag } from '../shared/model';
 import { lang, t } from '../shared/i18n';
+import { NOTE_MAX } from '../shared/messages';
+import { noteTooLongToSync } from '../shared/sync-status';
 
 const dateFmt = new Intl.DateTimeFormat(lang(), { year: 'numeric', month: 'short', day: 'numeric' });
 
@@ -113,27 +115,43 @@ export function Row(p: RowProps) {
   );
 }
 
-/** Every keystroke goes to the background (popup/notes.ts), which saves it debounced. */
+/**
+ * Every keystroke goes to the background (popup/notes.ts), which saves it debounced. A note
+ * too long for the browser's sync says so under the editor: it stays on this device.
+ */
 function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string): void; onDone(): void }) {
   const ref = useRef<HTMLTextAreaElement>(null);
+  const hint = useRef(`note-hint-${Math.random().toString(36).slice(2)}`).current;
+  const [tooLong, setTooLong] = useState(() => noteTooLongToSync(note));
   // Focus before the next key press can land elsewhere (a layout effect runs right after render).
   useLayoutEffect(() => ref.current?.focus(), []);
   return (
-    <textarea
-      ref={ref}
-      class="note-edit"
-      aria-label={t('popup_note')}
-      maxLength={20000}
-      rows={3}
-      defaultValue={note}
-      onInput={(e) => onNote(e.currentTarget.value)}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onDone();
-        }
-      }}
-    />
+    <>
+      <textarea
+        ref={ref}
+        class="note-edit"
+        aria-label={t('popup_note')}
+        aria-describedby={tooLong ? hint : undefined}
+        maxLength={NOTE_MAX}
+        rows={3}
+        defaultValue={note}
+        onInput={(e) => {
+          onNote(e.currentTarget.value);
+          setTooLong(noteTooLongToSync(e.currentTarget.value));
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            onDone();
+          }
+        }}
+      />
+      {tooLong && (
+        <p id={hint} class="note-hint">
+          {t('popup_noteTooLong')}
+        </p>
+      )}
+    </>
   );
 }
 

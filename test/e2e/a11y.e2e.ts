@@ -1,6 +1,6 @@
 /**
  * Accessibility audits with axe-core (WCAG 2.1 A/AA) in both browsers: the
- * popup with papers, tags and an open tag input, the Digest and Tags tabs, and
+ * popup with papers, tags and an open tag input, the Digest, Tags and Recently removed tabs, and
  * the options page. Any violation fails, with its rule and element.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const digest = (expectedFixtures() as Record<string, { url: string; count: numbe
 describe.each(BROWSERS)('%s: accessibility (axe, WCAG 2.1 A/AA)', (name) => {
   const ctx = useSession(name);
 
-  it('the popup: list, cursor row, tags, an open tag input; the Digest and Tags tabs', async () => {
+  it('the popup: list, cursor row, tags, an open tag input; the Digest, Tags and Recently removed tabs', async () => {
     const page = await ctx.open(digest.url);
     await page.waitFor(controlsReady, digest.count);
     for (const p of digest.cards.slice(0, 3)) {
@@ -47,6 +47,14 @@ describe.each(BROWSERS)('%s: accessibility (axe, WCAG 2.1 A/AA)', (name) => {
     expect(v, describeViolations(v)).toEqual([]);
     await popup.click('#tab-tags');
     await popup.waitFor(() => !!document.querySelector('#panel-tags'));
+    v = await axe(popup);
+    expect(v, describeViolations(v)).toEqual([]);
+    // Recently removed, with a paper in it (the tagged one).
+    await popup.click('#tab-papers');
+    await popup.click('li[data-index="0"] button[aria-label="Remove"]');
+    await popup.waitFor(() => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === 2);
+    await popup.click('#tab-trash');
+    await popup.waitFor(() => !!document.querySelector('#panel-trash ul[aria-label="Recently removed papers"] li .chip'));
     v = await axe(popup);
     expect(v, describeViolations(v)).toEqual([]);
   });

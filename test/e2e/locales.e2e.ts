@@ -108,7 +108,7 @@ describe.each(BROWSERS)('%s: in Simplified Chinese (browser language zh-CN)', (n
     expect(v, describeViolations(v)).toEqual([]);
   });
 
-  it('the popup, its Digest and Tags tabs', async () => {
+  it('the popup, its Digest, Tags and Recently removed tabs', async () => {
     const popup = await ctx.open(ctx.s.popupUrl);
     await popup.waitFor(() => document.querySelectorAll('#app li a.title').length === 2);
     expect(await englishShown(popup)).toEqual([]);
@@ -119,6 +119,15 @@ describe.each(BROWSERS)('%s: in Simplified Chinese (browser language zh-CN)', (n
     expect(await englishShown(popup)).toEqual([]);
     await popup.click('#tab-tags');
     await popup.waitFor(() => !!document.querySelector('#panel-tags'));
+    expect(await englishShown(popup)).toEqual([]);
+    v = await axe(popup);
+    expect(v, describeViolations(v)).toEqual([]);
+    // Recently removed, with one paper in it.
+    await popup.click('#tab-papers');
+    await popup.click(`#app li[data-index="0"] button[aria-label="${zhOf('Remove')}"]`);
+    await popup.waitFor(() => document.querySelectorAll('#app li a.title').length === 1);
+    await popup.click('#tab-trash');
+    await popup.waitFor(() => !!document.querySelector('#panel-trash li a.title'));
     expect(await englishShown(popup)).toEqual([]);
     v = await axe(popup);
     expect(v, describeViolations(v)).toEqual([]);

@@ -22,10 +22,15 @@
  *
  * Plain DOM cloned from a template, not Preact. The tag editor is built only
  * when opened. Every text shown is set with textContent, never parsed as HTML.
+ *
+ * A removal with the save button leaves an Undo button on the card for
+ * UNDO_MS: it brings the paper back from the trash (paper.restore) with its
+ * tags, status and note, and the change broadcast shows it saved again.
  */
 import { tagHue, tagKey, type PaperStatus } from '../../shared/model';
 import { style } from './style';
 import { parts, t } from '../../shared/i18n';
+import { ContextGone, send } from '../../shared/client';
 
 export const HOST_ATTR = 'data-papershelf';
 /** On the host: "true" or "false" once the library answered for its paper; the save button's aria-pressed says the same once upgraded. */
@@ -43,6 +48,9 @@ export const HOST_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
   ['tabindex', '0'],
   ['style', 'margin:6px 0;min-height:23px'],
 ];
+
+/** How long a card offers Undo after a removal made on it. */
+export const UNDO_MS = 12_000;
 
 /** How far (px) above or below the viewport a card gets its controls: a fast scroll finds them built. */
 export const UPGRADE_MARGIN = 600;
@@ -221,6 +229,10 @@ class Controls implements CardControls {
   private add!: HTMLButtonElement;
   private msg!: HTMLElement;
   private editor: Editor | undefined;
+  /** The user pressed the save button of a saved paper: once that write is done, Undo is offered. */
+  private removing = false;
+  private undo: HTMLButtonElement | undefined;
+  private undoTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly id: string,
@@ -238,6 +250,8 @@ class Controls implements CardControls {
       this.saved = status.saved;
       this.host.setAttribute(SAVED_ATTR, String(status.saved));
       if (this.root) this.renderSaved();
+      // Back (the Undo, a save here or anywhere): nothing to undo any more.
+      if (status.saved) this.hideUndo();
     }
     const next = status.tags ?? [];
     if (next.length !== this.tags.length || next.some((t, i) => t !== this.tags[i])) {
@@ -253,6 +267,11 @@ class Controls implements CardControls {
 
   busy(on: boolean) {
     this.isBusy = on;
+    // The removal this card made is stored (a failed one has put the saved state back first).
+    if (!on && this.removing) {
+      this.removing = false;
+      if (this.saved === false) this.showUndo();
+    }
     if (!this.root) return;
     if (on) this.save.setAttribute('aria-busy', 'true');
     else this.save.removeAttribute('aria-busy');
@@ -306,7 +325,12 @@ class Controls implements CardControls {
     if (!button || button.disabled || !this.root) return;
     if (button === this.save) {
       this.say('');
-      this.events.onToggle(this, this.save.getAttribute('aria-pressed') !== 'true');
+      const save = this.save.getAttribute('aria-pressed') !== 'true';
+      this.removing = !save;
+      this.hideUndo();
+      this.events.onToggle(this, save);
+    } else if (button === this.undo) {
+      void this.restore(button);
     } else if (button === this.add) {
       if (this.editor) return this.editor.close();
       this.editor = openEditor(this.root, this.add, {
@@ -318,6 +342,44 @@ class Controls implements CardControls {
       });
     } else if (button.dataset.tag !== undefined) {
       this.events.onRemoveTag(this, button.dataset.tag);
+    }
+  }
+
+  /** Offers Undo beside the save button for UNDO_MS (not focused: the user's focus stays where it is). */
+  private showUndo() {
+    if (!this.root || this.off) return;
+    this.hideUndo();
+    const undo = (this.undo = el('button', 'undo', t('card_undo')));
+    undo.type = 'button';
+    undo.title = t('card_undoTitle');
+    this.save.after(undo);
+    this.undoTimer = setTimeout(() => this.hideUndo(), UNDO_MS);
+  }
+
+  private hideUndo() {
+    clearTimeout(this.undoTimer);
+    const undo = this.undo;
+    if (!undo) return;
+    this.undo = undefined;
+    // Focus on the button that goes stays in the card, on the save button beside it.
+    const focused = this.root?.activeElement === undo;
+    undo.remove();
+    if (focused) this.save.focus();
+  }
+
+  /** The paper back from the trash; the change broadcast then shows it saved with its tags (set). */
+  private async restore(undo: HTMLButtonElement) {
+    if (undo.getAttribute('aria-busy') === 'true') return;
+    undo.setAttribute('aria-busy', 'true');
+    clearTimeout(this.undoTimer);
+    try {
+      await send('paper.restore', { id: this.id });
+      this.hideUndo();
+    } catch (e) {
+      undo.removeAttribute('aria-busy');
+      this.undoTimer = setTimeout(() => this.hideUndo(), UNDO_MS);
+      if (e instanceof ContextGone) this.disable(t('card_reload'));
+      else this.say(t('card_error', e instanceof Error ? e.message : String(e)));
     }
   }
 
