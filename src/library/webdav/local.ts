@@ -1,0 +1,142 @@
+/**
+ * The library's side of a WebDAV round: the whole library read for the state
+ * (abstracts, marks included), and the merged state written back. The core
+ * fields go through sync-local.ts applySync, the very write of storage.sync's
+ * rounds (per-field times, removals to the trash, restores from it); metadata
+ * and "not relevant" marks follow in their own transactions, each checked
+ * against what the store holds by then, so an edit made meanwhile is kept.
+ */
+import type { Paper } from '../../shared/model';
+import type { Shelf } from '../db';
+import { abstractOf, putPaper, writeTx } from '../write';
+import { fieldTime } from '../stamps';
+import { applySync } from '../sync-local';
+import { changesFor } from '../sync-patch';
+import { TOMBSTONE_TTL } from '../sync';
+import { cmpStr } from '../sync-state';
+import { entryBytes, type CorpusEntry } from '../corpus';
+import { META_FIELDS, isEmptyMeta, type DavState, type FullLocal, type MetaRecord } from './state';
+
+export async function readLocalFull(db: Shelf): Promise<FullLocal> {
+  const tx = db.transaction(['papers', 'abstracts', 'tags', 'tombstones', 'corpus']);
+  const [papers, abstracts, tags, tombstones, marked] = await Promise.all([
+    tx.objectStore('papers').getAll(),
+    tx.objectStore('abstracts').getAll(),
+    tx.objectStore('tags').getAll(),
+    tx.objectStore('tombstones').getAll(),
+    tx.objectStore('corpus').index('notRelevant').getAll(),
+  ]);
+  await tx.done;
+  const text = new Map(abstracts.map((a) => [a.id, a.text]));
+  return {
+    papers: papers.map((p) => (text.has(p.id) ? { ...p, abstract: text.get(p.id) } : p)),
+    tags,
+    tombstones,
+    marks: new Map(marked.filter((e) => typeof e.notRelevant === 'number').map((e) => [e.id, e.notRelevant!])),
+  };
+}
+
+const json = (x: unknown) => JSON.stringify(x);
+
+/** The paper with the merged metadata where it wins over what the paper holds; null when nothing changes. */
+export function withMeta(p: Paper, rec: MetaRecord): Paper | null {
+  const localAt = Math.max(p.updatedAt, p.savedAt);
+  const next: Paper = { ...p };
+  let latest = 0;
+  for (const f of META_FIELDS) {
+    const mv = rec.v[f];
+    const mat = rec.at[f];
+    if (mv === undefined || mat === undefined) continue;
+    const lv = (p as unknown as Record<string, unknown>)[f];
+    if (json(lv) === json(mv)) continue;
+    // The same rule as state.ts joinMeta, with the record's time for each of its fields.
+    if (isEmptyMeta(p.id, f, lv) || mat > localAt || (mat === localAt && cmpStr(json(mv), json(lv)) > 0)) {
+      (next as unknown as Record<string, unknown>)[f] = Array.isArray(mv) ? [...mv] : mv;
+      latest = Math.max(latest, mat);
+    }
+  }
+  if (!latest) return null;
+  // A metadata write: the field times of tags, status and note stay (papers.ts keepFieldTimes).
+  next.fieldsAt = { tags: fieldTime(p, 'tags'), status: fieldTime(p, 'status'), note: fieldTime(p, 'note') };
+  next.updatedAt = Math.max(p.updatedAt, latest);
+  return next;
+}
+
+export interface Applied {
+  /** Papers created, changed or removed here. */
+  touched: string[];
+  upserts: number;
+  deletes: number;
+  tags: boolean;
+  marks: number;
+}
+
+/** Writes `merged` (= merge(local's state, the folder's)) into the library. */
+export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, now: number): Promise<Applied> {
+  const changes = changesFor(local.papers, merged.core, local.tags);
+  const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
+  // A removal learnt elsewhere is kept here too; old ones (collected here) are not written again and again.
+  const held = new Map(local.papers.map((p) => [p.id, p]));
+  const graves = [...merged.core.tombstones].some(([id, t]) => mine.get(id) !== t && t >= now - TOMBSTONE_TTL && !((held.get(id)?.updatedAt ?? 0) > t));
+  const touched = new Set<string>();
+  if (changes.upserts.length || changes.deletes.length || changes.tags.length || graves) {
+    for (const id of await applySync(db, changes, merged.core, now)) touched.add(id);
+  }
+
+  // Metadata: only papers whose merged record says something this device's does not.
+  const have = new Map(local.papers.map((p) => [p.id, p]));
+  const want: [string, MetaRecord][] = [];
+  for (const [id, rec] of merged.meta) {
+    if (!merged.core.papers.has(id)) continue;
+    const p = have.get(id);
+    if (!p || withMeta(p, rec)) want.push([id, rec]);
+  }
+  if (want.length) {
+    const tx = writeTx(db);
+    const store = tx.objectStore('papers');
+    for (const [id, rec] of want) {
+      const current = await store.get(id);
+      if (!current) continue;
+      const abstract = await abstractOf(tx, id);
+      const whole = abstract ? { ...current, abstract } : current;
+      const next = withMeta(whole, rec);
+      if (next) {
+        await putPaper(tx, current, next);
+        touched.add(id);
+      }
+    }
+    await tx.done;
+  }
+
+  // "Not relevant" marks.
+  let marks = 0;
+  const changed = [...merged.marks].filter(([id, m]) => (m.on ? local.marks.get(id) !== m.at : local.marks.has(id) && local.marks.get(id)! <= m.at));
+  if (changed.length) {
+    const tx = db.transaction(['corpus', 'meta'], 'readwrite');
+    const corpus = tx.objectStore('corpus');
+    let added = 0;
+    for (const [id, m] of changed) {
+      const e = await corpus.get(id);
+      if (m.on) {
+        if (e?.notRelevant === m.at) continue;
+        const r = merged.meta.get(id)?.v;
+        // A paper never listed here: recorded from what sync knows of it, listed "never" (not in the digest).
+        const base: CorpusEntry = e ?? { id, title: typeof r?.title === 'string' ? r.title : '', authors: Array.isArray(r?.authors) ? (r!.authors as string[]) : [], firstAt: m.at, listedAt: 0 };
+        if (!e) added += entryBytes(base);
+        await corpus.put({ ...base, notRelevant: m.at });
+        marks++;
+      } else if (e?.notRelevant !== undefined && e.notRelevant <= m.at) {
+        const { notRelevant: _, ...rest } = e;
+        await corpus.put(rest);
+        marks++;
+      }
+    }
+    if (added) {
+      const meta = tx.objectStore('meta');
+      const bytes = (await meta.get('corpusBytes'))?.t;
+      if (bytes !== undefined) await meta.put({ key: 'corpusBytes', t: bytes + added });
+    }
+    await tx.done;
+  }
+  return { touched: [...touched], upserts: changes.upserts.length, deletes: changes.deletes.length, tags: changes.tags.length > 0, marks };
+}
