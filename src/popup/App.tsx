@@ -339,7 +339,10 @@ export function App({ db, first }: { db: () => Promise<Shelf>; first: Paper[] | 
   return (
     <div class="app">
       <header>
-        <h1>{t('extName')}</h1>
+        {/* The icon, not the name: four tabs and the menu fill the popup's width. */}
+        <h1>
+          <img src="/icons/icon-32.png" width={20} height={20} alt={t('extName')} />
+        </h1>
         <div role="tablist" aria-label={t('popup_viewsLabel')} class="tabs">
           {TABS.map((id) => (
             <button

@@ -59,9 +59,14 @@ describe.each(BROWSERS)('%s: accessibility (axe, WCAG 2.1 A/AA)', (name) => {
     expect(v, describeViolations(v)).toEqual([]);
   });
 
-  it('the card controls, with the tag editor open, in light and dark', async () => {
+  it('the card controls, with the tag editor open and an Undo after a removal, in light and dark', async () => {
     const page = await ctx.open(digest.url);
     await page.waitFor(controlsReady, digest.count);
+    const removed = digest.cards[5].id;
+    await page.click(...saveButton(removed));
+    await page.waitFor(pressedIs, [removed, 'true']);
+    await page.click(...saveButton(removed));
+    await page.waitFor((i) => !!document.querySelector(`[data-papershelf="${i}"]`)?.shadowRoot?.querySelector('button.undo'), removed);
     const id = digest.cards[0].id;
     await page.click(`[data-papershelf="${id}"]`, 'button[aria-label="Add tag"]');
     await page.waitFor((i) => !!document.querySelector(`[data-papershelf="${i}"]`)?.shadowRoot?.querySelector('input'), id);

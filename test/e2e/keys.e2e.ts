@@ -135,6 +135,12 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
     await popup.press('ArrowRight');
     await popup.waitFor(() => document.activeElement?.id === 'tab-tags');
     await popup.press('ArrowRight');
+    await popup.waitFor(() => document.activeElement?.id === 'tab-trash' && document.getElementById('tab-trash')?.getAttribute('aria-selected') === 'true');
+    await popup.press('ArrowRight');
     await popup.waitFor(() => document.activeElement?.id === 'tab-papers');
+    await popup.press('ArrowLeft');
+    await popup.waitFor(() => document.activeElement?.id === 'tab-trash');
+    await popup.press('ArrowLeft');
+    await popup.waitFor(() => document.activeElement?.id === 'tab-tags');
   });
 });

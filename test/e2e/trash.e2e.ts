@@ -165,6 +165,29 @@ describe.each(BROWSERS)('%s: recently removed, restore and undo', (name) => {
     await page.close();
   });
 
+  it("a card's Undo stays at least 10 s, then goes; the paper waits in Recently removed", async () => {
+    const p = digest.cards[6];
+    const seeder = await ctx.open(ctx.s.popupUrl);
+    await seed(seeder, [{ ...p, tag: 'undo-late', status: 'to-read', note: '' }]);
+    await seeder.close();
+
+    const page = await ctx.open(digest.url);
+    await page.waitFor(controlsReady, digest.count);
+    await page.waitFor(pressedIs, [p.id, 'true']);
+    const clicked = Date.now();
+    await page.click(...saveButton(p.id));
+    await page.waitFor(cardHasButton, [p.id, 'Undo']);
+    await page.waitFor(cardLacksButton, [p.id, 'Undo'], 20_000);
+    expect(Date.now() - clicked).toBeGreaterThanOrEqual(10_000);
+    expect(await page.evaluate(pressedIs, [p.id, 'false'])).toBe(true);
+
+    const popup = await ctx.open(ctx.s.popupUrl);
+    await popup.click('#tab-trash');
+    await popup.waitFor(present, trashRow(p.id));
+    await popup.close();
+    await page.close();
+  });
+
   it('Recently removed follows removals made on cards while it is open; Restore all brings them back', async () => {
     const [p, q] = [digest.cards[2], digest.cards[3]];
     const seeder = await ctx.open(ctx.s.popupUrl);
@@ -220,7 +243,7 @@ describe.each(BROWSERS)('%s: recently removed, restore and undo', (name) => {
       await popup.evaluate((key) => (globalThis as any).browser.storage.local.set({ [key]: { at: Date.now(), included: 40, excluded: 1234, notesLeftOut: 2, tombstonesLeftOut: 1 } }), KEY);
       await popup.waitFor(() => {
         const f = document.querySelector('footer.sync-note');
-        return f?.textContent === 'Not synced through the browser: 1,234 papers, 2 notes, 1 removal. See why' && /\/src\/options\/index\.html#sync$/.test(f.querySelector('a')?.getAttribute('href') ?? '');
+        return f?.textContent === "Left out of the browser's sync: 1,234 papers, 2 notes, 1 removal. Why?" && /\/src\/options\/index\.html#sync$/.test(f.querySelector('a')?.getAttribute('href') ?? '');
       });
       await popup.evaluate((key) => (globalThis as any).browser.storage.local.set({ [key]: { at: Date.now(), included: 40, excluded: 0 } }), KEY);
       await popup.waitFor(absent, 'footer.sync-note');
