@@ -15,7 +15,12 @@ export const GECKO_ID = 'papershelf@papershelf.dev';
 
 export function manifestFor(target: Target) {
   const { background, ...rest } = structuredClone(base);
-  const common = { ...rest, version: pkg.version };
+  const common = {
+    ...rest,
+    version: pkg.version,
+    // Test builds reach the local WebDAV servers of the browser tests without a permission prompt.
+    ...(TEST_HOOKS ? { host_permissions: [...rest.host_permissions, 'http://127.0.0.1/*', 'http://localhost/*'] } : {}),
+  };
   if (target === 'chrome') return { ...common, background };
   return {
     ...common,

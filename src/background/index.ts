@@ -25,6 +25,8 @@ import { createRanker } from './ranker';
 import { createTabLedger, type SessionArea } from './tabs';
 import { createSyncer, ourSyncChange, REMOTE_DEBOUNCE_MS, RETRY_ALARM } from './syncer';
 import { SYNC_SETTINGS_KEY } from '../shared/sync-status';
+import { createWebDavSyncer, PERIOD_MINUTES, WEBDAV_PERIODIC_ALARM, WEBDAV_RETRY_ALARM } from './webdav-syncer';
+import { WEBDAV_SETTINGS_KEY, type WebDavSettings } from '../shared/webdav-status';
 import type { PaperRef } from '../shared/model';
 import { completedRef, createMetadataSource } from './metadata';
 import { createCommandHandler, FLASH_MS, type TabLike } from './commands';
@@ -51,7 +53,10 @@ const db = connection();
  * the write: the dispatcher logs and answers with the write's result.
  */
 async function changed(ids: string[], tags = false, fromSync = false): Promise<void> {
-  if (!fromSync) syncer.request();
+  if (!fromSync) {
+    syncer.request();
+    webdav.request();
+  }
   ranker.invalidate();
   const results = await Promise.allSettled([broadcast(await db(), ids, tags), updateBadge()]);
   for (const r of results) if (r.status === 'rejected') log('after a stored write')(r.reason);
@@ -60,7 +65,14 @@ async function changed(ids: string[], tags = false, fromSync = false): Promise<v
 const ranker = createRanker(db, (ids) => changed(ids));
 /** What each tab's content script may act on (background/tabs.ts); storage.session is not readable by content scripts. */
 const tabs = createTabLedger((browser.storage as unknown as { session?: SessionArea }).session ?? null);
-const dispatch = createDispatcher({ db, changed, ranker, tabs });
+/** WebDAV rounds; its changes are broadcast like storage.sync's (and not synced back at once). */
+const webdav = createWebDavSyncer({
+  db,
+  changed: (ids) => changed(ids, true, true),
+  local: browser.storage.local,
+  scheduleRetry: (delay) => void browser.alarms.create(WEBDAV_RETRY_ALARM, { when: Date.now() + delay }).catch(log('could not schedule the WebDAV retry')),
+});
+const dispatch = createDispatcher({ db, changed, ranker, tabs, webdav });
 browser.tabs.onRemoved.addListener((tabId) => tabs.forget(tabId));
 
 const syncer = createSyncer({
@@ -126,9 +138,16 @@ browser.storage.onChanged.addListener((changes, area) => {
   // Another browser's change, through the browser's own sync; or sync switched on.
   if (area === 'sync' && ourSyncChange(changes)) syncer.request(REMOTE_DEBOUNCE_MS);
   if (area === 'local' && changes[SYNC_SETTINGS_KEY]) syncer.request(0);
+  if (area === 'local' && changes[WEBDAV_SETTINGS_KEY]) {
+    const before = changes[WEBDAV_SETTINGS_KEY].oldValue as WebDavSettings | undefined;
+    const after = changes[WEBDAV_SETTINGS_KEY].newValue as WebDavSettings | undefined;
+    // Another folder or another key: what was read of the old one says nothing of the new.
+    if (before && (before.url !== after?.url || before.key !== after?.key)) void webdav.forget().catch(log('could not forget the old WebDAV folder'));
+  }
   // One of our pages wrote the database itself (import, restore): sync it out, update the badge.
   if (area === 'local' && (changes[CHANGE_KEY]?.newValue as Change | undefined)?.origin === 'page') {
     syncer.request();
+    webdav.request();
     ranker.invalidate();
     void updateBadge().catch(log('badge'));
   }
@@ -136,6 +155,7 @@ browser.storage.onChanged.addListener((changes, area) => {
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === RETRY_ALARM) void syncer.now().catch(log('sync retry'));
+  if (alarm.name === WEBDAV_RETRY_ALARM || alarm.name === WEBDAV_PERIODIC_ALARM) void webdav.now().catch(log('WebDAV round'));
 });
 
 function startup() {
@@ -146,6 +166,8 @@ function startup() {
     .then(() => browser.contextMenus.update(MENU_ID, { title: t('bg_menuSave') }))
     .catch(() => {});
   syncer.request(0);
+  webdav.request(0);
+  void browser.alarms.create(WEBDAV_PERIODIC_ALARM, { periodInMinutes: PERIOD_MINUTES }).catch(log('could not schedule WebDAV rounds'));
   void db().then((d) => collectTombstones(d)).catch(log('could not collect old tombstones'));
   // An import whose search index did not finish (its page closed): the index catches up.
   void db().then((d) => catchUpIndex(d)).catch(log('could not finish indexing an import'));

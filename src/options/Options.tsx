@@ -30,6 +30,7 @@ import browser from 'webextension-polyfill';
 import { WELCOME_PAGE } from '../welcome/page';
 import { StorageSection } from './StorageSection';
 import { ListingSection } from './ListingSection';
+import { WebDavSection } from './WebDavSection';
 
 const FORMATS: { value: ExportFormat; label: MessageKey; mime: string }[] = [
   { value: 'bibtex', label: 'options_formatBibtex', mime: 'application/x-bibtex' },
@@ -56,6 +57,7 @@ export function Options() {
       <Export />
       <Import />
       <SyncSection />
+      <WebDavSection />
     </main>
   );
 }

@@ -116,6 +116,8 @@ export const requests = {
   'tags.rename': v.strictObject({ key: TagKey, name: TagName }),
   'tags.merge': v.strictObject({ from: TagKey, into: TagKey }),
   'tags.delete': v.strictObject({ key: TagKey }),
+  /** "Sync now" on the options page: a WebDAV round at once (pages only); answers with its status. */
+  'webdav.sync': v.strictObject({}),
 } as const;
 
 export type MessageName = keyof typeof requests;
@@ -165,6 +167,7 @@ export interface Responses {
   'tags.rename': { updated: number };
   'tags.merge': { updated: number };
   'tags.delete': { updated: number };
+  'webdav.sync': import('./webdav-status').WebDavStatus | null;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

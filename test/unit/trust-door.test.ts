@@ -95,12 +95,15 @@ const VALID: Record<MessageName, () => unknown> = {
   'cards.seen': () => ({ ids: [S1] }),
   'paper.notRelevant': () => ({ card: { id: NEW, title: 'A listed paper', authors: [] }, on: true }),
   'digest.list': () => ({ days: 3 }),
+  'webdav.sync': () => ({}),
 };
 
 /** Messages that change nothing when answered. */
 const READS = new Set<MessageName>(['papers.status', 'papers.list', 'papers.get', 'tags.list', 'tags.names',
   // These write the corpus (listed, seen, not relevant), never the library: its papers, tags and tombstones stay.
-  'cards.rank', 'cards.seen', 'paper.notRelevant', 'digest.list']);
+  'cards.rank', 'cards.seen', 'paper.notRelevant', 'digest.list',
+  // A WebDAV round (absent from this door): its writes are a sync round's, tested in webdav-*.test.ts.
+  'webdav.sync']);
 
 // ---------------------------------------------------------------------------
 
@@ -113,7 +116,7 @@ describe('door: capabilities', () => {
 
   it('the content script is refused exactly the page-only messages', () => {
     expect(refusedForContent.sort()).toEqual(
-      ['digest.list', 'library.import', 'paper.setNote', 'papers.get', 'papers.list', 'papers.remove', 'papers.restore', 'papers.setStatus', 'tags.delete', 'tags.list', 'tags.merge', 'tags.rename'].sort(),
+      ['digest.list', 'library.import', 'paper.setNote', 'papers.get', 'papers.list', 'papers.remove', 'papers.restore', 'papers.setStatus', 'tags.delete', 'tags.list', 'tags.merge', 'tags.rename', 'webdav.sync'].sort(),
     );
   });
 

@@ -1,0 +1,112 @@
+/**
+ * Runs WebDAV rounds (library/webdav/engine.ts) in the background: after local
+ * changes (debounced), every PERIOD_MINUTES (an alarm), and on "Sync now" from
+ * the options page. One round at a time; a request during a round queues one
+ * more. A failed round changed nothing here (the engine writes the library
+ * only after the folder took its files) and is retried with syncer.ts's
+ * backoff through an alarm, so a stopped worker still retries.
+ */
+import browser from 'webextension-polyfill';
+import type { Shelf } from '../library/db';
+import { DavClient, type Fetch } from '../library/webdav/client';
+import { idbCache, type FileCache } from '../library/webdav/cache';
+import { syncRound } from '../library/webdav/engine';
+import { importKey, unb64 } from '../library/webdav/crypto';
+import { applyLocal, readLocalFull } from '../library/webdav/local';
+import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
+import { retryDelay } from './syncer';
+
+export const WEBDAV_RETRY_ALARM = 'papershelf.webdav.retry';
+export const WEBDAV_PERIODIC_ALARM = 'papershelf.webdav.periodic';
+export const PERIOD_MINUTES = 15;
+const DEBOUNCE_MS = 5000;
+const FAILURES_KEY = 'papershelf.webdav.failures';
+
+export interface WebDavSyncerDeps {
+  db(): Promise<Shelf>;
+  changed(ids: string[]): Promise<void>;
+  local: Pick<browser.Storage.StorageArea, 'get' | 'set'>;
+  scheduleRetry(delay: number): void;
+  cache?: FileCache;
+  fetch?: Fetch;
+  now?(): number;
+}
+
+export function createWebDavSyncer(deps: WebDavSyncerDeps) {
+  const clock = deps.now ?? Date.now;
+  const cache = deps.cache ?? idbCache();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<WebDavStatus | null> | null = null;
+  let again = false;
+  const get = async <T>(key: string): Promise<T | undefined> => (await deps.local.get(key))[key] as T | undefined;
+
+  const round = async (): Promise<WebDavStatus | null> => {
+    const s = await get<WebDavSettings>(WEBDAV_SETTINGS_KEY);
+    if (!s?.url) return null;
+    let status: WebDavStatus;
+    try {
+      const d = await deps.db();
+      const client = new DavClient(s.url, { user: s.user, password: s.password }, deps.fetch);
+      let touched: string[] = [];
+      const r = await syncRound({
+        client,
+        device: s.device,
+        key: s.key ? await importKey(unb64(s.key)) : null,
+        cache,
+        readLocal: () => readLocalFull(d),
+        applyLocal: async (merged, local) => {
+          const a = await applyLocal(d, merged, local, clock());
+          touched = a.touched;
+          return a;
+        },
+        now: clock,
+      });
+      if (touched.length) await deps.changed(touched).catch((e) => console.error('PaperShelf: WebDAV round written; telling the pages failed', e));
+      status = {
+        at: clock(),
+        ok: { sentFiles: r.wrote.files, sentBytes: r.sent, receivedFiles: r.read.files, receivedBytes: r.read.bytes, requests: r.requests, papers: r.papers, devices: r.devices, pulled: touched.length },
+      };
+      await deps.local.set({ [FAILURES_KEY]: 0 });
+    } catch (e) {
+      const { kind, status: http } = errorKind(e);
+      const message = e instanceof Error ? e.message : String(e);
+      const failures = ((await get<number>(FAILURES_KEY)) ?? 0) + 1;
+      await deps.local.set({ [FAILURES_KEY]: failures });
+      // A wrong password or passphrase will not heal by itself: no retry until the user connects again.
+      const retry = kind !== 'auth' && kind !== 'passphrase' && kind !== 'encrypted';
+      const delay = retryDelay(failures, message);
+      if (retry) deps.scheduleRetry(delay);
+      const at = clock();
+      status = { at, error: { kind, ...(http !== undefined ? { status: http } : {}), message }, ...(retry ? { retryAt: at + delay } : {}) };
+    }
+    await deps.local.set({ [WEBDAV_STATUS_KEY]: status });
+    return status;
+  };
+
+  const now = (): Promise<WebDavStatus | null> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = round().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        void now().catch((e) => console.error('PaperShelf: WebDAV round', e));
+      }
+    });
+    return running;
+  };
+
+  return {
+    request(delay = DEBOUNCE_MS) {
+      clearTimeout(timer);
+      timer = setTimeout(() => void now().catch((e) => console.error('PaperShelf: WebDAV round', e)), delay);
+    },
+    now,
+    /** A new connection (another folder, another key): what was read of the old one is forgotten. */
+    forget: () => cache.clear(),
+  };
+}
+
+export type WebDavSyncer = ReturnType<typeof createWebDavSyncer>;
