@@ -10,7 +10,7 @@
 import { testAttr } from './exposure';
 import type { CardVerdict, RankReply } from '../background/ranker';
 import type { ListedCard } from '../library/corpus';
-import type { CardControls } from './ui/controls';
+import { idOfHost, type CardControls } from './ui/controls';
 import { showRank } from './ui/rank-view';
 import { whenIdle } from './observe';
 
@@ -156,7 +156,7 @@ export class PageRanking {
   private markSeen(host: HTMLElement) {
     this.visible.delete(host);
     this.io.unobserve(host);
-    const id = host.getAttribute('data-papershelf');
+    const id = idOfHost(host);
     if (!id || this.seenSent.has(id)) return;
     this.seenSent.add(id);
     this.seenQueue.add(id);

@@ -14,7 +14,7 @@
  * ranking.
  */
 import { SHADOW_MODE } from './exposure';
-import type { CardControls } from './ui/controls';
+import { HOST_ATTR, type CardControls } from './ui/controls';
 import { t } from '../shared/i18n';
 
 export interface TriageCard {
@@ -215,7 +215,7 @@ export class Triage {
       this.ringed.style.outline = '';
       this.ringed.style.outlineOffset = '';
     }
-    this.doc.querySelectorAll('[data-papershelf][data-cursor]').forEach((h) => h.removeAttribute('data-cursor'));
+    this.doc.querySelectorAll(`[${HOST_ATTR}][data-cursor]`).forEach((h) => h.removeAttribute('data-cursor'));
     this.ringed = el;
     if (el instanceof HTMLElement) {
       el.style.outline = RING;

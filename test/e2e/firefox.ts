@@ -104,6 +104,10 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
         await toFront(page);
         await page.keyboard.press(key as never);
       }),
+      mouseClick: (x, y) => step(async () => {
+        await toFront(page);
+        await page.mouse.click(x, y);
+      }),
       type: (text) => step(async () => {
         await toFront(page);
         await page.keyboard.type(text);

@@ -26,6 +26,8 @@ export interface Tab {
   click(...path: string[]): Promise<void>;
   press(key: string): Promise<void>;
   type(text: string): Promise<void>;
+  /** A real mouse click at viewport coordinates (for what no selector reaches: closed shadow roots). */
+  mouseClick(x: number, y: number): Promise<void>;
   /** Uncaught errors and unhandled rejections seen on this tab. */
   errors: string[];
   /** Emulates the system colour scheme (prefers-color-scheme) for this tab; false where the driver cannot. */
@@ -154,6 +156,10 @@ async function chromiumSession(opts: SessionOptions): Promise<Session> {
       press: async (key) => {
         await toFront(page);
         await page.keyboard.press(key);
+      },
+      mouseClick: async (x, y) => {
+        await toFront(page);
+        await page.mouse.click(x, y);
       },
       type: async (text) => {
         await toFront(page);

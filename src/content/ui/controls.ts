@@ -1,14 +1,15 @@
 /**
  * The controls a card gets, in two steps, so a 1,000-entry listing stays light.
  *
- * At once, on every card: a light host element `<div data-papershelf="<id>">`,
- * empty, with the controls' size reserved (so nothing moves when they arrive)
- * and the paper's saved state in `data-saved` ("true" | "false", absent until
- * the library answered). Counting, ordering and saved marks work from these.
+ * At once, on every card: a light host element (`<div data-ps-host>`; in test
+ * builds `<div data-papershelf="<id>">` with the paper's saved state in
+ * `data-saved`), empty, with the controls' size reserved (so nothing moves when
+ * they arrive). A page's script learns nothing of the library from it.
  *
  * When the card comes within 600 px of the viewport (one IntersectionObserver
  * for all cards; at load, the cards already there get theirs in the first
- * frame, see upgradeSoon), or its host gets keyboard focus: an open shadow root with
+ * frame, see upgradeSoon), or its host gets keyboard focus: a shadow root (closed in
+ * production, open in test builds: content/exposure.ts) with
  * the buttons, styled by one shared stylesheet, so the page's styles cannot
  * reach them and ours cannot leak. A shadow root, its style scope and its
  * layout cost far more than the host; a reader sees a few dozen cards.
@@ -27,13 +28,20 @@
  * UNDO_MS: it brings the paper back from the trash (paper.restore) with its
  * tags, status and note, and the change broadcast shows it saved again.
  */
-import { tagHue, tagKey, type PaperStatus } from '../../shared/model';
+import { TAG_MAX, tagHue, tagKey, type PaperStatus } from '../../shared/model';
 import { style } from './style';
 import { parts, t } from '../../shared/i18n';
 import { ContextGone, send } from '../../shared/client';
+import { SHADOW_MODE, testAttr } from '../exposure';
 
-export const HOST_ATTR = 'data-papershelf';
-/** On the host: "true" or "false" once the library answered for its paper; the save button's aria-pressed says the same once upgraded. */
+/**
+ * The attribute that marks our hosts. Test builds: `data-papershelf="<id>"`, the contract
+ * tests drive the cards by. Production: `data-ps-host` with no value, so a page's script
+ * learns nothing it does not already know (the ids are its own cards'); our code finds a
+ * host's paper through `idOfHost`.
+ */
+export const HOST_ATTR = __PAPERSHELF_TEST_HOOKS__ ? 'data-papershelf' : 'data-ps-host';
+/** Test builds, on the host: "true" or "false" once the library answered for its paper; the save button's aria-pressed says the same once upgraded. */
 const SAVED_ATTR = 'data-saved';
 
 /**
@@ -145,6 +153,7 @@ function watch(host: HTMLElement) {
   if (!watcher) {
     watcher = new IntersectionObserver(upgradeVisible, { rootMargin: `${UPGRADE_MARGIN}px 0px` });
     document.addEventListener('focusin', upgradeOnFocus, true);
+    document.addEventListener('keydown', noteTab, true);
   }
   watcher.observe(host);
 }
@@ -203,14 +212,74 @@ function upgradeVisible(entries: IntersectionObserverEntry[]) {
   timing(start, n);
 }
 
-/** Focus reached a host not yet upgraded (it is focusable for this): build it and hand focus to its buttons. */
+/**
+ * When the user last pressed Tab (a trusted keydown). Focus moves into our controls only as
+ * the result of the user's own Tab: a page's script that calls host.focus() (or dispatches a
+ * focusin) would otherwise put focus on the Save button, and the user's next Space, a trusted
+ * click, would remove the paper.
+ */
+let tabbedAt = -Infinity;
+function noteTab(e: KeyboardEvent) {
+  if (e.isTrusted && e.key === 'Tab') tabbedAt = e.timeStamp;
+}
+/** A focus change this soon after the user's Tab is that Tab's (the same task, in practice). */
+const TAB_FOCUS_MS = 250;
+
+/** Focus reached a host not yet upgraded (it is focusable for this): build it and, after the user's Tab, hand focus to its buttons. */
 function upgradeOnFocus(e: FocusEvent) {
+  if (!e.isTrusted) return;
   const c = byHost.get(e.target as Element);
   if (!c || c.upgraded) return;
+  if (e.timeStamp - tabbedAt > TAB_FOCUS_MS) {
+    // Not the user's Tab (a script's focus(), a click on the empty host): draw, and leave focus where it is.
+    c.upgrade();
+    return;
+  }
   const from = e.relatedTarget;
   // Shift+Tab comes from an element after the host: focus its last button, as the tab order would.
   const back = from instanceof Node && (c.host.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
   c.upgrade(back ? 'last' : 'first');
+}
+
+// ------------------------------------------------------------------ clickjacking
+
+/**
+ * Whether the browser tells if an element is really visible: IntersectionObserver v2
+ * (`trackVisibility`, Chromium). Such a browser reports a host under a transparent decoy,
+ * or inside a transparent or transformed ancestor, as not visible; a click on it is ignored.
+ */
+const TRACKS_VISIBILITY = typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
+/** Upgraded hosts' visibility, by IntersectionObserver v2 where the browser has it: since when visible (0: not; absent: no report yet). */
+const visibleSince = new WeakMap<Element, number>();
+let visibility: IntersectionObserver | undefined;
+
+function trackVisibility(host: HTMLElement) {
+  if (!TRACKS_VISIBILITY) return;
+  visibility ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) visibleSince.set(e.target, (e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible ? e.time || 1 : 0);
+    },
+    { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+  );
+  visibility.observe(host);
+}
+
+/**
+ * Whether a click at (x, y) on a host is one the user could see: where the browser can
+ * tell, its last report did not say the host was covered or faded; and the host is what is
+ * under the pointer, and neither it nor an ancestor is hidden or mostly transparent.
+ */
+function seenByUser(host: HTMLElement, e: MouseEvent): boolean {
+  // No report yet (the card just came into view): the checks below decide.
+  if (TRACKS_VISIBILITY && visibleSince.get(host) === 0) return false;
+  // A keyboard "click" (Enter or Space on a focused button) has no pointer position.
+  if (e.detail === 0 && e.clientX === 0 && e.clientY === 0) return true;
+  if (document.elementFromPoint(e.clientX, e.clientY) !== host) return false;
+  for (let el: Element | null = host; el; el = el.parentElement) {
+    const cs = getComputedStyle(el);
+    if (cs.visibility !== 'visible' || Number(cs.opacity) < 0.5) return false;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------------ one card
@@ -248,7 +317,7 @@ class Controls implements CardControls {
     // Most cards on a listing stay unsaved: touch the DOM only for a change.
     if (status.saved !== this.saved) {
       this.saved = status.saved;
-      this.host.setAttribute(SAVED_ATTR, String(status.saved));
+      testAttr(this.host, SAVED_ATTR, String(status.saved));
       if (this.root) this.renderSaved();
       // Back (the Undo, a save here or anywhere): nothing to undo any more.
       if (status.saved) this.hideUndo();
@@ -285,6 +354,7 @@ class Controls implements CardControls {
 
   dispose() {
     watcher?.unobserve(this.host);
+    visibility?.unobserve(this.host);
     byHost.delete(this.host);
   }
 
@@ -292,7 +362,9 @@ class Controls implements CardControls {
   upgrade(focus?: 'first' | 'last') {
     if (this.root) return;
     watcher?.unobserve(this.host);
-    const root = (this.root = this.host.attachShadow({ mode: 'open' }));
+    // Closed in production: a page's script cannot read the chips (the user's tags) or the rank view.
+    const root = (this.root = this.host.attachShadow({ mode: SHADOW_MODE }));
+    trackVisibility(this.host);
     style(root);
     const frag = controlsTemplate().content.cloneNode(true) as DocumentFragment;
     [this.save, this.chips, this.add, this.msg] = Array.from(frag.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
@@ -312,6 +384,8 @@ class Controls implements CardControls {
     root.addEventListener('click', (e) => {
       e.stopPropagation();
       if (!e.isTrusted) return;
+      // A click the user could not see (the card under a transparent decoy: clickjacking) does nothing.
+      if (!seenByUser(this.host, e as MouseEvent)) return;
       this.onClick((e.target as Element).closest?.('button'));
     });
 
@@ -417,10 +491,15 @@ export function isLive(host: Element): boolean {
   return byHost.has(host);
 }
 
+/** The paper a live host of ours is for (the page cannot read it off the host in production). */
+export function idOfHost(host: Element): string | undefined {
+  return byHost.get(host)?.id;
+}
+
 /** A card's light host, watched for the viewport; its shadow root comes later (see the top of this file). */
 export function createControls(id: string, events: ControlEvents): CardControls {
   const host = lightHost();
-  host.setAttribute(HOST_ATTR, id);
+  host.setAttribute(HOST_ATTR, __PAPERSHELF_TEST_HOOKS__ ? id : '');
   const c = new Controls(id, host, events);
   byHost.set(host, c);
   watch(host);
@@ -449,7 +528,7 @@ function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHo
   const box = el('span', 'editor');
   const input = el('input');
   input.type = 'text';
-  input.maxLength = 40;
+  input.maxLength = TAG_MAX;
   input.placeholder = t('card_tagName');
   input.setAttribute('aria-label', t('card_tagName'));
   input.setAttribute('role', 'combobox');
