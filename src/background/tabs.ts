@@ -36,7 +36,6 @@ interface TabState {
   windowCount: number;
   tokens: number;
   tokensAt: number;
-  saving?: ReturnType<typeof setTimeout>;
 }
 
 export type TabLedger = ReturnType<typeof createTabLedger>;
@@ -57,12 +56,10 @@ export function createTabLedger(session: SessionArea | null, now: () => number =
     return s;
   };
 
-  const save = (tabId: number, s: TabState) => {
-    if (!session || s.saving) return;
-    s.saving = setTimeout(() => {
-      s.saving = undefined;
-      void session.set({ [KEY(tabId)]: [...s.ids] }).catch(() => {});
-    }, 250);
+  // Written before the listing is answered: a worker stopped right after must still know the
+  // tab's cards when it wakes for the user's click (save.e2e.ts, faults.e2e.ts).
+  const save = async (tabId: number, s: TabState) => {
+    if (session) await session.set({ [KEY(tabId)]: [...s.ids] }).catch(() => {});
   };
 
   return {
@@ -80,7 +77,7 @@ export function createTabLedger(session: SessionArea | null, now: () => number =
         if (s.ids.size <= IDS_KEPT) break;
         s.ids.delete(id); // insertion order: the oldest first
       }
-      save(tabId, s);
+      await save(tabId, s);
       return null;
     },
     /** Whether the tab listed every one of these ids. */

@@ -95,7 +95,6 @@ describe('content capabilities per tab', () => {
     await savePaper(db, ref(id(1)));
     const tab = { tabId: 4, url: 'https://huggingface.co/papers' };
     expect(await tabs.list(4, [id(1)])).toBeNull();
-    await new Promise((r) => setTimeout(r, 300)); // the ledger writes after 250 ms
     const woken = createDispatcher({ db: async () => db, changed: async () => {}, tabs: createTabLedger(session) });
     expect(await woken('paper.unsave', { id: id(1) }, 'content', tab)).toMatchObject({ ok: true, value: { removed: true } });
     tabs.forget(4);
