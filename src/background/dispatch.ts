@@ -32,7 +32,10 @@ export interface Backend {
   /** Content capabilities per tab (background/tabs.ts); absent in tests of the door alone. */
   tabs?: TabLedger;
   /** WebDAV rounds (background/webdav-syncer.ts); absent in tests of the door alone. */
-  webdav?: { now(): Promise<import('../shared/webdav-status').WebDavStatus | null> };
+  webdav?: {
+    now(): Promise<import('../shared/webdav-status').WebDavStatus | null>;
+    connect(c: { url: string; user: string; password: string; passphrase: string }): Promise<import('../shared/webdav-status').WebDavStatus | null>;
+  };
 }
 
 /** Who sent a content script's message: its tab, and the page it is on. */
@@ -182,9 +185,10 @@ export function createDispatcher(b: Backend) {
     'tags.rename': async ({ key, name }) => tagChange(await renameTag(await db(), key, name)),
     'tags.merge': async ({ from, into }) => tagChange(await mergeTags(await db(), from, into)),
     'tags.delete': async ({ key }) => tagChange(await deleteTag(await db(), key)),
-    'webdav.sync': async () => {
+    'webdav.sync': async ({ connect }) => {
       // No WebDAV here (the door's own tests): nothing to run, as when no folder is connected.
-      return b.webdav ? b.webdav.now() : null;
+      if (!b.webdav) return null;
+      return connect ? b.webdav.connect(connect) : b.webdav.now();
     },
   };
 

@@ -10,8 +10,8 @@ import browser from 'webextension-polyfill';
 import type { Shelf } from '../library/db';
 import { DavClient, type Fetch } from '../library/webdav/client';
 import { idbCache, type FileCache } from '../library/webdav/cache';
-import { syncRound } from '../library/webdav/engine';
-import { importKey, unb64 } from '../library/webdav/crypto';
+import { connectFolder, syncRound } from '../library/webdav/engine';
+import { b64, importKey, unb64 } from '../library/webdav/crypto';
 import { applyLocal, readLocalFull } from '../library/webdav/local';
 import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
 import { retryDelay } from './syncer';
@@ -98,7 +98,30 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
     return running;
   };
 
+  /**
+   * Connects (the options page's Connect): the password and passphrase are checked against the
+   * folder before anything is written or kept; on success the settings are kept and a round runs.
+   * A failure is answered as a status (its kind says what to do) and changes nothing.
+   */
+  const connect = async (c: { url: string; user: string; password: string; passphrase: string }): Promise<WebDavStatus | null> => {
+    const url = c.url.endsWith('/') ? c.url : `${c.url}/`;
+    try {
+      const raw = await connectFolder(new DavClient(url, { user: c.user, password: c.password }, deps.fetch), c.passphrase);
+      const before = await get<WebDavSettings>(WEBDAV_SETTINGS_KEY);
+      const device = before?.device ?? randomDevice();
+      const next: WebDavSettings = { url, user: c.user, password: c.password, ...(raw ? { key: b64(raw) } : {}), device };
+      // Another folder or another key: what was read of the old one says nothing of the new.
+      if (before && (before.url !== next.url || before.key !== next.key)) await cache.clear();
+      await deps.local.set({ [WEBDAV_SETTINGS_KEY]: next, [FAILURES_KEY]: 0 });
+    } catch (e) {
+      const { kind, status } = errorKind(e);
+      return { at: clock(), error: { kind, ...(status !== undefined ? { status } : {}), message: e instanceof Error ? e.message : String(e) } };
+    }
+    return now();
+  };
+
   return {
+    connect,
     request(delay = DEBOUNCE_MS) {
       clearTimeout(timer);
       timer = setTimeout(() => void now().catch((e) => console.error('PaperShelf: WebDAV round', e)), delay);
@@ -108,5 +131,8 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
     forget: () => cache.clear(),
   };
 }
+
+/** A device's name in the folder: random, lower-case letters and digits (format.ts isDeviceId). */
+const randomDevice = () => Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => (b % 36).toString(36)).join('');
 
 export type WebDavSyncer = ReturnType<typeof createWebDavSyncer>;

@@ -12,8 +12,8 @@ import { send } from '../shared/client';
 import { formatNumber, lang, t } from '../shared/i18n';
 import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavErrorKind, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
 import { DavClient } from '../library/webdav/client';
-import { connectFolder, stateOnDay } from '../library/webdav/engine';
-import { b64, importKey, unb64 } from '../library/webdav/crypto';
+import { stateOnDay } from '../library/webdav/engine';
+import { importKey, unb64 } from '../library/webdav/crypto';
 import type { DavState } from '../library/webdav/state';
 import type { Paper, Tag } from '../shared/model';
 import { connection } from '../library/db';
@@ -55,7 +55,6 @@ function statusLine(s: WebDavStatus | null, settings: WebDavSettings | null): st
   return t('options_webdavLast', new Date(s.at).toLocaleString(lang()), formatNumber(o.sentFiles), kB(o.sentBytes), formatNumber(o.receivedFiles), kB(o.receivedBytes), formatNumber(o.papers), formatNumber(o.devices));
 }
 
-const randomDevice = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => (b % 36).toString(36)).join('') + Date.now().toString(36).slice(-4);
 
 /** A state from the folder as papers and tags for importLibrary. */
 function asLibrary(s: DavState): { papers: Paper[]; tags: Tag[] } {
@@ -123,7 +122,8 @@ export function WebDavSection() {
     setError('');
     setBusy(true);
     try {
-      await send('webdav.sync', {});
+      const r = await send('webdav.sync', {});
+      if (r?.error) setError(errorText(r.error.kind, r.error.status, r.error.message, r.retryAt));
     } catch (e) {
       fail(e);
     } finally {
@@ -150,13 +150,11 @@ export function WebDavSection() {
     }
     setBusy(true);
     try {
-      const base = parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`;
-      // Credentials and passphrase are checked before anything is written (engine.ts connectFolder).
-      const raw = await connectFolder(new DavClient(base, { user, password }), passphrase);
-      const device = settings?.device ?? randomDevice();
-      await browser.storage.local.set({ [WEBDAV_SETTINGS_KEY]: { url: base, user, password, ...(raw ? { key: b64(raw) } : {}), device } satisfies WebDavSettings });
-      setPassphrase('');
-      await send('webdav.sync', {});
+      // The background connects and syncs (its requests are the extension's, with the permission
+      // just granted): the password and passphrase are checked before anything is written or kept.
+      const r = await send('webdav.sync', { connect: { url: parsed.href, user, password, passphrase } });
+      if (r?.error) setError(errorText(r.error.kind, r.error.status, r.error.message, r.retryAt));
+      else setPassphrase('');
     } catch (e) {
       fail(e);
     } finally {

@@ -117,7 +117,10 @@ export const requests = {
   'tags.merge': v.strictObject({ from: TagKey, into: TagKey }),
   'tags.delete': v.strictObject({ key: TagKey }),
   /** "Sync now" on the options page: a WebDAV round at once (pages only); answers with its status. */
-  'webdav.sync': v.strictObject({}),
+  'webdav.sync': v.strictObject({
+    /** Connect first (the options page's Connect): checked before anything is written, then kept in storage.local. */
+    connect: v.optional(v.strictObject({ url: WebUrl, user: Text(1000), password: Text(1000), passphrase: Text(1000) })),
+  }),
 } as const;
 
 export type MessageName = keyof typeof requests;
