@@ -205,10 +205,12 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
   let wroteFiles = 0;
   let wroteBytes = 0;
   let snapshot = false;
-  const write = async (name: (hash: string) => string, bytes: Uint8Array) => {
+  const write = async (name: (hash: string) => string, bytes: Uint8Array, state: DavState) => {
     const hash = await sha256Hex(bytes);
     const final = name(hash);
     await client.putVerified(DATA_DIR, final, bytes, `${tmpPrefix(device)}${random()}`, hash);
+    // What this device wrote it need not read back next round (a snapshot is megabytes).
+    await cache.put({ name: final, size: bytes.byteLength, state });
     wroteFiles++;
     wroteBytes += bytes.byteLength;
     return final;
@@ -217,7 +219,7 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
     if (!latestDay || latestDay < today || ownLogs.length >= LOG_MAX) {
       // A snapshot: the whole library as merged, so this device's older files are no longer needed.
       const bytes = await encodeFile(merged, 'snapshot', device, now, deps.key);
-      const final = await write((h) => snapshotName(device, today, h), bytes);
+      const final = await write((h) => snapshotName(device, today, h), bytes, merged);
       // Read back what matters: the old files go only once the snapshot is there, whole.
       if ((await client.size(DATA_DIR + final)) !== bytes.byteLength) throw new Error(`the snapshot ${final} is not on the server after its upload`);
       snapshot = true;
@@ -230,7 +232,7 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
       ];
       for (const n of old) if (n !== final) await client.delete(DATA_DIR + n);
     } else {
-      await write((h) => logName(device, h), await encodeFile(missing, 'log', device, now, deps.key));
+      await write((h) => logName(device, h), await encodeFile(missing, 'log', device, now, deps.key), missing);
     }
   }
 
@@ -243,7 +245,7 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
     // placeholder). Said now, the folder holds this library when the round ends.
     const after = fromLocalFull(await deps.readLocal(), merged.marks, now);
     const more = delta(mergeDav(after, merged), merged);
-    if (!isEmptyDav(more)) await write((h) => logName(device, h), await encodeFile(more, 'log', device, now, deps.key));
+    if (!isEmptyDav(more)) await write((h) => logName(device, h), await encodeFile(more, 'log', device, now, deps.key), more);
   }
 
   for (const n of strays) await client.delete(DATA_DIR + n);
