@@ -225,13 +225,26 @@ function plan(order: SyncPaper[], tombs: [string, number][], tags: Map<string, S
   let used = 0;
   const tombstones: [string, number][] = [];
   const times = new Set<number>();
+  let prev: [string, number] | undefined;
   for (const [id, t] of tombs) {
-    // Packed, an id costs at most itself, a digit and a space; each distinct time a group.
-    const c = utf8Length(id) + 2 + (times.has(t) ? 0 : 16);
+    // Packed (packIds), an id costs what it does not share with the id before it of the same time
+    // (tombs come by time, then id: the order they are packed in), a digit and a space; each
+    // distinct time starts a group. Counting the whole id (the bound used before) let only ~8,000
+    // of 10,000 removals made at once in, though they take ~5 bytes each packed: the others were
+    // never written (the same ones left out at every round) and stayed on every other browser
+    // (found by test/unit/sync-property.test.ts). A chunk's first id is written whole, which this
+    // does not count: encode measures the items it built and retries with less room when over.
+    let shared = 0;
+    if (prev && prev[1] === t) {
+      const max = Math.min(35, prev[0].length, id.length);
+      while (shared < max && prev[0].charCodeAt(shared) === id.charCodeAt(shared)) shared++;
+    }
+    const c = utf8Length(id.slice(shared)) + 2 + (times.has(t) ? 0 : 16);
     if (used + c > budget) break;
     used += c;
     times.add(t);
     tombstones.push([id, t]);
+    prev = [id, t];
   }
   const chosen: { p: SyncPaper; bare: number; note: boolean; title: boolean }[] = [];
   const tagKeys = new Set<string>();

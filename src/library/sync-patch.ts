@@ -47,6 +47,17 @@ function placeholder(p: SyncPaper): Paper {
   };
 }
 
+/**
+ * Whether a field takes the merge's write (time `at`, value different or not) over the one held here (time `mine`).
+ * A later write is taken even when its value is the one held here: the record must carry the time
+ * of the newest write this browser has seen, since the next write made here is stamped later than
+ * the record's times only (clock.ts `after`). Kept with its own older time, an equal value let a
+ * removal made here be older than an edit seen before it (a note another browser wrote later,
+ * a year-ahead clock's), and that edit brought the removed paper back everywhere (found by
+ * test/unit/sync-property.test.ts). At the same time only a different value is taken (the merge's tie-break).
+ */
+const takes = (at: number, mine: number, differs: boolean) => at > mine || (differs && at === mine);
+
 /** What the background writes locally so that this browser holds `merged` (merged = merge(fromLocal(local…), remote)). */
 export function changesFor(local: readonly Paper[], merged: SyncState, localTags: readonly Tag[] = []): LocalChanges {
   const upserts: PaperPatch[] = [];
@@ -61,9 +72,9 @@ export function changesFor(local: readonly Paper[], merged: SyncState, localTags
       continue;
     }
     const patch: PaperPatch = { id: p.id };
-    if (!sameList(p.tags, m.tags) && m.tagsAt >= fieldTime(p, 'tags')) patch.tags = { value: [...m.tags], at: m.tagsAt };
-    if (p.status !== m.status && m.statusAt >= fieldTime(p, 'status')) patch.status = { value: m.status, at: m.statusAt };
-    if (m.note !== undefined && p.note !== m.note && m.noteAt >= fieldTime(p, 'note')) patch.note = { value: m.note, at: m.noteAt };
+    if (takes(m.tagsAt, fieldTime(p, 'tags'), !sameList(p.tags, m.tags))) patch.tags = { value: [...m.tags], at: m.tagsAt };
+    if (takes(m.statusAt, fieldTime(p, 'status'), p.status !== m.status)) patch.status = { value: m.status, at: m.statusAt };
+    if (m.note !== undefined && takes(m.noteAt, fieldTime(p, 'note'), p.note !== m.note)) patch.note = { value: m.note, at: m.noteAt };
     if (m.savedAt > p.savedAt) patch.savedAt = m.savedAt;
     if (patch.tags || patch.status || patch.note || patch.savedAt) upserts.push(patch);
   }
@@ -79,9 +90,12 @@ export function changesFor(local: readonly Paper[], merged: SyncState, localTags
       const t = merged.tags.get(k);
       const mine = localTag.get(k);
       if (!mine) tags.push(t ? { key: k, name: t.name, hue: t.hue, ...(t.at ? { updatedAt: t.at } : {}) } : { key: k, name: k, hue: tagHue(k) });
-      else if (t && (t.name !== mine.name || t.hue !== mine.hue) && t.at > (mine.updatedAt ?? 0)) {
-        // Keeps the rename's time, so this browser does not push the older name back.
-        tags.push({ key: k, name: t.name, hue: t.hue, updatedAt: t.at });
+      else if (t && (t.name !== mine.name || t.hue !== mine.hue) && takes(t.at, mine.updatedAt ?? 0, true)) {
+        // Keeps the rename's time, so this browser does not push the older name back. At the same
+        // time (two browsers that created the tag with different cases, never renamed: both 0) the
+        // merge's tie-break is taken too: kept, the two names stayed apart for ever (found by
+        // test/unit/sync-property.test.ts).
+        tags.push({ key: k, name: t.name, hue: t.hue, ...(t.at ? { updatedAt: t.at } : {}) });
       }
     }
   }
@@ -108,17 +122,18 @@ export function applyPatch(current: Paper | undefined, patch: PaperPatch): Paper
   const times = { tags: fieldTime(current, 'tags'), status: fieldTime(current, 'status'), note: fieldTime(current, 'note') };
   const next: Paper = { ...current };
   let changed = false;
-  if (src.tags && src.tags.at >= times.tags && !sameList(current.tags, src.tags.value)) {
+  // Times as in changesFor (`takes`): a later write is taken with an equal value too, for its time.
+  if (src.tags && takes(src.tags.at, times.tags, !sameList(current.tags, src.tags.value))) {
     next.tags = [...src.tags.value];
     times.tags = src.tags.at;
     changed = true;
   }
-  if (src.status && src.status.at >= times.status && current.status !== src.status.value) {
+  if (src.status && takes(src.status.at, times.status, current.status !== src.status.value)) {
     next.status = src.status.value;
     times.status = src.status.at;
     changed = true;
   }
-  if (src.note && src.note.at >= times.note && current.note !== src.note.value) {
+  if (src.note && takes(src.note.at, times.note, current.note !== src.note.value)) {
     next.note = src.note.value;
     times.note = src.note.at;
     changed = true;

@@ -18,6 +18,7 @@ import { t } from '../shared/i18n';
 import type { Paper, Tag } from '../shared/model';
 import type { Tombstone } from './db';
 import { AHEAD_LIMIT, DAY } from './clock';
+import { lastWrite } from './stamps';
 import { decode, diffItems, encode, lastWriter, newerFormat } from './sync-codec';
 import { changesFor, type LocalChanges } from './sync-patch';
 import { emptyState, fromLocal, merge, type SyncState } from './sync-state';
@@ -79,11 +80,21 @@ export interface SyncReport {
  * Whether the local tombstones differ from what the merge says they should be:
  * a removal learnt from elsewhere (kept, so an old copy on a browser that was
  * offline cannot bring the paper back here either), or an old one the area has had, to collect.
+ * Only a removal applySync (sync-local.ts) would keep counts: not one of a paper held here and
+ * written after it (restored, saved again, edited since), nor one older than TOMBSTONE_TTL (it
+ * would be collected in the same transaction). Counting those called writeLocal in every round
+ * for as long as the area held them, a write in a round that changes nothing (found by
+ * test/unit/sync-property.test.ts).
  */
 function tombstonesToWrite(local: LocalLibrary, merged: SyncState, now: number): boolean {
   if (local.tombstones.some((t) => t.synced && t.deletedAt < now - TOMBSTONE_TTL)) return true;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
-  for (const [id, t] of merged.tombstones) if (mine.get(id) !== t) return true;
+  const held = new Map(local.papers.map((p) => [p.id, p]));
+  for (const [id, t] of merged.tombstones) {
+    if (mine.get(id) === t || t < now - TOMBSTONE_TTL) continue;
+    const p = held.get(id);
+    if (!p || lastWrite(p) <= t) return true;
+  }
   return false;
 }
 
