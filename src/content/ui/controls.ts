@@ -249,29 +249,33 @@ function upgradeOnFocus(e: FocusEvent) {
  * or inside a transparent or transformed ancestor, as not visible; a click on it is ignored.
  */
 const TRACKS_VISIBILITY = typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
-/** Upgraded hosts' visibility, by IntersectionObserver v2 where the browser has it: since when visible (0: not; absent: no report yet). */
-const visibleSince = new WeakMap<Element, number>();
-let visibility: IntersectionObserver | undefined;
 
-function trackVisibility(host: HTMLElement) {
-  if (!TRACKS_VISIBILITY) return;
-  visibility ??= new IntersectionObserver(
-    (entries) => {
-      for (const e of entries) visibleSince.set(e.target, (e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible ? e.time || 1 : 0);
-    },
-    { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
-  );
-  visibility.observe(host);
+/**
+ * Asked at the click, not kept from earlier reports: a tab brought to front, a decoy put
+ * in place, anything since the last report would make a kept answer stale. The first report
+ * of a new observer comes within a frame and its 100 ms delay; none within a second (a tab
+ * that is not drawn) counts as not visible.
+ */
+function visibleNow(host: HTMLElement): Promise<boolean> {
+  if (!TRACKS_VISIBILITY) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (v: boolean) => {
+      io.disconnect();
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const io = new IntersectionObserver(([e]) => done(!!(e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible), { trackVisibility: true, delay: 100 } as IntersectionObserverInit);
+    const timer = setTimeout(() => done(false), 1000);
+    io.observe(host);
+  });
 }
 
 /**
- * Whether a click at (x, y) on a host is one the user could see: where the browser can
- * tell, its last report did not say the host was covered or faded; and the host is what is
- * under the pointer, and neither it nor an ancestor is hidden or mostly transparent.
+ * Whether a click on a host is one the user could see: the host is what is under the
+ * pointer, neither it nor an ancestor is hidden or mostly transparent, and, where the
+ * browser can tell, nothing covers it.
  */
 function seenByUser(host: HTMLElement, e: MouseEvent): boolean {
-  // No report yet (the card just came into view): the checks below decide.
-  if (TRACKS_VISIBILITY && visibleSince.get(host) === 0) return false;
   // A keyboard "click" (Enter or Space on a focused button) has no pointer position.
   if (e.detail === 0 && e.clientX === 0 && e.clientY === 0) return true;
   if (document.elementFromPoint(e.clientX, e.clientY) !== host) return false;
@@ -354,7 +358,6 @@ class Controls implements CardControls {
 
   dispose() {
     watcher?.unobserve(this.host);
-    visibility?.unobserve(this.host);
     byHost.delete(this.host);
   }
 
@@ -364,7 +367,6 @@ class Controls implements CardControls {
     watcher?.unobserve(this.host);
     // Closed in production: a page's script cannot read the chips (the user's tags) or the rank view.
     const root = (this.root = this.host.attachShadow({ mode: SHADOW_MODE }));
-    trackVisibility(this.host);
     style(root);
     const frag = controlsTemplate().content.cloneNode(true) as DocumentFragment;
     [this.save, this.chips, this.add, this.msg] = Array.from(frag.children) as [HTMLButtonElement, HTMLElement, HTMLButtonElement, HTMLElement];
@@ -384,9 +386,14 @@ class Controls implements CardControls {
     root.addEventListener('click', (e) => {
       e.stopPropagation();
       if (!e.isTrusted) return;
-      // A click the user could not see (the card under a transparent decoy: clickjacking) does nothing.
+      // A click the user could not see (the card faded, or under a transparent decoy: clickjacking) does nothing.
       if (!seenByUser(this.host, e as MouseEvent)) return;
-      this.onClick((e.target as Element).closest?.('button'));
+      const button = (e.target as Element).closest?.('button');
+      // What changes the library (save or remove, a tag's ×) also asks the browser whether the card
+      // is covered, which takes a frame or more; opening the tag editor must not wait: the user
+      // types at once, into its input.
+      if (button === this.save || button?.dataset.tag !== undefined) void visibleNow(this.host).then((visible) => visible && this.onClick(button));
+      else this.onClick(button);
     });
 
     // The host stops being a tab stop of its own; if it had focus, its button takes it.
