@@ -28,6 +28,7 @@ import {
   type Paper,
   type Tag,
 } from '../shared/model';
+import { BibSyntaxError, closeOfGroup, ENTRY_HEAD, lineAt, readBibTeX, type BibEntry } from './bibtex-read';
 import { BACKUP_FORMAT, BACKUP_VERSION } from './export';
 import { t } from '../shared/i18n';
 
@@ -190,6 +191,9 @@ function finishPaper(
   return r.success ? { paper: r.output as Paper } : { reason: describeIssue(r.issues[0]) };
 }
 
+/** A paper's tags past this are refused by PaperSchema. */
+const TAGS_MAX = 1000;
+
 /** Collects papers and tags; the same arXiv paper twice is merged into one record. */
 class Collector {
   papers = new Map<string, Paper>();
@@ -198,18 +202,25 @@ class Collector {
 
   // tagKey's locale-aware lower-casing is slow; a file repeats the same few names.
   private byName = new Map<string, Tag | null>();
+  private byKey = new Map<string, Tag>();
+  // Each paper's tag keys, so that merging a paper given many times stays linear.
+  private tagSets = new Map<string, Set<string>>();
 
-  /** Tag keys for names, registering each tag (first spelling wins). */
+  /**
+   * Tag keys for names (first spelling wins), in order, once each. Reads one past what
+   * a paper may have, so such a paper is refused with the schema's reason, not cut.
+   */
   tagKeys(names: string[]): string[] {
-    const keys: string[] = [];
+    const keys = new Set<string>();
     for (const n of names) {
       let tag = this.byName.get(n);
       if (tag === undefined) this.byName.set(n, (tag = tagFor(n)));
       if (!tag) continue;
-      if (!this.tags.has(tag.key)) this.tags.set(tag.key, tag);
-      if (!keys.includes(tag.key)) keys.push(tag.key);
+      if (!this.byKey.has(tag.key)) this.byKey.set(tag.key, tag);
+      keys.add(tag.key);
+      if (keys.size > TAGS_MAX) break;
     }
-    return keys;
+    return [...keys];
   }
 
   add(entry: () => string, result: { paper: Paper } | { reason: string }) {
@@ -217,8 +228,27 @@ class Collector {
       this.skipped.push({ entry: entry(), reason: result.reason });
       return;
     }
-    const prev = this.papers.get(result.paper.id);
-    this.papers.set(result.paper.id, prev ? combine(prev, result.paper) : result.paper);
+    let paper = result.paper;
+    let added = paper.tags;
+    const prev = this.papers.get(paper.id);
+    let own = this.tagSets.get(paper.id);
+    if (prev && own) {
+      // combine() unites tags with includes(): hand it only the new ones.
+      added = paper.tags.filter((k) => !own!.has(k));
+      if (own.size + added.length > TAGS_MAX) {
+        // The same paper again, with tags that take it past the limit: refused with the schema's reason.
+        const r = v.safeParse(PaperSchema, { ...prev, tags: [...prev.tags, ...added] }, { abortEarly: true });
+        if (!r.success) this.skipped.push({ entry: entry(), reason: describeIssue(r.issues[0]) });
+        return;
+      }
+      paper = combine(prev, { ...paper, tags: added });
+    } else this.tagSets.set(paper.id, (own = new Set()));
+    for (const k of added) {
+      own.add(k);
+      // Only tags of papers taken: a refused paper's thousand keywords are no tags.
+      if (!this.tags.has(k)) this.tags.set(k, this.byKey.get(k) ?? { key: k, name: k, hue: tagHue(k) });
+    }
+    this.papers.set(paper.id, paper);
   }
 
   result(source: ImportSource): ImportOk {
@@ -338,12 +368,6 @@ function parsePaperMemory(box: Record<string, unknown>, now: number): ImportOk {
 
 // ---------------------------------------------------------------- BibTeX
 
-interface RawEntry {
-  type: string;
-  label: string;
-  properties: Record<string, string | number>;
-}
-
 interface CslName {
   given?: string;
   family?: string;
@@ -366,47 +390,37 @@ interface CslData {
 /** The part of @citation-js/core used here: its registered parsers. */
 const Bib = plugins as { input: { data(input: unknown, type: string): unknown } };
 
-interface EntryStart {
-  key: string;
-  line: number;
-}
-
-const ENTRY_HEAD = /@[ \t]*([A-Za-z]+)\s*([{(])\s*([^,\s{}()]*)/y;
-const LINE_ENTRY = /[ \t]*@[ \t]*[A-Za-z]+\s*[{(]/y;
-
-/** The offset of the "}" closing the brace group open at `from` (depth 1), or -1. */
-function closingBrace(text: string, from: number): number {
-  let depth = 1;
-  for (let j = from; j < text.length; j++) {
-    const d = text[j];
-    if (d === '\\') j++;
-    else if (d === '{') depth++;
-    else if (d === '}' && --depth === 0) return j;
-  }
-  return -1;
-}
+// The first entry head at the start of a later line.
+const NEXT_ENTRY = /\n[ \t]*@[ \t]*[A-Za-z]+\s*[{(]/g;
 
 /**
  * Checks the braces of every entry the way the parser pairs them (\{ and \} are
  * text), so a missing or extra brace is reported with the entry and line it
- * breaks instead of silently swallowing the entries after it.
+ * breaks instead of silently swallowing the entries after it. The error, or null.
+ *
+ * Linear (issue 18): it jumps between the characters that matter and never looks
+ * at a stretch of text twice; line numbers are counted only for the message.
  */
-function scanBibTeX(text: string): { error: string } | { entries: EntryStart[] } {
-  // Jumps between the characters that matter, rather than stepping through megabytes.
-  const OUTER = /[@}%\n]/g;
-  const INNER = /\\[\\{}]|[{}()\n]/g;
-  const entries: EntryStart[] = [];
-  let line = 1;
-  let last: EntryStart | null = null;
+function scanBibTeX(text: string): string | null {
+  // An entry head (as ENTRY_HEAD starts), a "}" or a comment: the engine skips the rest, stray "@"s included.
+  const OUTER = /@[ \t]*[A-Za-z]+\s*[{(]|[}%]/g;
+  const INNER = /\\[\\{}]|[{}()]/g;
+  const lineOf = (at: number) => lineAt(text, at);
+  let last: { key: string; at: number } | null = null;
+  // Offset of the "\n" before the next entry head that starts a line, once looked up; -1: none.
+  let next = -2;
+  const nextHead = (from: number) => {
+    if (next !== -1 && next < from) {
+      NEXT_ENTRY.lastIndex = from;
+      next = NEXT_ENTRY.exec(text)?.index ?? -1;
+    }
+    return next;
+  };
   for (let m = OUTER.exec(text); m; m = OUTER.exec(text)) {
     const i = m.index;
     const c = m[0];
-    if (c === '\n') {
-      line++;
-      continue;
-    }
     if (c === '}') {
-      if (last) return { error: t('lib_bibExtraBraceAfter', line, last.key, last.line) };
+      if (last) return t('lib_bibExtraBraceAfter', lineOf(i), last.key, lineOf(last.at));
       continue;
     }
     if (c === '%') {
@@ -416,26 +430,39 @@ function scanBibTeX(text: string): { error: string } | { entries: EntryStart[] }
       continue;
     }
     ENTRY_HEAD.lastIndex = i;
-    const head = ENTRY_HEAD.exec(text);
-    if (!head) continue;
+    const head = ENTRY_HEAD.exec(text)!;
     const type = head[1].toLowerCase();
     if (type === 'comment') {
-      // A braced @comment{…} (JabRef's metadata spans lines) is skipped whole; the
-      // parser itself reads "@comment" to the end of its line and ignores the rest as text.
-      const end = head[2] === '{' ? closingBrace(text, text.indexOf('{', i) + 1) : -1;
+      // A braced @comment{…} (JabRef's metadata spans lines) is skipped whole, any other
+      // @comment to the end of its line (as readBibTeX does).
+      if (head[2] === '{') {
+        const end = closeOfGroup(text, text.indexOf('{', i));
+        if (end >= 0) {
+          OUTER.lastIndex = end;
+          continue;
+        }
+        // Never closed: it runs to the end of the file, which ends the scan (looking for its end
+        // again from every later @comment{ made a file of them quadratic, issue 18). An entry
+        // starting on a later line means a "}" is missing, as for any other entry.
+        const n = nextHead(i);
+        return n === -1 ? null : t('lib_bibNotClosedBeforeNext', '@comment', lineOf(i), lineOf(n + 1));
+      }
       const eol = text.indexOf('\n', i);
-      const to = end !== -1 ? end + 1 : eol === -1 ? text.length : eol;
-      line += countLines(text, i, to);
-      OUTER.lastIndex = to;
+      OUTER.lastIndex = eol === -1 ? text.length : eol;
       continue;
     }
-    const start: EntryStart = { key: type === 'string' || type === 'preamble' ? `@${type}` : head[3] || t('lib_bibNoKey'), line };
+    const key = type === 'string' || type === 'preamble' ? `@${type}` : head[3] || t('lib_bibNoKey');
     const paren = head[2] === '(';
-    line += countLines(text, i, i + head[0].length);
     let depth = paren ? 0 : 1;
     let closedAt = -1;
-    INNER.lastIndex = i + head[0].length;
+    const body = i + head[0].length;
+    let n = nextHead(body);
+    INNER.lastIndex = body;
     for (let tok = INNER.exec(text); tok; tok = INNER.exec(text)) {
+      // Lines between the last token and this one that start an entry: fine only outside braces.
+      for (; n !== -1 && n < tok.index; n = nextHead(n + 1)) {
+        if (depth > 0) return t('lib_bibNotClosedBeforeNext', key, lineOf(i), lineOf(n + 1));
+      }
       const d = tok[0];
       if (d === '{') depth++;
       else if (d === '}') {
@@ -444,33 +471,23 @@ function scanBibTeX(text: string): { error: string } | { entries: EntryStart[] }
           closedAt = tok.index;
           break;
         }
-        if (depth < 0) return { error: t('lib_bibExtraBraceIn', line, start.key, start.line) };
+        if (depth < 0) return t('lib_bibExtraBraceIn', lineOf(tok.index), key, lineOf(i));
       } else if (d === ')') {
         if (paren && depth === 0) {
           closedAt = tok.index;
           break;
         }
-      } else if (d === '\n') {
-        line++;
-        LINE_ENTRY.lastIndex = tok.index + 1;
-        if (depth > 0 && LINE_ENTRY.test(text)) {
-          return { error: t('lib_bibNotClosedBeforeNext', start.key, start.line, line) };
-        }
       }
       // "(" and escaped braces are text here.
     }
-    if (closedAt < 0) return { error: t('lib_bibNeverClosed', start.key, start.line) };
-    if (!start.key.startsWith('@')) entries.push(start);
-    last = start;
+    if (closedAt < 0) {
+      if (n !== -1 && depth > 0) return t('lib_bibNotClosedBeforeNext', key, lineOf(i), lineOf(n + 1));
+      return t('lib_bibNeverClosed', key, lineOf(i));
+    }
+    last = { key, at: i };
     OUTER.lastIndex = closedAt + 1;
   }
-  return { entries };
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+  return null;
 }
 
 /** Unescaped $…$ spans of raw LaTeX, as TeX pairs them. */
@@ -558,31 +575,92 @@ const TEXT_FIELDS = ['title', 'abstract', 'note', 'annote'] as const;
 // What the LaTeX→text conversion would change: commands, groups, math, ties, ligatures.
 const HAS_LATEX = /[\\{}$~]|--|''|``/;
 
+/**
+ * A marker none of `values` contains, for the math placeholders; null when the few
+ * tried are all there (a file made to defeat it), and then math is not set aside.
+ * A bounded number of tries: growing it until absent was quadratic in a field's length.
+ */
+function mathMarker(values: string[]): string | null {
+  for (let marker = 'ZQMATHQZ'; marker.length <= 12; marker += 'Q') if (!values.some((v) => v.includes(marker))) return marker;
+  return null;
+}
+
+/** Braces deeper than this are no title: citation-js's LaTeX reader recurses per level. */
+export const MAX_BRACE_DEPTH = 32;
+
+/** Whether `s` nests braces deeper than MAX_BRACE_DEPTH (stops there). */
+function tooDeep(s: string): boolean {
+  if (!s.includes('{')) return false;
+  const BRACE = /\\[\s\S]|[{}]/g;
+  let depth = 0;
+  for (let m = BRACE.exec(s); m; m = BRACE.exec(s)) {
+    if (m[0] === '{') {
+      if (++depth > MAX_BRACE_DEPTH) return true;
+    } else if (m[0] === '}') depth--;
+  }
+  return false;
+}
+
+/**
+ * `s` cut to `max` characters, its open groups closed. A field far past what a paper keeps
+ * (its title is cut to 1,000 characters, its abstract to 20,000, after conversion) is cut
+ * before citation-js converts it: LaTeX to text costs about a microsecond a character.
+ */
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = s.slice(0, max);
+  let slashes = 0;
+  while (slashes < cut.length && cut[cut.length - 1 - slashes] === '\\') slashes++;
+  if (slashes % 2) cut = cut.slice(0, -1);
+  // A math span the cut opened is dropped, then the groups it left open are closed.
+  let dollar = -1;
+  for (const m of cut.matchAll(/\\[\s\S]|\$/g)) if (m[0] === '$') dollar = dollar < 0 ? m.index : -1;
+  if (dollar >= 0) cut = cut.slice(0, dollar);
+  let depth = 0;
+  for (const m of cut.matchAll(/\\[\s\S]|[{}]/g)) depth += m[0] === '{' ? 1 : m[0] === '}' ? -1 : 0;
+  return cut + '}'.repeat(Math.max(0, depth));
+}
+
+/** `s` up to its `items`-th separator (names are separated by " and ", keywords by ","). */
+function firstItems(s: string, sep: RegExp, items: number): string {
+  sep.lastIndex = 0;
+  let k = 0;
+  for (let m = sep.exec(s); m; m = sep.exec(s)) if (++k >= items) return s.slice(0, m.index);
+  return s;
+}
+
+// Raw lengths read per field: a few times what PaperSchema keeps, for LaTeX that shrinks.
+const RAW_MAX: Record<string, number> = { title: 4_000, abstract: 80_000, note: 4 * NOTE_MAX, annote: 4 * NOTE_MAX, author: 1_500_000, keywords: 200_000 };
+// Fixed width on purpose: /\s+and\s+/ over a run of spaces backtracks quadratically.
+const NAME_SEP = /\sand\s/gi;
+
+const FORBIDDEN_FIELD_PART = /(?:^|[^a-z0-9_])(?:__proto__|constructor|prototype)(?![a-z0-9_])/;
+
 function parseBibTeX(text: string, now: number): ImportResult {
-  if (/(^|[,{])\s*(__proto__|constructor|prototype)\s*=/m.test(text)) {
-    return fail(t('lib_bibForbiddenField'));
-  }
-  const scan = scanBibTeX(text);
-  if ('error' in scan) return fail(scan.error);
-  let raw: RawEntry[];
+  const unbalanced = scanBibTeX(text);
+  if (unbalanced) return fail(unbalanced);
+  let raw: BibEntry[];
   try {
-    raw = Bib.input.data(text, '@biblatex/text') as RawEntry[];
+    raw = readBibTeX(text);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const at = /at line (\d+) col (\d+)/.exec(msg);
-    // The parser's own words (English) after ours.
-    const why = msg.split('\n')[0].replace(/ at line \d+ col \d+:?$/, '');
-    if (!at) return fail(t('lib_bibSyntaxError', why));
-    const errLine = Number(at[1]);
-    const inEntry = [...scan.entries].reverse().find((s) => s.line < errLine || (s.line === errLine && Number(at[2]) > 1));
-    return fail(inEntry ? t('lib_bibSyntaxErrorEntry', errLine, inEntry.key, inEntry.line, why) : t('lib_bibSyntaxErrorLine', errLine, why));
+    // Anything else (none is known) is still an answer, not a broken options page.
+    if (!(e instanceof BibSyntaxError)) return fail(t('lib_bibSyntaxError', e instanceof Error ? e.message : String(e)));
+    const errLine = lineAt(text, e.at);
+    if (e.entryAt < 0) return fail(t('lib_bibSyntaxErrorLine', errLine, e.message));
+    return fail(t('lib_bibSyntaxErrorEntry', errLine, e.entryLabel || t('lib_bibNoKey'), lineAt(text, e.entryAt), e.message));
   }
+  // Field names are checked on the entries read, not by a pattern over the text (issue 18).
+  // Harmless in readBibTeX's Maps, but refused: such a name is no bibliography, and
+  // citation-js, which converts the fields, keeps them in plain objects (an "x+an:__proto__"
+  // annotation there would reach Object.prototype).
+  for (const entry of raw) for (const name of entry.fields.keys()) if (FORBIDDEN_FIELD_PART.test(name)) return fail(t('lib_bibForbiddenField'));
   if (raw.length === 0) return fail(t('lib_bibNoEntries'));
 
   const out = new Collector();
   for (const entry of raw) {
-    const props = entry.properties;
-    const label = () => entryLabel(entry.label, props.title);
+    const props: Record<string, string | number> = Object.create(null);
+    for (const [k, value] of entry.fields) props[k] = value;
+    const label = () => entryLabel(entry.label || t('lib_bibNoKey'), props.title);
     const arxiv = bibArxivId(props);
     if (!arxiv) {
       out.skipped.push({ entry: label(), reason: t('lib_skipNoArxivId') });
@@ -593,33 +671,44 @@ function parseBibTeX(text: string, now: number): ImportResult {
     const plain: Record<string, string> = {};
     const picked: Record<string, string | number> = {};
     const math: Record<string, string[]> = {};
-    let marker = '';
+    let marker: string | null | undefined;
+    const depthOk = [...TEXT_FIELDS, 'author', 'keywords'].every((f) => typeof props[f] !== 'string' || !tooDeep(props[f] as string));
+    if (!depthOk) {
+      out.skipped.push({ entry: label(), reason: t('lib_skipUnreadable', `braces nested deeper than ${MAX_BRACE_DEPTH} levels`) });
+      continue;
+    }
     for (const f of TEXT_FIELDS) {
       const value = props[f];
       if (value === undefined) continue;
-      const s = String(value);
+      const s = clip(String(value), RAW_MAX[f]);
       if (!HAS_LATEX.test(s)) {
         plain[f] = s;
         continue;
       }
-      if (!marker) {
-        // A marker the entry's text does not contain, for the math placeholders.
-        marker = 'ZQMATHQZ';
-        while (TEXT_FIELDS.some((f) => String(props[f] ?? '').includes(marker))) marker += 'Q';
+      if (marker === undefined) marker = mathMarker(TEXT_FIELDS.map((f) => String(props[f] ?? '')));
+      if (marker === null) {
+        picked[f] = s;
+        continue;
       }
       const p = protectMath(s, marker);
       picked[f] = p.text;
       math[f] = p.math;
     }
-    for (const f of ['author', 'keywords', 'year', 'month', 'date']) if (props[f] !== undefined) picked[f] = props[f];
-    let csl: CslData;
+    for (const f of ['year', 'month', 'date']) if (props[f] !== undefined) picked[f] = props[f];
+    // One past what a paper keeps, so that too many keywords is still refused by the schema.
+    if (typeof props.author === 'string') picked.author = clip(firstItems(props.author, NAME_SEP, 5001), RAW_MAX.author);
+    else if (props.author !== undefined) picked.author = props.author;
+    if (typeof props.keywords === 'string') picked.keywords = clip(firstItems(props.keywords, /,/g, TAGS_MAX + 2), RAW_MAX.keywords);
+    else if (props.keywords !== undefined) picked.keywords = props.keywords;
+    let csl: CslData = {};
     try {
-      csl = (Bib.input.data([{ type: entry.type, label: entry.label, properties: picked }], '@biblatex/entries+list') as CslData[])[0];
+      // Nothing to convert (plain title, no authors or date): citation-js's cost per call spared.
+      if (Object.keys(picked).length) csl = (Bib.input.data([{ type: entry.type, label: entry.label, properties: picked }], '@biblatex/entries+list') as CslData[])[0];
     } catch (e) {
       out.skipped.push({ entry: label(), reason: t('lib_skipUnreadable', e instanceof Error ? e.message.split('\n')[0] : String(e)) });
       continue;
     }
-    const field = (f: (typeof TEXT_FIELDS)[number]) => collapse(plain[f] ?? restoreMath(csl[f], math[f] ?? [], marker));
+    const field = (f: (typeof TEXT_FIELDS)[number]) => collapse(plain[f] ?? restoreMath(csl[f], math[f] ?? [], marker ?? ''));
     const title = field('title');
     if (!title) {
       out.skipped.push({ entry: label(), reason: t('lib_skipNoTitle') });

@@ -204,6 +204,75 @@ describe('BibTeX', () => {
     expect(error(parseImport('@misc{a, __proto__ = {x}, eprint={2101.00001}, archivePrefix={arXiv}}'))).toContain('"__proto__"');
   });
 
+  it('refuses prototype names in annotation fields, and pollutes nothing (issue 18)', () => {
+    // citation-js kept "+an" annotations in plain objects: this one set Object.prototype.polluted.
+    for (const f of ['__proto__+an:polluted', 'title+an:__proto__', 'Constructor', 'prototype+an']) {
+      const bib = `@misc{a, title={T}, ${f} = {yes}, eprint={2101.00001}, archivePrefix={arXiv}}`;
+      expect(error(parseImport(bib, 'a.bib')), f).toContain('"__proto__"');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A name that only contains one of them is a field like any other.
+    expect(ok(parseImport('@misc{a, title={T}, myconstructors = {x}, eprint={2101.00001}, archivePrefix={arXiv}}')).papers).toHaveLength(1);
+  });
+
+  it('looks macros up in their own map: a bare constructor is no function (issue 18)', () => {
+    const entry = (title: string) => `@misc{a, title = ${title}, eprint={2101.00001}, archivePrefix={arXiv}}`;
+    // Undefined macros are empty, as in BibTeX: no title, so skipped; never "function Object() { [native code] }".
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(ok(parseImport(entry(name), 'a.bib', NOW)).skipped, name).toEqual([{ entry: 'a', reason: 'no title' }]);
+    }
+    expect(ok(parseImport(entry('constructor # { and more}'), 'a.bib', NOW)).papers[0].title).toBe('and more');
+    // Defined ones are read, whatever their name; the months are predefined.
+    const defined = '@string{constructor = {Real}}\n@String{__proto__ = "Title"}\n@misc{a, title = constructor # " " # __proto__, month = jun, year = 2021, eprint={2101.00001}, archivePrefix={arXiv}}';
+    expect(ok(parseImport(defined, 'a.bib', NOW)).papers[0]).toMatchObject({ title: 'Real Title', published: '2021-06' });
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'constructor') && typeof Object.prototype.constructor).toBe('function');
+  });
+
+  it('refuses @string macros that expand past twice the file (issue 18)', () => {
+    // Each doubling the last: 2^40 characters from a few hundred.
+    const doubling = Array.from({ length: 40 }, (_, i) => `@string{m${i + 1} = m${i} # m${i}}`).join('\n');
+    const bib = `@string{m0 = {ab}}\n${doubling}\n@misc{a, title = m40, eprint={2101.00001}, archivePrefix={arXiv}}`;
+    expect(error(parseImport(bib, 'a.bib'))).toMatch(/^BibTeX syntax error on line \d+ \(entry "@string", line \d+\): the values, with their @string macros, add up to more than \d+ characters$/);
+    // Ordinary use, a macro per entry, is far from it.
+    const journals = '@string{pami = {IEEE Transactions on Pattern Analysis and Machine Intelligence}}\n';
+    const entries = Array.from({ length: 500 }, (_, i) => `@article{k${i}, title={T${i}}, journal=pami, eprint={2101.${String(10000 + i)}}, archivePrefix={arXiv}}`).join('\n');
+    expect(ok(parseImport(journals + entries, 'a.bib')).papers).toHaveLength(500);
+  });
+
+  it('an unclosed @comment{ ends the file; an entry after it is reported (issue 18)', () => {
+    const entry = '@misc{a, title={T}, eprint={2101.00001}, archivePrefix={arXiv}}\n';
+    expect(ok(parseImport(entry + '@comment{ never closed\nso all this is { comment\nand @misc{b, is not at the start of a line}\n', 'a.bib')).papers).toHaveLength(1);
+    expect(error(parseImport(entry + '@comment{ never closed\n\n' + entry, 'a.bib'))).toBe(
+      'BibTeX: unbalanced braces: entry "@comment" (line 2) is not closed before the next entry on line 4.',
+    );
+    // Closed ones, one line or many, are skipped whole, @ and all; a comment line too.
+    expect(ok(parseImport('@comment{a {b} @misc{x, y}\n}\n% @misc{k, title={Not me}, eprint={2101.00002}, archivePrefix={arXiv}}\n' + entry, 'a.bib')).papers.map((p) => p.id)).toEqual([
+      '2101.00001',
+    ]);
+  });
+
+  it('skips an entry with braces nested absurdly deep, with a reason', () => {
+    const deep = `@misc{d, title={${'{'.repeat(100)}x${'}'.repeat(100)}}, eprint={2101.00002}, archivePrefix={arXiv}}`;
+    const r = ok(parseImport(`${deep}\n@misc{a, title={{{Fine}}}, eprint={2101.00001}, archivePrefix={arXiv}}`, 'a.bib'));
+    expect(r.papers.map((p) => p.title)).toEqual(['Fine']);
+    expect(r.skipped).toEqual([{ entry: expect.stringMatching(/^d "\{+"$/), reason: 'unreadable: braces nested deeper than 32 levels' }]);
+  });
+
+  it('a paper with more keywords than a paper may have tags is skipped, and its keywords make no tags', () => {
+    const many = Array.from({ length: 1500 }, (_, i) => `k${i}`).join(', ');
+    const r = ok(parseImport(`@misc{m, title={M}, keywords={${many}}, eprint={2101.00002}, archivePrefix={arXiv}}\n@misc{a, title={T}, keywords={kept}, eprint={2101.00001}, archivePrefix={arXiv}}`, 'a.bib'));
+    expect(r.papers.map((p) => p.id)).toEqual(['2101.00001']);
+    expect(r.skipped[0].reason).toMatch(/^tags: /);
+    expect(r.tags.map((t) => t.key)).toEqual(['kept']);
+  });
+
+  it('cuts a field far past what a paper keeps before converting it, keeping its start', () => {
+    const abstract = "Caf{\\'e} $x^2$ ".repeat(10_000);
+    const p = ok(parseImport(`@misc{a, title={T}, abstract={${abstract}}, eprint={2101.00001}, archivePrefix={arXiv}}`, 'a.bib')).papers[0];
+    expect(p.abstract).toHaveLength(20_000);
+    expect(p.abstract!.startsWith('Café $x^2$ Café $x^2$ ')).toBe(true);
+  });
+
   it('reads the note from annote (our export), else from note', () => {
     const bib = (id: string, fields: string) => ok(parseImport(`@misc{k, title={T}, eprint={${id}}, archivePrefix={arXiv}, ${fields}}`, 'a.bib', NOW)).papers[0].note;
     expect(bib('2101.00001', 'annote={mine}')).toBe('mine');
