@@ -78,12 +78,18 @@ export interface ShelfDB extends DBSchema {
 /**
  * A removal, kept so that sync can tell other browsers. `deletedAt` is a logical time (clock.ts);
  * `synced` is set once a sync round wrote it to the sync area: only then may it be collected.
+ * `learntAt` is this device's wall clock when it made or first heard of the removal: its age is
+ * counted from there, never from deletedAt (which another device's clock may have set a year ahead).
  */
 export interface Tombstone {
   id: string;
   deletedAt: number;
   synced?: boolean;
+  learntAt?: number;
 }
+
+/** How old a removal is to this device: since it learnt of it (deletedAt for tombstones from before learntAt). */
+export const learnt = (t: Tombstone): number => t.learntAt ?? t.deletedAt;
 
 /** Every store a write of papers touches: a paper, its abstract, its terms, its tags, its tombstone, the clock, the trash. */
 export const WRITE_STORES = ['papers', 'tags', 'tombstones', 'abstracts', 'words', 'meta', 'trash'] as const;

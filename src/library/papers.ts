@@ -80,7 +80,7 @@ export async function removePapers(db: Shelf, ids: string[], wall = Date.now()):
     out.push(whole);
     await deletePaper(tx, p);
     // The tombstone goes with the removal, so sync can tell other browsers; not synced yet.
-    await graves.put({ id: p.id, deletedAt: now });
+    await graves.put({ id: p.id, deletedAt: now, learntAt: wall });
     await toTrash(tx, whole, wall, now);
   }
   await tx.done;

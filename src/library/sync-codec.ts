@@ -335,8 +335,16 @@ function build(pl: Plan, now: number, device: string | undefined) {
  * the state is the caller's choice (sync.ts: those the area holds and this
  * browser's own not yet written). `now` is the writer's wall clock, for the manifest.
  */
-export function encode(state: SyncState, now: number, opts: { device?: string } = {}): Encoded {
-  const order = [...state.papers.values()].sort((a, b) => lastChange(b) - lastChange(a) || cmpStr(a.id, b.id));
+export function encode(state: SyncState, now: number, opts: { device?: string; area?: SyncState } = {}): Encoded {
+  // Over the quota, which papers go in must not depend on the writer's own library where two
+  // browsers disagree, or they would rewrite the area in turn for ever: the papers the area holds
+  // keep their place ahead of this browser's own, except one newer than the area's oldest (a new
+  // save, an edit), which takes the room of the oldest.
+  const held = opts.area?.papers;
+  let areaOldest = Infinity;
+  if (held) for (const p of held.values()) areaOldest = Math.min(areaOldest, lastChange(p));
+  const rank = (p: SyncPaper) => (!held || held.has(p.id) || lastChange(p) > areaOldest ? 0 : 1);
+  const order = [...state.papers.values()].sort((a, b) => rank(a) - rank(b) || lastChange(b) - lastChange(a) || cmpStr(a.id, b.id));
   const tombs = [...state.tombstones].sort((a, b) => b[1] - a[1] || cmpStr(a[0], b[0]));
   // Records take the room less the manifest and chunk framing; measured exactly after, and retried smaller if over.
   let budget = LIMITS.bytes - 2_000;

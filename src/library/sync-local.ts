@@ -8,7 +8,7 @@
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
-import type { Shelf, ShelfDB } from './db';
+import { learnt, type Shelf, type ShelfDB } from './db';
 import { abstractOf, deletePaper, putPaper, writeTx } from './write';
 import { lastWrite } from './stamps';
 import { observe } from './clock';
@@ -72,7 +72,7 @@ export async function applySync(db: Shelf, changes: LocalChanges, merged: SyncSt
     // Not for a paper held here and written after the removal (restored, saved again): lastWrite says so.
     // A removal that differs from ours came from the area: it is there already.
     const p = await papers.get(id);
-    if (!p || lastWrite(p) <= deletedAt) await graves.put({ id, deletedAt, synced: true });
+    if (!p || lastWrite(p) <= deletedAt) await graves.put({ id, deletedAt, synced: true, learntAt: mine ? learnt(mine) : now });
   }
   await collect(graves, now - TOMBSTONE_TTL);
   await tx.done;
@@ -95,7 +95,7 @@ type Graves = IDBPObjectStore<ShelfDB, StoreNames<ShelfDB>[], 'tombstones', 'rea
 async function collect(graves: Graves, oldest: number): Promise<number> {
   let n = 0;
   for (let c = await graves.openCursor(); c; c = await c.continue()) {
-    if (c.value.deletedAt < oldest && c.value.synced) {
+    if (learnt(c.value) < oldest && c.value.synced) {
       await c.delete();
       n++;
     }

@@ -16,7 +16,7 @@
  */
 import { t } from '../shared/i18n';
 import type { Paper, Tag } from '../shared/model';
-import type { Tombstone } from './db';
+import { learnt, type Tombstone } from './db';
 import { AHEAD_LIMIT, DAY } from './clock';
 import { lastWrite } from './stamps';
 import { decode, diffItems, encode, lastWriter, newerFormat } from './sync-codec';
@@ -87,23 +87,28 @@ export interface SyncReport {
  * test/unit/sync-property.test.ts).
  */
 function tombstonesToWrite(local: LocalLibrary, merged: SyncState, now: number): boolean {
-  if (local.tombstones.some((t) => t.synced && t.deletedAt < now - TOMBSTONE_TTL)) return true;
+  if (local.tombstones.some((t) => t.synced && learnt(t) < now - TOMBSTONE_TTL)) return true;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
   const held = new Map(local.papers.map((p) => [p.id, p]));
   for (const [id, t] of merged.tombstones) {
-    if (mine.get(id) === t || t < now - TOMBSTONE_TTL) continue;
+    if (mine.get(id) === t) continue;
     const p = held.get(id);
     if (!p || lastWrite(p) <= t) return true;
   }
   return false;
 }
 
-/** The removals this round writes: those the area holds, still young, and this browser's own not yet written. */
+/**
+ * The removals this round writes: those the area holds that this browser learnt of less than
+ * TOMBSTONE_TTL ago by its own clock (a removal stamped by a clock a year ahead is not old), and
+ * this browser's own not yet written.
+ */
 function removalsToWrite(merged: SyncState, remote: SyncState, local: LocalLibrary, now: number): Map<string, number> {
   const unsynced = new Set(local.tombstones.filter((t) => !t.synced).map((t) => t.id));
+  const learntAt = new Map(local.tombstones.map((t) => [t.id, learnt(t)]));
   const oldest = now - TOMBSTONE_TTL;
   const out = new Map<string, number>();
-  for (const [id, at] of merged.tombstones) if (unsynced.has(id) || (remote.tombstones.has(id) && at >= oldest)) out.set(id, at);
+  for (const [id, at] of merged.tombstones) if (unsynced.has(id) || (remote.tombstones.has(id) && (learntAt.get(id) ?? now) >= oldest)) out.set(id, at);
   return out;
 }
 
@@ -128,7 +133,7 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   const merged = merge(fromLocal(local.papers, local.tags, local.tombstones), remote);
   const changes = changesFor(local.papers, merged, local.tags);
   if (changes.upserts.length || changes.deletes.length || changes.tags.length || tombstonesToWrite(local, merged, now)) await deps.writeLocal(changes, merged);
-  const enc = encode({ ...merged, tombstones: removalsToWrite(merged, remote, local, now) }, now, { device: deps.device });
+  const enc = encode({ ...merged, tombstones: removalsToWrite(merged, remote, local, now) }, now, { device: deps.device, area: remote });
   const diff = diffItems(items, enc.items);
   const written = Object.keys(diff.set).length;
   // Stale chunks go first: the quota counts them until they are gone, and new and old together

@@ -789,8 +789,8 @@ describe('3. files from the future are clamped, and a removal of their paper hol
 // while the bug is there and fails once it is fixed; then make it a plain `it`.
 
 describe('known bugs', () => {
-  // BUG (sync.ts removalsToWrite, sync-local.ts collect; needs a design decision, not fixed here):
-  // a removal's age is its logical time (deletedAt) against the wall clock of whoever reads it.
+  // Was a bug (fixed: a tombstone's age is counted from `learntAt`, db.ts, on the device's own clock):
+  // a removal's age was its logical time (deletedAt) against the wall clock of whoever read it.
   // A browser whose clock is a year ahead finds every removal made on a browser with a right clock
   // older than TOMBSTONE_TTL the moment it arrives: it drops it from the area at its next write and
   // collects its own copy at once. A browser that had not synced yet keeps the paper and writes it
@@ -799,7 +799,7 @@ describe('known bugs', () => {
   // tombstone 60 days later, and the removed paper stays on the browser that was offline. A fix
   // needs the age counted on each browser's own clock from when it learnt of the removal (a
   // `seenAt` on the tombstone record, db.ts), or removals kept in the area by age of the area.
-  it.fails('BUG: a removal reaches a browser a year ahead, which drops it from the area at once: an old copy comes back, two browsers rewrite the area in turn', async () => {
+  it('a removal reaches a browser a year ahead, which keeps it in the area: no old copy comes back, no two browsers rewrite the area in turn', async () => {
     const w = await world(YEAR_APART);
     const [A, B, C] = w.devices;
     const P = '2501.00001';
@@ -814,13 +814,18 @@ describe('known bugs', () => {
     await setStatus(C.db, ['2501.00002'], 'read', w.wall(C));
     await w.round(C);
     expect(await getPapers(C.db, [P])).toEqual([]);
-    // Here it fails: C, a year ahead, dropped the removal from the area.
+    // It failed here: C, a year ahead, dropped the removal from the area.
     expect((await w.area.state())?.tombstones.has(P), 'the removal is still in the area after C wrote').toBe(true);
     // A comes back: it must learn the removal, and the rounds must settle.
     await w.quiesce(6, () => [A, B, C], 'after A came back');
     for (const d of w.devices) expect(await getPapers(d.db, [P]), d.name).toEqual([]);
   }, 30_000);
 
+  // Still a bug after encode gave the area's papers their place (sync-codec.ts encode): with the
+  // same merged library, A writes 159 papers and 12 notes left out, B 158 and 8: plan() is greedy
+  // and encode retries with a smaller budget when the built items exceed the quota, so the choice
+  // still depends on which area the writer started from. Needs a plan that reaches the same fixed
+  // point from either area (e.g. sizes measured as built, not estimated, so no retry).
   // BUG (sync-codec.ts encode/plan; needs a design decision, not fixed here): over the quota,
   // which papers go in depends on the writer's own library. After the papers both browsers rank
   // newest, each fills the room left with its own next newest, and papers that are not in the area
