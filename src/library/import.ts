@@ -270,20 +270,40 @@ function idMonth(id: string): string | undefined {
 
 // ---------------------------------------------------------------- backup
 
+// An old-style id written with its subject class, as PaperShelf kept them before issue 18.
+const OLD_ID_WITH_CLASS = /^[a-z-]+\.[A-Za-z-]+\/\d{7}$/;
+
 function parseBackup(data: Record<string, unknown>): ImportResult {
   if (typeof data.version !== 'number') return fail(t('lib_importNoVersion'));
   if (data.version !== BACKUP_VERSION) {
     return fail(t('lib_importWrongVersion', data.version, BACKUP_VERSION));
   }
+  // Backups made before issue 18 may key an old-style paper with its subject class
+  // ("math.GT/0309136"): read as the paper's id now ("math/0309136"), one paper with it.
+  const renamed = new Set<number>();
+  if (Array.isArray(data.papers)) {
+    data = {
+      ...data,
+      papers: data.papers.map((p: unknown, i) => {
+        if (!isObject(p) || typeof p.id !== 'string' || !OLD_ID_WITH_CLASS.test(p.id)) return p;
+        renamed.add(i);
+        return { ...p, id: parseArxivId(p.id)?.id ?? p.id };
+      }),
+    };
+  }
   const r = v.safeParse(BackupSchema, data, { abortEarly: true });
   if (!r.success) return fail(t('lib_importInvalidBackup', describeIssue(r.issues[0])));
-  const { papers, tags } = r.output as { papers: Paper[]; tags: Tag[] };
+  const { tags } = r.output as { papers: Paper[]; tags: Tag[] };
+  let { papers } = r.output as { papers: Paper[]; tags: Tag[] };
   const seen = new Map<string, number>();
+  const merged = new Map<number, Paper>();
   for (let i = 0; i < papers.length; i++) {
     const first = seen.get(papers[i].id);
-    if (first !== undefined) return fail(t('lib_importDuplicateId', i, papers[i].id, first));
-    seen.set(papers[i].id, i);
+    if (first === undefined) seen.set(papers[i].id, i);
+    else if (renamed.has(i) || renamed.has(first)) merged.set(first, combine(merged.get(first) ?? papers[first], papers[i]));
+    else return fail(t('lib_importDuplicateId', i, papers[i].id, first));
   }
+  if (merged.size) papers = papers.flatMap((p, i) => (seen.get(p.id) !== i ? [] : [merged.get(i) ?? p]));
   const tagMap = new Map<string, Tag>();
   for (let i = 0; i < tags.length; i++) {
     if (tagMap.has(tags[i].key)) return fail(t('lib_importDuplicateTag', i, tags[i].key));

@@ -115,12 +115,20 @@ export interface ArxivId {
   version?: string;
 }
 
-/** Parses a bare id ("2205.12345v2", "arXiv:hep-th/9901001") into id and version. */
+/**
+ * Parses a bare id ("2205.12345v2", "arXiv:hep-th/9901001") into id and version.
+ * An old-style id's subject class is not part of its identity: math.GT/0309136 and
+ * math/0309136 are one paper, whose canonical id (arXiv's /abs/ page and its
+ * citation_arxiv_id) is math/0309136; the id is that (issue 18).
+ */
 export function parseArxivId(text: string): ArxivId | null {
   const bare = text.trim().replace(/^arxiv:\s*/i, '');
-  const m = NEW_ID.exec(bare) ?? OLD_ID.exec(bare);
-  if (!m) return null;
-  return m[2] ? { id: m[1], version: m[2] } : { id: m[1] };
+  const m = NEW_ID.exec(bare);
+  const old = m ? null : OLD_ID.exec(bare);
+  const found = m ?? old;
+  if (!found) return null;
+  const id = old ? old[1].replace(/\.[^/]+\//, '/') : found[1];
+  return found[2] ? { id, version: found[2] } : { id };
 }
 
 // Path forms that carry an id: /abs/<id>, /pdf/<id>[.pdf], /html/<id>, /papers/<id>, /format/<id>.

@@ -61,8 +61,9 @@ describe('arxiv-list', () => {
     expect(refs.map((r) => [r.id, r.version])).toEqual([
       ['hep-th/9901001', undefined],
       ['hep-th/9812205', undefined],
-      ['math.GT/0309136', 'v2'],
-      ['cond-mat.str-el/0601123', undefined],
+      // Listed with their subject class (math.GT/0309136v2); read as arXiv's canonical id.
+      ['math/0309136', 'v2'],
+      ['cond-mat/0601123', undefined],
       ['math-ph/0102003', undefined],
     ]);
     // The "Authors:" descriptor and the commas are not names.

@@ -85,6 +85,20 @@ describe('backup', () => {
     expect(error(parseImport('{"a":{"b":[{"prototype":1}]}}'))).toContain('(at a.b[0].prototype)');
   });
 
+  it('reads an old-style id saved with its subject class as the one paper it is (issue 18)', () => {
+    const b = structuredClone(backupOf([paper({ id: 'math/0309136', tags: ['a'] }), paper({ id: '2401.00002' })], [{ key: 'a', name: 'a', hue: 1 }]));
+    // As a backup made before: the same paper under its subject class, with a note.
+    b.papers.push({ ...b.papers[0], id: 'math.GT/0309136', tags: ['b'], note: 'old note' });
+    const r = ok(parseImport(JSON.stringify(b)));
+    expect(r.papers.map((p) => p.id)).toEqual(['math/0309136', '2401.00002']);
+    expect(r.papers[0]).toMatchObject({ tags: ['a', 'b'], note: 'old note' });
+    // Alone, it is simply renamed; two copies under the same id are still refused.
+    b.papers.splice(0, 1);
+    expect(ok(parseImport(JSON.stringify(b))).papers.map((p) => p.id)).toEqual(['2401.00002', 'math/0309136']);
+    b.papers.push(b.papers[0]);
+    expect(error(parseImport(JSON.stringify(b)))).toContain('appears twice');
+  });
+
   it('refuses deep nesting', () => {
     const deep = '{"format":"papershelf-backup","version":1,"x":' + '['.repeat(20) + ']'.repeat(20) + '}';
     expect(error(parseImport(deep))).toBe('This file nests deeper than 12 levels (at x[0][0][0][0][0][0][0][0][0][0][0]); PaperShelf refuses to read it.');
@@ -282,6 +296,11 @@ describe('BibTeX', () => {
     expect(bib('2101.00001', 'note={Accepted at ICLR}, annote={}')).toBe('Accepted at ICLR');
     // LaTeX in either goes through the same conversion, math kept.
     expect(bib('2101.00001', 'annote={Caf{\\\'e}: see $O(n)$}')).toBe('Café: see $O(n)$');
+  });
+
+  it('reads an old-style eprint with or without its subject class as one paper (issue 18)', () => {
+    const bib = '@misc{a, title={Knots}, eprint={math.GT/0309136v2}, archivePrefix={arXiv}}\n@misc{b, title={Knots}, url={https://arxiv.org/abs/math/0309136}}';
+    expect(ok(parseImport(bib, 'a.bib')).papers.map((p) => [p.id, p.version, p.url])).toEqual([['math/0309136', 'v2', 'https://arxiv.org/abs/math/0309136']]);
   });
 
   it('merges the same paper given twice', () => {

@@ -93,6 +93,14 @@ describe('arXiv abstract page (citation_* meta tags, no DOM)', () => {
     expect(parseArxivAbs(html, '2401.00001')).toEqual({ title: "It's a > b && c", authors: ['Jane Doe', 'Solo'], published: '2024-01-02' });
   });
 
+  it('reads an old-style paper saved with its subject class: the page names it without (issue 18)', () => {
+    const page = (metaId: string) => `<head><meta name="citation_arxiv_id" content="${metaId}"><meta name="citation_title" content="Knots"></head>`;
+    const saved = refFromLink({ linkUrl: 'https://arxiv.org/abs/math.GT/0309136v2' })!;
+    expect(saved.id).toBe('math/0309136');
+    expect(parseArxivAbs(page('math/0309136'), saved.id)).toEqual({ title: 'Knots', authors: [] });
+    expect(parseArxivAbs(page('math.GT/0309136'), saved.id)).toEqual({ title: 'Knots', authors: [] });
+  });
+
   it('ignores tags inside comments, scripts and styles', () => {
     const html = `<head><!-- <meta name="citation_title" content="Commented out"> -->
       <script>document.write('<meta name="citation_title" content="From a script">')</script>

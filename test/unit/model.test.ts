@@ -8,14 +8,32 @@ describe('parseArxivId', () => {
     ['0704.0001', { id: '0704.0001' }],
     ['arXiv:2505.16421v10', { id: '2505.16421', version: 'v10' }],
     ['hep-th/9901001', { id: 'hep-th/9901001' }],
-    ['math.GT/0309136v2', { id: 'math.GT/0309136', version: 'v2' }],
+    ['math.GT/0309136v2', { id: 'math/0309136', version: 'v2' }],
+    ['math/0309136v2', { id: 'math/0309136', version: 'v2' }],
     ['cond-mat/0102536', { id: 'cond-mat/0102536' }],
-    ['cond-mat.str-el/0601123', { id: 'cond-mat.str-el/0601123' }],
-    ['cond-mat.str-el/0601123v3', { id: 'cond-mat.str-el/0601123', version: 'v3' }],
-    ['physics.acc-ph/0101001', { id: 'physics.acc-ph/0101001' }],
+    ['cond-mat.str-el/0601123', { id: 'cond-mat/0601123' }],
+    ['cond-mat.str-el/0601123v3', { id: 'cond-mat/0601123', version: 'v3' }],
+    ['physics.acc-ph/0101001', { id: 'physics/0101001' }],
     ['math-ph/0102003', { id: 'math-ph/0102003' }],
-    ['q-bio.NC/0401001', { id: 'q-bio.NC/0401001' }],
+    ['q-bio.NC/0401001', { id: 'q-bio/0401001' }],
+    ['arXiv:q-bio.NC/0401001v4', { id: 'q-bio/0401001', version: 'v4' }],
   ])('%s', (text, want) => expect(parseArxivId(text)).toEqual(want));
+
+  it('gives one id to an old-style paper with or without its subject class (issue 18)', () => {
+    // arXiv's canonical id has no subject class: /abs/math.GT/0309136 shows citation_arxiv_id "math/0309136".
+    for (const [a, b] of [
+      ['math.GT/0309136', 'math/0309136'],
+      ['math.GT/0309136v2', 'math/0309136v1'],
+      ['cond-mat.str-el/0601123', 'cond-mat/0601123v3'],
+      ['physics.acc-ph/0101001', 'physics/0101001'],
+    ]) {
+      expect(parseArxivId(a)!.id).toBe(parseArxivId(b)!.id);
+      expect(parseArxivId(a)!.id).not.toContain('.');
+    }
+    // New-style ids keep their dot; the version stays apart, as it was written.
+    expect(parseArxivId('2205.12345v3')).toEqual({ id: '2205.12345', version: 'v3' });
+    expect(parseArxivId('math.GT/0309136v12')).toEqual({ id: 'math/0309136', version: 'v12' });
+  });
 
   it.each(['', '2205.123', '2205.123456', 'HEP-TH/9901001', 'math.gt/0309136', 'hep-th/990100', 'cond-mat.STR-EL/0601123', 'math.str-el/0601123', 'hep-th.str-el/9901001', 'cond-mat.str-el/060112', '2205.12345v', 'trending', 'date/2025-05-20'])(
     'rejects %s',
@@ -30,9 +48,10 @@ describe('arxivIdFromUrl', () => {
     ['https://arxiv.org/pdf/2205.12345v1.pdf', { id: '2205.12345', version: 'v1' }],
     ['https://arxiv.org/html/2205.12345v2', { id: '2205.12345', version: 'v2' }],
     ['/abs/hep-th/9901001', { id: 'hep-th/9901001' }],
-    ['https://arxiv.org/abs/math.GT/0309136v2', { id: 'math.GT/0309136', version: 'v2' }],
-    ['https://arxiv.org/pdf/math.GT/0309136v2.pdf', { id: 'math.GT/0309136', version: 'v2' }],
-    ['/abs/cond-mat.str-el/0601123', { id: 'cond-mat.str-el/0601123' }],
+    ['https://arxiv.org/abs/math.GT/0309136v2', { id: 'math/0309136', version: 'v2' }],
+    ['https://arxiv.org/pdf/math.GT/0309136v2.pdf', { id: 'math/0309136', version: 'v2' }],
+    ['https://arxiv.org/abs/math/0309136', { id: 'math/0309136' }],
+    ['/abs/cond-mat.str-el/0601123', { id: 'cond-mat/0601123' }],
     ['https://huggingface.co/papers/2505.16421', { id: '2505.16421' }],
     ['/papers/2505.16421?foo=1', { id: '2505.16421' }],
     ['https://www.arxiv.org/abs/2401.00001', { id: '2401.00001' }],
