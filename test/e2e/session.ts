@@ -76,6 +76,8 @@ export interface SessionOptions {
   lang?: string;
   /** Load dist/ (what users install) instead of the test build. */
   release?: boolean;
+  /** Run the browser with its clock this far off (libfaketime, e.g. "+365d"; Chromium). */
+  faketime?: string;
 }
 
 export function useSession(name: BrowserName, opts: SessionOptions = {}) {
@@ -119,7 +121,7 @@ async function toFront(page: import('playwright-core').Page) {
 
 async function chromiumSession(opts: SessionOptions): Promise<Session> {
   const pages = new Map<string, string>();
-  const b = await launchChromium({ extension: (opts.release ? RELEASE : DIST).chromium, pages, lang: opts.lang });
+  const b = await launchChromium({ extension: (opts.release ? RELEASE : DIST).chromium, pages, lang: opts.lang, faketime: opts.faketime });
   const wrap = async (url: string): Promise<Tab> => {
     const page = await b.context.newPage();
     front = page; // a new tab opens in front

@@ -25,9 +25,14 @@ export const QUIET_FLAGS = [
  * `live: true` lets requests through to the real sites (npm start); tests never set it.
  * `demo: true` dresses the offline pages with our stand-in stylesheets (routes.mjs; npm start only).
  * `lang` (a BCP 47 tag, e.g. "zh-CN") is the browser's UI language, which picks the extension's messages.
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string }} opts
+ * `faketime` (e.g. "+365d") runs the browser under Debian's libfaketime: its clock, wall and
+ * monotonic (extension pages never finish loading with a real monotonic clock beside a faked one), that far off.
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string, faketime?: string }} opts
  */
-export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false, lang }) {
+/** Debian's libfaketime (package faketime), for browsers whose clock is wrong on purpose. */
+export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false, lang, faketime }) {
   const executablePath = requireBrowser('chromium');
   const { chromium } = await import('playwright-core');
   // Removed on close(), on a failed start, and when the process exits in any case.
@@ -40,6 +45,7 @@ export async function launchChromium({ extension, headless = true, pages = new M
       headless,
       args: [...QUIET_FLAGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...(lang ? [`--lang=${lang}`] : [])],
       viewport: { width: 1280, height: 900 },
+      ...(faketime ? { env: { ...process.env, LD_PRELOAD: FAKETIME_LIB, FAKETIME: faketime } } : {}),
     });
     if (!live) await context.route('**/*', async (route) => {
       const url = route.request().url();
