@@ -21,6 +21,9 @@ export const QUIET_FLAGS = [
   '--no-sandbox',
 ];
 
+/** Debian's libfaketime (package faketime), for browsers whose clock is wrong on purpose. */
+export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
 /**
  * `live: true` lets requests through to the real sites (npm start); tests never set it.
  * `demo: true` dresses the offline pages with our stand-in stylesheets (routes.mjs; npm start only).
@@ -29,9 +32,6 @@ export const QUIET_FLAGS = [
  * monotonic (extension pages never finish loading with a real monotonic clock beside a faked one), that far off.
  * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string, faketime?: string }} opts
  */
-/** Debian's libfaketime (package faketime), for browsers whose clock is wrong on purpose. */
-export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-
 export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false, lang, faketime }) {
   const executablePath = requireBrowser('chromium');
   const { chromium } = await import('playwright-core');
