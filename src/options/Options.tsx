@@ -7,7 +7,6 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { send } from '../shared/client';
 import { hostOf, contentOrigins, siteReason } from '../shared/access';
 import { formatNumber, parts, t, tn, type MessageKey } from '../shared/i18n';
 import type { Paper, Tag, TagCount } from '../shared/model';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateSeeds, joinLabels, averagePrecision } from '../../src/rank/eval';
 import { buildVocabulary, paperText, tokenize, vectorize, vectorizeAll, type SparseVec, type Vocab } from '../../src/rank/features';

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { connection, DB_VERSION, NewerDatabaseError, openShelf } from '../../src/library/db';
 import { readFull } from '../../src/library/write';
-import { Searcher } from '../../src/library/search';
 import type { Paper } from '../../src/shared/model';
 
 const N = 10_000;

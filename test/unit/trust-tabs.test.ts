@@ -6,7 +6,7 @@
  * what these tests allow.
  */
 import { describe, expect, it } from 'vitest';
-import { openShelf, type Shelf } from '../../src/library/db';
+import { openShelf } from '../../src/library/db';
 import { getPapers, noteNewVersions, savePaper, tagPapers } from '../../src/library/papers';
 import { CARD_LIMITS, CORPUS_BYTES, corpusBytes, recordListed, setNotRelevant, type ListedCard } from '../../src/library/corpus';
 import { createDispatcher, ownPageOf } from '../../src/background/dispatch';
