@@ -31,18 +31,30 @@ function savePoint(index: number): { x: number; y: number } | null {
   return { x: r.left + 12, y: r.top + r.height / 2 };
 }
 
+function readStored(id: string): Promise<{ tags: string[] } | null> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open('papershelf');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const get = db.transaction('papers').objectStore('papers').get(id);
+      get.onsuccess = () => {
+        db.close();
+        resolve(get.result ? { tags: get.result.tags } : null);
+      };
+      get.onerror = () => reject(get.error);
+    };
+  });
+}
+
 const hostsReady = (n: number) => document.querySelectorAll('[data-ps-host]').length === n;
 
 describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers nothing (dist/)', (name) => {
   const ctx = useSession(name, { release: true });
   let popup: Tab;
 
-  /** The stored paper (tags by key), or null. */
-  const stored = async (id: string) => {
-    const r = await popup.evaluate(ask, ['papers.get', { ids: [id] }] as [string, unknown]);
-    const [p] = (r.value ?? []) as { tags: string[] }[];
-    return p ? { tags: p.tags } : null;
-  };
+  /** The stored paper (tags by key), or null: read in one of our pages, same origin as the library. */
+  const stored = (id: string) => popup.evaluate(readStored, id);
   const waitStored = async (id: string, want: { tags: string[] } | null, timeout = 10_000) => {
     const until = Date.now() + timeout;
     let got = await stored(id);
