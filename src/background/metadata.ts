@@ -96,8 +96,13 @@ export function decodeEntities(s: string): string {
 }
 
 const MAX_HEAD = 256_000;
-// What can open a tag of interest: a comment, a meta tag, or an element whose content is text to a browser.
-const OPEN = /<(?:(!--)|(meta)|(script|style|template|noscript|textarea|title))(?=[\s/>])/gi;
+// Where markup can start, as the HTML tokenizer reads it: a start tag ("<" and a letter: its name),
+// an end tag ("</" and a letter: its name), a comment ("<!--"), or a bogus comment ("<!", "<?", "</"
+// and anything else, to the next ">"). Any other "<" is text.
+const MARKUP = /<(?:([A-Za-z][^\s/>]*)|\/([A-Za-z][^\s/>]*)|(!--)|([!?/]))/g;
+const COMMENT_END = /--!?>/g;
+// Elements whose content is text to a browser, not markup: a "<meta" in them is no tag.
+const TEXT_CONTENT = new Set(['script', 'style', 'template', 'noscript', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
@@ -143,40 +148,65 @@ function readAttributes(s: string, from: number): { attrs: [string, string][]; e
   }
 }
 
-/** `name` → contents of the head's `<meta name=… content=…>` tags, in order; comments, scripts and styles skipped. */
+/**
+ * `name` → contents of the head's `<meta name=… content=…>` tags, in order. A tokenizer
+ * in one forward pass, as a browser reads the head: every tag's attributes are read whole,
+ * so a "<meta" inside another tag's quoted attribute value is text, not a tag (issue 18);
+ * comments and the content of scripts, styles and the like are skipped. It stops at the
+ * end of the head (`</head>` or `<body>`, as tags, not as text in a value) or MAX_HEAD.
+ */
 export function metaTags(html: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (typeof html !== 'string') return out;
-  const stop = html.search(/<\/head\s*>|<body[\s>]/i);
-  const head = html.slice(0, stop >= 0 ? Math.min(stop, MAX_HEAD) : MAX_HEAD);
-  OPEN.lastIndex = 0;
-  for (let m = OPEN.exec(head); m; m = OPEN.exec(head)) {
+  const head = html.slice(0, MAX_HEAD);
+  MARKUP.lastIndex = 0;
+  for (let m = MARKUP.exec(head); m; m = MARKUP.exec(head)) {
     let next: number;
-    if (m[1]) {
-      const close = head.indexOf('-->', m.index + 4);
-      if (close < 0) break;
-      next = close + 3;
-    } else if (m[3]) {
-      const close = new RegExp(`</${m[3]}[\\s/>]`, 'gi');
-      close.lastIndex = OPEN.lastIndex;
-      const c = close.exec(head);
-      if (!c) break;
-      next = c.index + c[0].length;
+    if (m[3]) {
+      // "<!-->" and "<!--->" end at once, any other comment at "-->" (or "--!>").
+      const from = m.index + 4;
+      if (head[from] === '>') next = from + 1;
+      else if (head.startsWith('->', from)) next = from + 2;
+      else {
+        COMMENT_END.lastIndex = from;
+        const c = COMMENT_END.exec(head);
+        if (!c) break;
+        next = c.index + c[0].length;
+      }
+    } else if (m[4]) {
+      // "</>" is dropped; "<!DOCTYPE …>", "<?…>" and "</3…>" run to the next ">".
+      const gt = head.indexOf('>', m.index + 2);
+      if (gt < 0) break;
+      next = gt + 1;
     } else {
-      const tag = readAttributes(head, OPEN.lastIndex);
+      // A start or end tag: its attributes (an end tag's too) read whole, quotes and all.
+      const tag = readAttributes(head, MARKUP.lastIndex);
       if (!tag) break;
       next = tag.end;
-      // The first of duplicated attributes counts, as for the HTML parser.
-      const name = tag.attrs.find(([k]) => k === 'name')?.[1].trim().toLowerCase();
-      const content = tag.attrs.find(([k]) => k === 'content')?.[1];
-      if (name && content !== undefined) {
-        const list = out.get(name);
-        const value = decodeEntities(content);
-        if (list) list.push(value);
-        else out.set(name, [value]);
+      const name = (m[1] ?? m[2]).toLowerCase();
+      if (m[2]) {
+        if (name === 'head') break;
+      } else if (name === 'body') break;
+      else if (name === 'meta') {
+        // The first of duplicated attributes counts, as for the HTML parser.
+        const key = tag.attrs.find(([k]) => k === 'name')?.[1].trim().toLowerCase();
+        const content = tag.attrs.find(([k]) => k === 'content')?.[1];
+        if (key && content !== undefined) {
+          const list = out.get(key);
+          const value = decodeEntities(content);
+          if (list) list.push(value);
+          else out.set(key, [value]);
+        }
+      } else if (TEXT_CONTENT.has(name)) {
+        // Its text runs to its own end tag, found from the end of the start tag (never inside its attributes).
+        const close = new RegExp(`</${name}[\\s/>]`, 'gi');
+        close.lastIndex = next;
+        const c = close.exec(head);
+        if (!c) break;
+        next = c.index;
       }
     }
-    OPEN.lastIndex = next;
+    MARKUP.lastIndex = next;
   }
   return out;
 }

@@ -109,6 +109,20 @@ describe('arXiv abstract page (citation_* meta tags, no DOM)', () => {
     expect(parseArxivAbs(html, '2401.00001')).toEqual({ title: 'Real', authors: [] });
   });
 
+  it('reads no "<meta" inside another tag\'s attribute value, quoted or not (issue 18)', () => {
+    const html = `<!DOCTYPE html><html><head><meta name="citation_arxiv_id" content="2401.00001">
+      <link rel="alternate" title='<meta name="citation_title" content="In a quoted value">' href="/x">
+      <link rel="icon" data-note="</head><meta name=citation_author content='Eve, Evil'>" href="/i.png">
+      <script data-x="</script><meta name='citation_title' content='After a false end tag'>">var a = '<meta name="citation_title" content="In the script">';</script>
+      <base href=<meta name=citation_title content=Unquoted>
+      <?xml-stylesheet <meta name="citation_title" content="In a processing instruction"> ?>
+      <!--><meta name="citation_author" content="Real, After An Empty Comment">
+      <meta name="citation_title" content="Real">
+    </head><body><meta name="citation_title" content="In the body">`;
+    expect(parseArxivAbs(html, '2401.00001')).toEqual({ title: 'Real', authors: ['After An Empty Comment Real'] });
+    expect(metaTags(html).get('citation_title')).toEqual(['Real']);
+  });
+
   it('is null for another paper, no id, no title, or not a page at all', () => {
     expect(parseArxivAbs(absHtml, '2505.16422')).toBeNull();
     expect(parseArxivAbs(absHtml.replace(/<meta name="citation_arxiv_id"[^>]*>/, ''), '2505.16421')).toBeNull();
@@ -136,6 +150,11 @@ describe('arXiv abstract page (citation_* meta tags, no DOM)', () => {
       '<head>' + '<script>'.repeat(40_000) + id,
       '<head>' + '<!--'.repeat(40_000) + id,
       '<head>' + '<meta content="x" name="citation_author">'.repeat(5_000) + id,
+      // Every tag is read now, not only metas (issue 18).
+      '<head>' + '<link title="<meta name=citation_title content=x>">'.repeat(5_000) + '<x y="' + id,
+      '<head>' + '</a b="'.repeat(20_000),
+      '<head>' + '<!x <?y </3 '.repeat(10_000),
+      '<head>' + '<title>'.repeat(20_000) + id,
     ]) {
       const t = performance.now();
       expect(parseArxivAbs(html, '2401.00001')).toBeNull();
