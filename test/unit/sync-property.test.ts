@@ -37,6 +37,7 @@ import { syncOnce, TOMBSTONE_TTL, type SyncArea, type SyncReport } from '../../s
 import { decode, QUOTA } from '../../src/library/sync-codec';
 import { AHEAD_LIMIT } from '../../src/library/clock';
 import { READING_STATUSES, tagKey, type Paper, type PaperRef, type Tag } from '../../src/shared/model';
+import { rng } from './rng';
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const DAY = 86_400_000;
@@ -47,29 +48,6 @@ const YEAR_APART = [-YEAR, 0, YEAR] as const;
 // ---------------------------------------------------------------------------
 // The world
 
-/** mulberry32: small, seeded, the same sequence on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
-  const shuffle = <T>(xs: readonly T[]): T[] => {
-    const out = [...xs];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = int(0, i);
-      [out[i], out[j]] = [out[j], out[i]];
-    }
-    return out;
-  };
-  const some = <T>(xs: readonly T[], lo: number, hi: number): T[] => shuffle(xs).slice(0, int(lo, hi));
-  return { next, int, pick, shuffle, some };
-}
 type Rng = ReturnType<typeof rng>;
 
 const utf8 = (s: string) => new TextEncoder().encode(s).length;

@@ -10,6 +10,7 @@ import { noteTooLongToSync } from '../../src/shared/sync-status';
 import type { Paper as SyncedPaper } from '../../src/shared/model';
 import { PaperSchema } from '../../src/shared/messages';
 import { READING_STATUSES, tagHue, tagKey, type ReadingStatus, type Tag } from '../../src/shared/model';
+import { rng } from './rng';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const DAY = 86_400_000;
@@ -17,19 +18,6 @@ const DAY = 86_400_000;
 // ---------------------------------------------------------------------------
 // Realistic libraries
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
-  return { next, int, pick };
-}
 
 const TAG_NAMES = [
   'LLM', 'Diffusion', 'RLHF', 'Vision-Language', 'Agents', 'Reasoning', 'Benchmarks', 'Efficient Inference', 'Quantization', 'Mixture of Experts',

@@ -19,6 +19,7 @@ import { savePaper, tagPapers, removePapers, setNote } from '../../src/library/p
 import { SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncStatus } from '../../src/shared/sync-status';
 import type { SyncArea } from '../../src/library/sync';
 import type { Paper, PaperRef } from '../../src/shared/model';
+import { rng as prng } from './rng';
 
 const NAMES = Object.keys(requests) as MessageName[];
 let dbN = 0;
@@ -217,19 +218,6 @@ describe('door: capabilities', () => {
 // ---------------------------------------------------------------------------
 // Fuzz
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
-  return { next, int, pick };
-}
 type Rng = ReturnType<typeof prng>;
 
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'then', 'id', 'ids', 'ref', 'papers', 'tags', 'key', 'name', 'note', 'status', 'limit', 'offset', 'from', 'into'];

@@ -27,6 +27,7 @@ import { applyLocal, readLocalFull } from '../../src/library/webdav/local';
 import { DATA_DIR, parseName } from '../../src/library/webdav/format';
 import { READING_STATUSES, tagKey, type PaperRef, type ReadingStatus } from '../../src/shared/model';
 import { filesUnder, PASSWORD, startWebDav, USER } from '../harness/webdav.mjs';
+import { rng } from './rng';
 
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
@@ -36,17 +37,6 @@ const EPOCHS = 20;
 const PAPERS = 30;
 const TAGS = ['Vision', 'NLP', 'Theory'];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
-}
 
 const ids = Array.from({ length: PAPERS }, (_, i) => `2601.${String(10000 + i)}`);
 const ref = (id: string): PaperRef => ({
