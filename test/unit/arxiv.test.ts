@@ -207,6 +207,23 @@ describe('one-paper pages', () => {
     card.setAttribute('data-props', '{not json');
     expect(hfPaper.readCard(card, doc)!.title).toBe(expected['hf/paper.html'].cards[0].title);
   });
+
+  it('Hugging Face paper page: props fields of other shapes are absent, never a TypeError (issue 18)', () => {
+    const doc = load('hf/paper.html');
+    const card = hfPaper.findCards(doc)[0];
+    const title = expected['hf/paper.html'].cards[0].title;
+    for (const paper of [
+      { id: '2505.16421', authors: 'Ada Lovelace', organization: 'org', title: 5, summary: ['x'] },
+      { id: '2505.16421', authors: { name: 'Ada' }, upvotes: '3', publishedAt: {} },
+      { id: '2505.16421', authors: [null, 1, 'x', { name: 2 }, { name: 'Kept' }] },
+    ]) {
+      card.setAttribute('data-props', JSON.stringify({ paper, organization: 'not an object' }));
+      const ref = hfPaper.readCard(card, doc)!;
+      expect(ref).toMatchObject({ id: '2505.16421', title, authors: Array.isArray(paper.authors) ? ['Kept'] : [] });
+      expect(ref.organization).toBeUndefined();
+      expect(ref.abstract).toMatch(/^Transformer LLMs have been shown/);
+    }
+  });
 });
 
 describe('every ref read from a fixture is one the background accepts', () => {

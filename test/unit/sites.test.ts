@@ -3,7 +3,9 @@
  * page order) and what it reads from each (title as a reader sees it, authors).
  */
 import { describe, expect, it } from 'vitest';
+import * as v from 'valibot';
 import { adapterFor } from '../../src/content/sites';
+import { PaperRefSchema } from '../../src/shared/messages';
 import { expected, load } from './fixtures';
 
 /** Every fixture: each one needs its adapter, so a missing adapter fails rather than skips. */
@@ -70,6 +72,26 @@ describe('hf-listing extras', () => {
     const refs = a.findCards(doc).map((c) => a.readCard(c, doc));
     expect(refs.map((r) => r?.title)).toEqual(e.cards.map((c) => c.title));
   });
+  it('reads every card when data-props fields have other shapes, taking them as absent (issue 18)', () => {
+    // test/fixtures/hf/digest-malformed-props.html: the digest, its entries spoilt one way each (build.mjs).
+    const doc = load('hf/digest-malformed-props.html', e.url);
+    const good = load('hf/digest.html', e.url);
+    const a = adapterFor(e.url)!;
+    const refs = a.findCards(doc).map((c) => a.readCard(c, doc)!);
+    const want = a.findCards(good).map((c) => a.readCard(c, good)!);
+    expect(refs.map((r) => [r.id, r.title])).toEqual(want.map((r) => [r.id, r.title]));
+    // Authors a string, an object, a number: none; an array of odd things: the names in it.
+    expect(refs.slice(0, 4).map((r) => r.authors)).toEqual([[], [], [], ['Kept Name']]);
+    expect(refs[4].organization).toBeUndefined();
+    // A summary, date, upvotes and thumbnail of other types: no abstract or date; upvotes and thumbnail from the card itself.
+    expect(refs[5]).toMatchObject({ abstract: undefined, published: undefined, upvotes: want[5].upvotes, thumbnail: want[5].thumbnail });
+    for (const r of refs.slice(6, 10)) expect(r.authors).toEqual([]);
+    expect(refs[10].organization).toBe('Named Org');
+    expect(refs[11]).toEqual(want[11]);
+    // Each one a ref the background accepts: the save goes through.
+    for (const r of refs) expect(v.safeParse(PaperRefSchema, r).success, r.id).toBe(true);
+  });
+
   it('gives nothing to navigation, pager, header and #community links', () => {
     const doc = load('hf/digest.html', e.url);
     const a = adapterFor(e.url)!;

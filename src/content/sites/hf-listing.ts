@@ -118,13 +118,21 @@ export function hfProps(doc: Document): Map<string, HfEntry> {
 }
 
 const str = (x: unknown) => (typeof x === 'string' && x.trim() ? cleanText(x) : undefined);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Completes a ref from an HF paper entry (also used by the paper page adapter). */
+/**
+ * Completes a ref from an HF paper entry (also used by the paper page adapter). The page's
+ * JSON is the page's, not ours: a field of another shape than HfEntry says (authors that are
+ * no array, a paper that is no object) is read as absent, never thrown on (issue 18).
+ */
 export function fromHfEntry(ref: PaperRef, e: HfEntry | undefined): PaperRef {
-  if (!e) return ref;
-  const p = e.paper ?? {};
-  const authors = (p.authors ?? []).filter((a) => a && !a.hidden && typeof a.name === 'string').map((a) => cleanText(a.name));
-  const org = e.organization ?? p.organization;
+  if (!isObject(e)) return ref;
+  const p: NonNullable<HfEntry['paper']> = isObject(e.paper) ? e.paper : {};
+  const authors = (Array.isArray(p.authors) ? (p.authors as unknown[]) : [])
+    .filter((a): a is { name: string; hidden?: unknown } => isObject(a) && !a.hidden && typeof a.name === 'string')
+    .map((a) => cleanText(a.name))
+    .filter(Boolean);
+  const org = isObject(e.organization) ? e.organization : isObject(p.organization) ? p.organization : undefined;
   return {
     ...ref,
     title: ref.title || str(p.title) || str(e.title) || '',
