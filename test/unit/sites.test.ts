@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { adapterFor } from '../../src/content/sites';
 import { PaperRefSchema } from '../../src/shared/messages';
+import { absUrl, hfUrl } from '../../src/shared/model';
 import { expected, load } from './fixtures';
 
 /** Every fixture: each one needs its adapter, so a missing adapter fails rather than skips. */
@@ -32,8 +33,21 @@ describe.each(files)('%s', (file) => {
       expect(got.title).toBe(want.title);
       if (want.authors) expect(got.authors).toEqual(want.authors);
       if (want.version) expect(got.version).toBe(want.version);
-      expect(got.url).toBe(e.url);
+      // The paper's own page, not the listing it was read on (issue 18).
+      expect(got.url).toBe(got.source === 'hf' ? hfUrl(want.id) : absUrl(want.id));
     });
+  });
+  it.skipIf(!adapter)('gives each card its own page as url, never the page URL with its query (issue 18)', () => {
+    // The fixture at its URL with a search query, tracking parameters and a fragment added.
+    const url = new URL(e.url);
+    url.searchParams.set('q', 'my private search');
+    url.searchParams.set('utm_source', 'newsletter');
+    url.hash = 'section-2';
+    const doc = load(file, url.href);
+    for (const card of adapter!.findCards(doc)) {
+      const ref = adapter!.readCard(card, doc)!;
+      expect(ref.url).toBe(ref.source === 'hf' ? `https://huggingface.co/papers/${ref.id}` : `https://arxiv.org/abs/${ref.id}`);
+    }
   });
   it.skipIf(!adapter)('mounts inside the card, outside links and MathJax nodes', () => {
     const doc = load(file, e.url);

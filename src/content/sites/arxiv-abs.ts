@@ -5,7 +5,7 @@
  * the same one and get nothing. Metadata comes from the `citation_*` meta tags,
  * which hold the TeX as written, whatever MathJax does to the visible title.
  */
-import { arxivIdFromUrl, cleanText, parseArxivId, type ArxivId, type PaperRef } from '../../shared/model';
+import { absUrl, arxivIdFromUrl, cleanText, parseArxivId, type ArxivId, type PaperRef } from '../../shared/model';
 import { authorLinks, sourceText } from './arxiv-list';
 import type { SiteAdapter } from './types';
 
@@ -55,7 +55,8 @@ function readCard(card: Element, doc: Document): PaperRef | null {
     authors,
     ...(abstract ? { abstract } : {}),
     ...(date ? { published: `${date[1]}-${date[2]}-${date[3]}` } : {}),
-    url: doc.location?.href ?? `https://arxiv.org/abs/${id.id}`,
+    // The canonical page, without the version or the query the tab's URL may have (issue 18).
+    url: absUrl(id.id),
     source: 'arxiv',
   };
 }

@@ -5,7 +5,7 @@
  * (identifier and links) stands for the card, the `dd` holds its metadata.
  * `dl#articles` repeats on /new and /recent, so nothing here looks an id up.
  */
-import { cachedIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import { absUrl, cachedIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
 import type { SiteAdapter } from './types';
 
 // /list/cs.LG/new, /list/hep-th/recent, /list/cs/pastweek, /list/cs.LG/2026-08,
@@ -133,7 +133,7 @@ export function listContext(dt: Element): { section: ListSection; subject?: stri
   return subject ? { section, subject } : { section };
 }
 
-function readCard(dt: Element, doc: Document): PaperRef | null {
+function readCard(dt: Element, _doc: Document): PaperRef | null {
   const id = absId(dt);
   const dd = ddOf(dt);
   if (!id || !dd) return null;
@@ -149,7 +149,8 @@ function readCard(dt: Element, doc: Document): PaperRef | null {
     title,
     authors: authorLinks(dd.querySelector('.list-authors')),
     ...(abstract ? { abstract } : {}),
-    url: doc.location?.href ?? `https://arxiv.org/abs/${id.id}`,
+    // The paper's own page, never the listing's URL (its query would end up in backups, issue 18).
+    url: absUrl(id.id),
     source: 'arxiv',
   };
 }

@@ -5,7 +5,7 @@
  * `breathe-horizontal` class of the results list, so cards are found by their
  * own class and abstract link, never by the list's.
  */
-import { cachedIdFromUrl, type ArxivId, type PaperRef } from '../../shared/model';
+import { absUrl, cachedIdFromUrl, type ArxivId, type PaperRef } from '../../shared/model';
 import { authorLinks, sourceText } from './arxiv-list';
 import type { SiteAdapter } from './types';
 
@@ -29,7 +29,7 @@ function findCards(root: ParentNode): Element[] {
 }
 
 /** "Submitted 22 May, 2025; originally announced May 2025." is the latest version's date, not the first: not read. */
-function readCard(card: Element, doc: Document): PaperRef | null {
+function readCard(card: Element, _doc: Document): PaperRef | null {
   const id = cardId(card);
   if (!id) return null;
   const titleEl = card.querySelector('p.title');
@@ -44,7 +44,8 @@ function readCard(card: Element, doc: Document): PaperRef | null {
     title,
     authors: authorLinks(card.querySelector('p.authors')),
     ...(abstract ? { abstract } : {}),
-    url: doc.location?.href ?? `https://arxiv.org/abs/${id.id}`,
+    // The paper's own page, never the listing's URL (its query would end up in backups, issue 18).
+    url: absUrl(id.id),
     source: 'arxiv',
   };
 }

@@ -5,7 +5,7 @@
  * from their paper links, and metadata a compact card lacks comes from the
  * `data-props` JSON of the DailyPapers hydrater.
  */
-import { cachedIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import { cachedIdFromUrl, cleanText, hfUrl, type ArxivId, type PaperRef } from '../../shared/model';
 import type { SiteAdapter } from './types';
 
 const LISTING = /^\/papers(?:\/(?:date\/\d{4}-\d{2}-\d{2}|week\/\d{4}-W\d{2}|month\/\d{4}-\d{2}|trending))?\/?$/;
@@ -157,7 +157,8 @@ function readCard(card: Element, doc: Document): PaperRef | null {
     authors: [],
     upvotes: /^\d+$/.test(upvoteText) ? Number(upvoteText) : undefined,
     thumbnail: img && /^https:\/\//.test(img) ? img : undefined,
-    url: doc.location?.href ?? `https://huggingface.co/papers/${id.id}`,
+    // The paper's own page, never the listing's URL (a search's ?q= would end up in backups, issue 18).
+    url: hfUrl(id.id),
     source: 'hf',
   };
   ref = fromHfEntry(ref, hfProps(doc).get(id.id));

@@ -6,7 +6,7 @@
  * `data-props` JSON when it is about this paper (it may be stale after a
  * client-side navigation), else from the page.
  */
-import { arxivIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
+import { arxivIdFromUrl, cleanText, hfUrl, type ArxivId, type PaperRef } from '../../shared/model';
 import { fromHfEntry, type HfEntry } from './hf-listing';
 import type { SiteAdapter } from './types';
 
@@ -43,7 +43,7 @@ function pageAbstract(card: Element): string {
   return p?.tagName === 'P' ? cleanText(p.textContent) : '';
 }
 
-function readCard(card: Element, doc: Document): PaperRef | null {
+function readCard(card: Element, _doc: Document): PaperRef | null {
   const id = cardId(card);
   if (!id) return null;
   const props = pageProps(card);
@@ -54,7 +54,8 @@ function readCard(card: Element, doc: Document): PaperRef | null {
       ...(id.version ? { version: id.version } : {}),
       title: cleanText(card.querySelector('h1')?.textContent),
       authors: [],
-      url: doc.location?.href ?? `https://huggingface.co/papers/${id.id}`,
+      // The canonical page, without the query or fragment the tab's URL may have (issue 18).
+      url: hfUrl(id.id),
       source: 'hf',
     },
     entry,
