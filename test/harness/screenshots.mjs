@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run screenshots`: pictures of PaperShelf as users see it, taken from the
- * built extension (dist/chrome) in Chromium on the styled offline demo pages
+ * test build (dist-test/chrome: it looks the same as dist/, and keeps the attributes and open
+ * roots this script waits on) in Chromium on the styled offline demo pages
  * (test/harness/demo.mjs), written to docs/ (or the folder given as the first
  * argument: test/e2e/screenshots.e2e.ts regenerates them there, so they never
  * go stale unseen):
@@ -60,7 +61,7 @@ async function popupShot(b, file, scheme = 'light') {
 }
 
 const shots = [];
-let b = await launchChromium({ extension: join(ROOT, 'dist/chrome'), demo: true });
+let b = await launchChromium({ extension: join(ROOT, 'dist-test/chrome'), demo: true });
 try {
   const page = await b.context.newPage();
   await page.setViewportSize({ width: 1280, height: 860 });
@@ -97,7 +98,7 @@ try {
 }
 
 // The same popup in Chinese: the browser's language picks PaperShelf's (public/_locales/zh_CN).
-b = await launchChromium({ extension: join(ROOT, 'dist/chrome'), demo: true, lang: 'zh-CN' });
+b = await launchChromium({ extension: join(ROOT, 'dist-test/chrome'), demo: true, lang: 'zh-CN' });
 try {
   await importLibrary(b, await b.context.newPage());
   await popupShot(b, 'popup-zh.png');
