@@ -67,8 +67,11 @@ export function closeOfGroup(text: string, open: number): number {
   return -1;
 }
 
-/** Parses every entry of `text`; throws BibSyntaxError. */
-export function readBibTeX(text: string): BibEntry[] {
+/**
+ * Parses the entries of `text`, each handed to `onEntry` as soon as it is read: reading
+ * stops when that says false. Throws BibSyntaxError.
+ */
+export function readBibTeX(text: string, onEntry: (entry: BibEntry) => boolean = () => true): BibEntry[] {
   const n = text.length;
   const macros = new Map<string, string | number>(DEFAULT_MACROS);
   const entries: BibEntry[] = [];
@@ -241,7 +244,9 @@ export function readBibTeX(text: string): BibEntry[] {
         }
       }
       close();
-      entries.push({ type, label: head[3], at: m.index, fields });
+      const entry: BibEntry = { type, label: head[3], at: m.index, fields };
+      entries.push(entry);
+      if (!onEntry(entry)) break;
     }
     OUTER.lastIndex = i;
   }

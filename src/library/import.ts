@@ -659,9 +659,18 @@ const FORBIDDEN_FIELD_PART = /(?:^|[^a-z0-9_])(?:__proto__|constructor|prototype
 function parseBibTeX(text: string, now: number): ImportResult {
   const unbalanced = scanBibTeX(text);
   if (unbalanced) return fail(unbalanced);
+  // Field names are checked on each entry as it is read, not by a pattern over the text (issue 18).
+  // Harmless in readBibTeX's Maps, but refused: such a name is no bibliography, and
+  // citation-js, which converts the fields, keeps them in plain objects (an "x+an:__proto__"
+  // annotation there would reach Object.prototype).
+  let forbidden = false;
+  const allowed = (entry: BibEntry) => {
+    for (const name of entry.fields.keys()) if (FORBIDDEN_FIELD_PART.test(name)) forbidden = true;
+    return !forbidden;
+  };
   let raw: BibEntry[];
   try {
-    raw = readBibTeX(text);
+    raw = readBibTeX(text, allowed);
   } catch (e) {
     // Anything else (none is known) is still an answer, not a broken options page.
     if (!(e instanceof BibSyntaxError)) return fail(t('lib_bibSyntaxError', e instanceof Error ? e.message : String(e)));
@@ -669,11 +678,7 @@ function parseBibTeX(text: string, now: number): ImportResult {
     if (e.entryAt < 0) return fail(t('lib_bibSyntaxErrorLine', errLine, e.message));
     return fail(t('lib_bibSyntaxErrorEntry', errLine, e.entryLabel || t('lib_bibNoKey'), lineAt(text, e.entryAt), e.message));
   }
-  // Field names are checked on the entries read, not by a pattern over the text (issue 18).
-  // Harmless in readBibTeX's Maps, but refused: such a name is no bibliography, and
-  // citation-js, which converts the fields, keeps them in plain objects (an "x+an:__proto__"
-  // annotation there would reach Object.prototype).
-  for (const entry of raw) for (const name of entry.fields.keys()) if (FORBIDDEN_FIELD_PART.test(name)) return fail(t('lib_bibForbiddenField'));
+  if (forbidden) return fail(t('lib_bibForbiddenField'));
   if (raw.length === 0) return fail(t('lib_bibNoEntries'));
 
   const out = new Collector();

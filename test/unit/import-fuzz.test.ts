@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseImport, type ImportResult } from '../../src/library/import';
+import { rng } from './rng';
 
 const ENTRY = '@misc{a, title={T}, eprint={2101.00001}, archivePrefix={arXiv}}\n';
 const HEAD = '@misc{a, eprint={2101.00001}, archivePrefix={arXiv}, ';
@@ -23,11 +24,10 @@ function hostileMix(n: number): string {
     '{', '}', '{{{', '}}}', '@comment{', '@comment{x}', '@misc{k,', '@string{m = {v}}', 'title = ', 'm # ', '"', '\\', '\\{', '%', '\n',
     '\n\n\n', '$', '#', ',', '=', 'constructor', '__proto__', 'x+an:__proto__ = {y}', 'ZQMATHQZQQ', '@', ' and ', '~', '--', "\\'e",
   ];
-  let seed = 18;
-  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+  const random = rng(18);
   const out: string[] = [];
   for (let len = 0; len < n; ) {
-    const p = parts[next() % parts.length];
+    const p = random.pick(parts);
     out.push(p);
     len += p.length;
   }
@@ -100,24 +100,24 @@ describe('BibTeX import on hostile files', () => {
   it.each(SHAPES)('$name: linear, and read or refused with a message', { timeout: 180_000 }, (shape) => {
     // Grow the size until one parse takes long enough to measure (or 2 MB), failing fast on a slow parser.
     let n = 16_000;
-    let base = 0;
     for (;;) {
       const text = shape.make(n);
       const [ms, r] = timed(text);
       check(shape, r);
       expect(ms, `${shape.name}, ${text.length} characters`).toBeLessThan(ceiling(text.length));
-      base = ms;
-      if (ms >= 60 || n >= 2_000_000) break;
+      if (ms >= 100 || n >= 2_000_000) break;
       n *= 4;
     }
     const small = shape.make(n);
     const large = shape.make(4 * n);
-    let tSmall = base;
+    // The small size measured again, warm like the large one.
+    let tSmall = timed(small)[0];
     let [tLarge, r] = timed(large);
     check(shape, r);
     expect(tLarge, `${shape.name}, ${large.length} characters`).toBeLessThan(ceiling(large.length));
-    // A pause of the machine in one run is not the parser's: measured again before failing.
-    if (tLarge >= 8 * tSmall + 20) {
+    // A pause of the machine or a collection of the heap in one run is not the parser's: the pair is
+    // measured again (the least of each kept) before failing.
+    for (let again = 0; again < 2 && tLarge >= 8 * tSmall + 20; again++) {
       tSmall = Math.min(tSmall, timed(small)[0]);
       tLarge = Math.min(tLarge, timed(large)[0]);
     }
