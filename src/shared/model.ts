@@ -18,7 +18,7 @@ export interface PaperRef {
   upvotes?: number;
   organization?: string;
   thumbnail?: string;
-  /** Where the user saw it. */
+  /** The paper's own page (arxiv.org/abs/<id> or huggingface.co/papers/<id>) from a card; where a link save found it, from the menu. */
   url: string;
   source: Source;
 }
