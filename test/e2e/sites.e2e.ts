@@ -111,7 +111,8 @@ describe.each(BROWSERS)('%s: arXiv pages and Hugging Face views', (name) => {
 
   /** Saves an old-style id on a pastweek page, then reloads: it must still show saved. */
   const saveOldStyle = async (url: string, count: number) => {
-    const id = 'math.GT/0309136';
+    // Listed as math.GT/0309136: arXiv's id, and ours, is math/0309136 (the subject class is not part of it).
+    const id = 'math/0309136';
     const t = await open(url);
     await t.waitFor(controlsReady, count);
     await t.click(...saveButton(id));
