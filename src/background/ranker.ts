@@ -19,6 +19,7 @@ import type { Shelf } from '../library/db';
 import { recordListed, type CorpusEntry, type ListedCard } from '../library/corpus';
 import { readFull } from '../library/write';
 import { noteNewVersions } from '../library/papers';
+import { putRankRecord } from '../library/rank-store';
 import { buildVocabulary, hashString, paperText, vectorize, type Vocab } from '../rank/features';
 import { rankCards, trainTags, type LibraryPaper, type SeenPaper, type TagModel } from '../rank/rank';
 import type { Model } from '../rank/model';
@@ -99,7 +100,7 @@ export function createRanker(db: () => Promise<Shelf>, changed: (ids: string[]) 
     const saved = new Set(library.map((p) => p.id));
     if (stale) {
       vocab = buildVocabulary([...library.map(paperText), ...recent.filter((e) => !saved.has(e.id)).map(paperText)]);
-      await d.put('rank', { key: 'vocab', vocab, docs: library.length + recent.length });
+      await putRankRecord(d, { key: 'vocab', vocab, docs: library.length + recent.length });
     }
     const v = vocab!;
     const lib: LibraryPaper[] = library.map((p) => ({ id: p.id, vec: vectorize(v, paperText(p)), tags: p.tags }));
@@ -110,7 +111,7 @@ export function createRanker(db: () => Promise<Shelf>, changed: (ids: string[]) 
       .map((e) => ({ id: e.id, vec: vectorize(v, paperText(e)) }));
     const previous = ready && ready.vocab.id === v.id ? ready.models : [];
     const models = trainTags(v, lib, nr, seen, {}, previous);
-    await d.put('rank', {
+    await putRankRecord(d, {
       key: 'models',
       signature: sig,
       vocabId: v.id,
