@@ -19,8 +19,9 @@
  *                each base36 ("-…" when before) or the number 0
  *              6 entries: the note is not synced (no room), no title
  *              7 entries: the note is '' (synced: an empty note clears one elsewhere)
- *              8 entries: the note
- *              9 entries: the note, or 0 when not synced (noteAt 0 then), and the title hint
+ *              8 entries: the note; or 0 when not synced, noteAt then a string (the note's
+ *                time, so that no older note takes its place) or the number 0 (no time)
+ *              9 entries: the same, and the title hint
  *            (version 1 also held tombstones here, as [id, deletedAt base36])
  * t:<h>      [[key, name or 0 when name === key, hue, at base36 or 0], …] tags used by synced papers
  * <h>        base36 FNV-1a of the chunk's closing id, or "_" for the open last chunk
@@ -53,6 +54,8 @@ export const LIMITS = {
 
 /** A record must fit an item beside its key and the brackets. */
 const ITEM_ROOM = LIMITS.perItem - 128;
+/** No paper's record is shorter: `["1",0,0,[],0,0]` and a one-character id. */
+const MIN_RECORD = 20;
 export { utf8Length };
 /** Largest note or title decode accepts: a record must fit one item anyway. */
 const NOTE_IN_SYNC_MAX = QUOTA.perItem;
@@ -79,10 +82,18 @@ function paperRecord(p: SyncPaper, withNote: boolean, withTitle: boolean): unkno
   const r: unknown[] = [p.id, b36(p.savedAt), STATUS_INDEX[p.status], p.tags, b36(p.tagsAt - p.savedAt), b36(p.statusAt - p.tagsAt)];
   const note = p.note !== undefined && (p.note === '' || withNote);
   const title = withTitle && p.title !== undefined;
+  // A note left out (no room here, or not known here) still carries its time, so that no browser
+  // puts an older note of its own in its place: over the quota, a browser with a newer note it
+  // could not fit wrote "no note", another put its older one in the room, the first took it out
+  // again, for ever (test/unit/sync-property.test.ts, "over the quota"). As a string, even '0':
+  // the number 0 there meant "no time" before.
+  const noteTime = !note && p.noteAt !== 0;
   if (note) r.push(b36(p.noteAt - p.statusAt));
+  else if (noteTime) r.push(String(b36(p.noteAt - p.statusAt)));
   else if (title) r.push(0);
   if (title) r.push(note ? p.note : 0, p.title);
   else if (note && p.note !== '') r.push(p.note);
+  else if (noteTime) r.push(0);
   return r;
 }
 
@@ -211,17 +222,93 @@ export interface Encoded {
   bytes: number;
 }
 
-interface Plan {
-  papers: { p: SyncPaper; note: boolean; title: boolean }[];
-  tombstones: [string, number][];
-  tags: SyncTag[];
-  excluded: number;
-  notesLeftOut: number;
-  notesTooLong: number;
+/** A paper chosen to sync: whether its note and its title go with it, and what its record costs. */
+interface Pick {
+  p: SyncPaper;
+  note: boolean;
+  title: boolean;
+  bytes: number;
 }
 
-/** What goes in, in `budget` bytes of records: removals (newest first), papers bare (newest first), then notes, then titles. */
-function plan(order: SyncPaper[], tombs: [string, number][], tags: Map<string, SyncTag>, budget: number): Plan {
+/**
+ * Which records go in, kept within `budget` bytes by estimate: record JSON plus a comma each, a
+ * tag's record once for all the papers that use it. Chunk framing and the manifest are not in
+ * it: encode keeps room for them and measures the items as built.
+ */
+class Selection {
+  readonly picks = new Map<string, Pick>();
+  used = 0;
+  private readonly tagUse = new Map<string, number>();
+  constructor(
+    private readonly tags: Map<string, SyncTag>,
+    public budget: number,
+  ) {}
+
+  /** What the record of `p` costs with this note and title; over ITEM_ROOM, it can never go in. */
+  cost(p: SyncPaper, note: boolean, title: boolean): number {
+    return rec(p.id, paperRecord(p, note, title)).bytes + 1;
+  }
+  /** Bytes the tags of `p` add that no chosen paper has paid for yet. */
+  private newTagBytes(p: SyncPaper): number {
+    let c = 0;
+    for (const k of new Set(p.tags)) {
+      const t = this.tags.get(k);
+      if (t && !this.tagUse.get(k)) c += rec(k, tagRecord(t)).bytes + 1;
+    }
+    return c;
+  }
+  private countTags(p: SyncPaper, by: 1 | -1): void {
+    for (const k of new Set(p.tags)) {
+      const t = this.tags.get(k);
+      if (!t) continue;
+      const n = (this.tagUse.get(k) ?? 0) + by;
+      if (n === 0) this.tagUse.delete(k), (this.used -= rec(k, tagRecord(t)).bytes + 1);
+      else {
+        if (n === 1 && by === 1) this.used += rec(k, tagRecord(t)).bytes + 1;
+        this.tagUse.set(k, n);
+      }
+    }
+  }
+  /** What adding `p` (bare) would cost, or null when its record alone is larger than an item. */
+  addCost(p: SyncPaper): number | null {
+    const bare = this.cost(p, false, false);
+    return bare > ITEM_ROOM ? null : bare + this.newTagBytes(p);
+  }
+  add(p: SyncPaper, note = false, title = false): void {
+    const bytes = this.cost(p, note, title);
+    this.countTags(p, 1);
+    this.used += bytes;
+    this.picks.set(p.id, { p, note, title, bytes });
+  }
+  drop(id: string): void {
+    const k = this.picks.get(id);
+    if (!k) return;
+    this.used -= k.bytes;
+    this.countTags(k.p, -1);
+    this.picks.delete(id);
+  }
+  /** Sets a chosen paper's note or title; the bytes it adds (negative when taken off), or null when the record would not fit an item. */
+  set(id: string, field: 'note' | 'title', on: boolean): number | null {
+    const k = this.picks.get(id);
+    if (!k || k[field] === on) return 0;
+    const bytes = this.cost(k.p, field === 'note' ? on : k.note, field === 'title' ? on : k.title);
+    if (bytes > ITEM_ROOM) return null;
+    const delta = bytes - k.bytes;
+    k[field] = on;
+    k.bytes = bytes;
+    this.used += delta;
+    return delta;
+  }
+  fits(extra: number): boolean {
+    return this.used + extra <= this.budget;
+  }
+}
+
+/** A reversible change to a selection: encode undoes the last ones first when the built items exceed the quota. */
+type Step = () => void;
+
+/** The removals that go in, newest first, within `budget` bytes (packed as packIds does). */
+function pickRemovals(tombs: [string, number][], budget: number): { tombstones: [string, number][]; used: number } {
   let used = 0;
   const tombstones: [string, number][] = [];
   const times = new Set<number>();
@@ -233,7 +320,7 @@ function plan(order: SyncPaper[], tombs: [string, number][], tags: Map<string, S
     // of 10,000 removals made at once in, though they take ~5 bytes each packed: the others were
     // never written (the same ones left out at every round) and stayed on every other browser
     // (found by test/unit/sync-property.test.ts). A chunk's first id is written whole, which this
-    // does not count: encode measures the items it built and retries with less room when over.
+    // does not count: the room kept for framing covers it.
     let shared = 0;
     if (prev && prev[1] === t) {
       const max = Math.min(35, prev[0].length, id.length);
@@ -246,69 +333,18 @@ function plan(order: SyncPaper[], tombs: [string, number][], tags: Map<string, S
     tombstones.push([id, t]);
     prev = [id, t];
   }
-  const chosen: { p: SyncPaper; bare: number; note: boolean; title: boolean }[] = [];
-  const tagKeys = new Set<string>();
-  const tagOut: SyncTag[] = [];
-  let excluded = 0;
-  let full = false;
-  for (const p of order) {
-    if (full) {
-      excluded++;
-      continue;
-    }
-    const bare = rec(p.id, paperRecord(p, false, false)).bytes + 1;
-    if (bare > ITEM_ROOM) {
-      excluded++; // one paper larger than an item (a thousand long tags): it cannot sync
-      continue;
-    }
-    let c = bare;
-    const newTags: SyncTag[] = [];
-    for (const k of p.tags) {
-      const t = tags.get(k);
-      if (t && !tagKeys.has(k) && !newTags.includes(t)) {
-        newTags.push(t);
-        c += rec(k, tagRecord(t)).bytes + 1;
-      }
-    }
-    if (used + c > budget) {
-      full = true; // newest first: nothing older goes in ahead of a newer paper
-      excluded++;
-      continue;
-    }
-    used += c;
-    for (const t of newTags) tagKeys.add(t.key), tagOut.push(t);
-    chosen.push({ p, bare, note: false, title: false });
-  }
-  let notesLeftOut = 0;
-  let notesTooLong = 0;
-  for (const c of chosen) {
-    if (!c.p.note) continue; // '' is in the bare record; undefined is unknown here too
-    const withNote = rec(c.p.id, paperRecord(c.p, true, false)).bytes + 1;
-    if (withNote <= ITEM_ROOM && used + withNote - c.bare <= budget) {
-      used += withNote - c.bare;
-      c.bare = withNote;
-      c.note = true;
-    } else {
-      notesLeftOut++;
-      if (withNote > ITEM_ROOM) notesTooLong++;
-    }
-  }
-  for (const c of chosen) {
-    if (c.p.title === undefined) continue;
-    const withTitle = rec(c.p.id, paperRecord(c.p, c.note, true)).bytes + 1;
-    if (withTitle <= ITEM_ROOM && used + withTitle - c.bare <= budget) {
-      used += withTitle - c.bare;
-      c.bare = withTitle;
-      c.title = true;
-    }
-  }
-  return { papers: chosen, tombstones, tags: tagOut, excluded, notesLeftOut, notesTooLong };
+  return { tombstones, used };
 }
 
-function build(pl: Plan, now: number, device: string | undefined) {
-  const paperRecs = pl.papers.map((c) => rec(c.p.id, paperRecord(c.p, c.note, c.title))).sort((a, b) => cmpStr(a.id, b.id));
-  const removalRecs = pl.tombstones.map(([id, t]): Rec => ({ id, json: t.toString(36), bytes: utf8Length(id) + 2 })).sort((a, b) => cmpStr(a.id, b.id));
-  const tagRecs = [...pl.tags].sort((a, b) => cmpStr(a.key, b.key)).map((t) => rec(t.key, tagRecord(t)));
+function build(picks: Iterable<Pick>, tombstones: [string, number][], tags: Map<string, SyncTag>, now: number, device: string | undefined) {
+  const chosen = [...picks];
+  const paperRecs = chosen.map((c) => rec(c.p.id, paperRecord(c.p, c.note, c.title))).sort((a, b) => cmpStr(a.id, b.id));
+  const removalRecs = tombstones.map(([id, t]): Rec => ({ id, json: t.toString(36), bytes: utf8Length(id) + 2 })).sort((a, b) => cmpStr(a.id, b.id));
+  const used = new Set(chosen.flatMap((c) => c.p.tags));
+  const tagRecs = [...tags.values()]
+    .filter((t) => used.has(t.key))
+    .sort((a, b) => cmpStr(a.key, b.key))
+    .map((t) => rec(t.key, tagRecord(t)));
   const chunks = [
     ...chunk(STREAMS.tags, tagRecs, MASK['t:'], renderJoined),
     ...chunk(STREAMS.removals, removalRecs, MASK['d:'], renderRemovals),
@@ -328,43 +364,149 @@ function build(pl: Plan, now: number, device: string | undefined) {
   return { items, bytes, biggest, count: chunks.length + 1 };
 }
 
+const within = (out: { bytes: number; count: number; biggest: number }) => out.bytes <= LIMITS.bytes && out.count <= LIMITS.items && out.biggest <= LIMITS.perItem;
+
 /**
- * The items that hold `state` in storage.sync, within LIMITS: every removal
- * first (newest first if even they do not fit), then the newest papers (by last
- * change), notes after every paper that fits, titles last. Which removals are in
- * the state is the caller's choice (sync.ts: those the area holds and this
- * browser's own not yet written). `now` is the writer's wall clock, for the manifest.
+ * The items that hold `state` in storage.sync, within LIMITS. What goes in when not everything
+ * fits: every removal first (newest first if even they do not fit), then papers (bare), then
+ * notes, then titles. Which removals are in the state is the caller's choice (sync.ts: those the
+ * area holds and this browser's own not yet written). `now` is the writer's wall clock, for the
+ * manifest.
+ *
+ * Over the quota, browsers disagree on what is left out: each holds papers the area does not,
+ * with its own times. So the choice starts from what the area holds (`opts.area`), and changes it
+ * only for a reason every browser agrees on, or the browsers would rewrite the area in turn for
+ * ever (test/unit/sync-property.test.ts, "over the quota"):
+ * 1. the area's papers, as merged, with the notes and titles the area has for them;
+ * 2. a paper newer than the area's oldest (a save or an edit here) goes in, taking the room of
+ *    the titles, notes and papers older than it, oldest first;
+ * 3. then only into room left: other papers (newest first), their notes, titles;
+ * 4. built; over the quota as built (more removals, an edit that made a record longer), the steps
+ *    of 2 and 3 are undone, last first, then the oldest papers' titles, notes and papers leave. With none of 2 and 3 taken, the area as another browser wrote it comes out again,
+ *    item for item, and the round writes nothing.
  */
 export function encode(state: SyncState, now: number, opts: { device?: string; area?: SyncState } = {}): Encoded {
-  // Over the quota, which papers go in must not depend on the writer's own library where two
-  // browsers disagree, or they would rewrite the area in turn for ever: the papers the area holds
-  // keep their place ahead of this browser's own, except one newer than the area's oldest (a new
-  // save, an edit), which takes the room of the oldest.
-  const held = opts.area?.papers;
-  let areaOldest = Infinity;
-  if (held) for (const p of held.values()) areaOldest = Math.min(areaOldest, lastChange(p));
-  const rank = (p: SyncPaper) => (!held || held.has(p.id) || lastChange(p) > areaOldest ? 0 : 1);
-  const order = [...state.papers.values()].sort((a, b) => rank(a) - rank(b) || lastChange(b) - lastChange(a) || cmpStr(a.id, b.id));
+  const held = opts.area?.papers ?? new Map<string, SyncPaper>();
+  const newestFirst = (a: SyncPaper, b: SyncPaper) => lastChange(b) - lastChange(a) || cmpStr(a.id, b.id);
   const tombs = [...state.tombstones].sort((a, b) => b[1] - a[1] || cmpStr(a[0], b[0]));
-  // Records take the room less the manifest and chunk framing; measured exactly after, and retried smaller if over.
-  let budget = LIMITS.bytes - 2_000;
-  for (;;) {
-    const pl = plan(order, tombs, state.tags, Math.max(0, budget));
-    const out = build(pl, now, opts.device);
-    if ((out.bytes <= LIMITS.bytes && out.count <= LIMITS.items && out.biggest <= LIMITS.perItem) || budget <= 0) {
-      return {
-        items: out.items,
-        included: pl.papers.length,
-        excluded: pl.excluded,
-        notesLeftOut: pl.notesLeftOut,
-        notesTooLong: pl.notesTooLong,
-        tombstonesLeftOut: tombs.length - pl.tombstones.length,
-        tombstoneIds: pl.tombstones.map(([id]) => id),
-        bytes: out.bytes,
-      };
-    }
-    budget -= Math.max(256, out.bytes - LIMITS.bytes + 256, (out.count - LIMITS.items) * 512);
+  // Records take the room less the manifest and chunk framing (measured as built below).
+  const removals = pickRemovals(tombs, LIMITS.bytes - 2_000);
+  const sel = new Selection(state.tags, LIMITS.bytes - 2_000 - removals.used);
+
+  // 1. What the area holds, as merged here.
+  const base = [...state.papers.values()].filter((p) => held.has(p.id)).sort(newestFirst);
+  for (const p of base) {
+    if (sel.addCost(p) === null) continue;
+    const h = held.get(p.id);
+    sel.add(p, h?.note !== undefined && !!p.note && sel.cost(p, true, false) <= ITEM_ROOM, h?.title !== undefined && p.title !== undefined);
+    if (sel.picks.get(p.id)!.bytes > ITEM_ROOM) sel.set(p.id, 'title', false);
+    if (sel.picks.get(p.id)!.bytes > ITEM_ROOM) sel.set(p.id, 'note', false);
   }
+  /** The held papers in the order they give up room: titles, then notes, then papers, oldest first. */
+  const giveUp = (older: (p: SyncPaper) => boolean): Step[] => {
+    const olds = base.filter((p) => sel.picks.has(p.id) && older(p)).reverse();
+    return [
+      ...olds.map((p) => () => void sel.set(p.id, 'title', false)),
+      ...olds.map((p) => () => void sel.set(p.id, 'note', false)),
+      ...olds.map((p) => () => sel.drop(p.id)),
+    ];
+  };
+  // The area as written fitted the quota, though estimates of it differ from browser to browser
+  // by a few bytes (tag records and titles this browser has that the area does not): it keeps its
+  // room. What an edit made longer is measured as built, in 4.
+  sel.budget = Math.max(sel.budget, sel.used);
+
+  // 2 and 3, each undoable.
+  const undo: Step[] = [];
+  const areaOldest = base.length ? Math.min(...[...held.values()].map(lastChange)) : Infinity;
+  const others = [...state.papers.values()].filter((p) => !held.has(p.id)).sort(newestFirst);
+  const snapshot = () => {
+    const saved = [...sel.picks.values()].map((k) => ({ ...k }));
+    return () => {
+      for (const id of [...sel.picks.keys()]) sel.drop(id);
+      for (const k of saved) sel.add(k.p, k.note, k.title);
+    };
+  };
+  for (const p of others) {
+    if (lastChange(p) <= areaOldest) break;
+    const c = sel.addCost(p);
+    if (c === null) continue;
+    const restore = snapshot();
+    const steps = giveUp((q) => newestFirst(p, q) < 0);
+    while (!sel.fits(c) && steps.length) steps.shift()!();
+    if (sel.fits(c)) {
+      sel.add(p);
+      undo.push(restore);
+    } else restore();
+  }
+  for (const p of others) {
+    if (sel.picks.has(p.id) || sel.used + MIN_RECORD > sel.budget) continue;
+    const c = sel.addCost(p);
+    if (c === null || !sel.fits(c)) continue;
+    sel.add(p);
+    undo.push(() => sel.drop(p.id));
+  }
+  const chosen = [...state.papers.values()].filter((p) => sel.picks.has(p.id)).sort(newestFirst);
+  for (const field of ['note', 'title'] as const) {
+    for (const p of chosen) {
+      if (field === 'note' ? !p.note : p.title === undefined) continue;
+      const k = sel.picks.get(p.id);
+      if (!k || k[field]) continue;
+      if (sel.set(p.id, field, true) === null) continue;
+      if (sel.used > sel.budget) {
+        sel.set(p.id, field, false);
+        continue;
+      }
+      undo.push(() => void sel.set(p.id, field, false));
+    }
+  }
+
+  // 4. As built: over the quota, undo the additions, last first; then the area's own, oldest first.
+  let tombstones = removals.tombstones;
+  let out = build(sel.picks.values(), tombstones, state.tags, now, opts.device);
+  // The area's own give up room only once every addition is undone (they are listed then).
+  const steps = (function* () {
+    yield* undo.reverse();
+    yield* giveUp(() => true);
+  })();
+  let more = true;
+  while (!within(out)) {
+    if (more) {
+      // Enough steps to cover the excess by estimate, then measure again.
+      let need = Math.max(out.bytes - LIMITS.bytes, (out.count - LIMITS.items) * 64, 1) + 64;
+      while (need > 0) {
+        const next = steps.next();
+        if (next.done) {
+          more = false;
+          break;
+        }
+        const before = sel.used;
+        next.value();
+        need -= Math.max(1, before - sel.used);
+      }
+    } else if (tombstones.length) tombstones = tombstones.slice(0, Math.floor(tombstones.length * 0.9));
+    else break;
+    out = build(sel.picks.values(), tombstones, state.tags, now, opts.device);
+  }
+
+  const picks = [...sel.picks.values()];
+  let notesLeftOut = 0;
+  let notesTooLong = 0;
+  for (const k of picks) {
+    if (!k.p.note || k.note) continue;
+    notesLeftOut++;
+    if (sel.cost(k.p, true, false) > ITEM_ROOM) notesTooLong++;
+  }
+  return {
+    items: out.items,
+    included: picks.length,
+    excluded: state.papers.size - picks.length,
+    notesLeftOut,
+    notesTooLong,
+    tombstonesLeftOut: tombs.length - tombstones.length,
+    tombstoneIds: tombstones.map(([id]) => id),
+    bytes: out.bytes,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -414,6 +556,11 @@ function readPaper(e: unknown): SyncPaper | null {
     const dNote = num(na);
     if (dNote === null || !isTime(statusAt + dNote)) return null;
     p.note = text;
+    p.noteAt = statusAt + dNote;
+  } else if (e.length >= 8 && typeof na === 'string') {
+    // A note not synced, and when it was written (paperRecord).
+    const dNote = num(na);
+    if (dNote === null || !isTime(statusAt + dNote)) return null;
     p.noteAt = statusAt + dNote;
   }
   if (e.length === 9 && title !== 0) {
