@@ -87,7 +87,7 @@ function makePaper(p: SyncPaper): SyncPaper {
   // One shape (no undefined keys) so that equal states compare equal field by field.
   const out: SyncPaper = { id: p.id, savedAt: p.savedAt, tags: p.tags, tagsAt: p.tagsAt, status: p.status, statusAt: p.statusAt, noteAt: p.noteAt };
   if (p.title !== undefined) out.title = p.title;
-  // A note not known here keeps its time: no older note may take its place (sync-codec.ts paperRecord).
+  // A note not known here keeps its time: no older note may take its place (sync-items.ts paperRecord).
   if (p.note !== undefined) out.note = p.note;
   return out;
 }

@@ -4,8 +4,9 @@
  * locally, push the difference. Pure of browser APIs: the area and the local
  * store come in as interfaces (background/syncer.ts wires them).
  *
- * The pieces: sync-state.ts (what syncs and the merge), sync-codec.ts (the
- * area's format within its quotas), sync-patch.ts (the merged state back into
+ * The pieces: sync-state.ts (what syncs and the merge), sync-codec.ts (what
+ * goes in the area within its quotas; the format itself in sync-items.ts and
+ * sync-read.ts), sync-patch.ts (the merged state back into
  * local writes), sync-local.ts (those writes, in IndexedDB).
  *
  * Removals: which tombstones the area carries is decided so that two browsers
