@@ -30,6 +30,7 @@ import { WELCOME_PAGE } from '../welcome/page';
 import { StorageSection } from './StorageSection';
 import { ListingSection } from './ListingSection';
 import { WebDavSection } from './WebDavSection';
+import { testId } from '../ui/test-id';
 
 const FORMATS: { value: ExportFormat; label: MessageKey; mime: string }[] = [
   { value: 'bibtex', label: 'options_formatBibtex', mime: 'application/x-bibtex' },
@@ -242,7 +243,7 @@ function Import() {
       <p class="muted">{t('options_importIntro')}</p>
       <div
         class={`drop${over ? ' over' : ''}`}
-        data-testid="dropzone"
+        {...testId('dropzone')}
         onDragOver={(e) => {
           e.preventDefault();
           setOver(true);

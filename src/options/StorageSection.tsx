@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { openShelf } from '../library/db';
 import { lang, t, tn } from '../shared/i18n';
+import { testId } from '../ui/test-id';
 
 type State = { kind: 'loading' } | { kind: 'ok'; papers: number; persistent: boolean | null; usage?: number } | { kind: 'error'; message: string };
 
@@ -42,15 +43,15 @@ export function StorageSection() {
       {state.kind === 'loading' ? (
         <p>{t('options_storageReading')}</p>
       ) : state.kind === 'error' ? (
-        <p class="error" role="alert" data-testid="library-error">
+        <p class="error" role="alert" {...testId('library-error')}>
           {state.message}
         </p>
       ) : (
         <>
-          <p data-testid="library-count">
+          <p {...testId('library-count')}>
             {state.usage === undefined ? tn('options_libraryCount', state.papers) : tn('options_libraryCountUsage', state.papers, mb(state.usage))}
           </p>
-          <p role="status" data-testid="persistence">
+          <p role="status" {...testId('persistence')}>
             {state.persistent === true
               ? t('options_storagePersistent')
               : state.persistent === false

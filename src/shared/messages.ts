@@ -79,30 +79,45 @@ export const PaperSchema = v.strictObject({
 
 const TagKey = TagKeySchema;
 
+/**
+ * Messages only tests and tools send, to seed and inspect the library (no code in src/ sends
+ * them: our pages read and bulk-write through src/library directly). A function, so that the
+ * production build (`__PAPERSHELF_TEST_HOOKS__` false) drops the schemas with the handlers:
+ * dist/ answers "unknown message" to them; `npm run build:test` (dist-test/) and the unit tests
+ * keep them.
+ */
+const testRequests = () =>
+  ({
+    /** Newest first; `limit` reads only the first rows from the savedAt index. */
+    'papers.list': v.strictObject({
+      limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+    'papers.get': v.strictObject({ ids: Ids }),
+    /** Papers stored as given (tags by key, no tag record made). */
+    'papers.restore': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(20000)) }),
+    /** Papers and tags as a backup holds them; merged in one transaction as the options page's import does. */
+    'library.import': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(50000)), tags: v.pipe(v.array(TagSchema), v.maxLength(10000)) }),
+    'tags.list': v.strictObject({}),
+  }) as const;
+
+/** The names of the test-only messages above. */
+export type TestMessageName = keyof ReturnType<typeof testRequests>;
+
 /** Request schemas, one per message name. */
-export const requests = {
+const productionRequests = {
   'papers.status': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(5000)) }),
   'paper.save': v.strictObject({ ref: PaperRefSchema }),
   'paper.unsave': v.strictObject({ id: Id }),
   /** Undo of a removal on a card: the paper back from the trash with its tags, status, note and abstract. */
   'paper.restore': v.strictObject({ id: Id }),
   'paper.complete': v.strictObject({ ref: PaperRefSchema }),
-  /** Newest first; `limit` reads only the first rows from the savedAt index. */
-  'papers.list': v.strictObject({
-    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-    offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  }),
-  'papers.get': v.strictObject({ ids: Ids }),
   'papers.remove': v.strictObject({ ids: Ids }),
-  'papers.restore': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(20000)) }),
   'papers.setStatus': v.strictObject({ ids: Ids, status: Status }),
   'paper.setNote': v.strictObject({ id: Id, note: Text(NOTE_MAX) }),
   /** Tags papers; on a card the ref is sent too, so tagging an unsaved paper saves it. */
   'papers.tag': v.strictObject({ ids: Ids, name: TagName, ref: v.optional(PaperRefSchema) }),
   'paper.untag': v.strictObject({ id: Id, key: TagKey }),
-  /** Papers and tags already parsed and validated by the options page; merged in one transaction. */
-  'library.import': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(50000)), tags: v.pipe(v.array(TagSchema), v.maxLength(10000)) }),
-  'tags.list': v.strictObject({}),
   /** Tag names only, most used first: what a card's editor offers once the user opened it. */
   'tags.names': v.strictObject({}),
   /** Cards a listing shows: recorded in the corpus, ranked against the user's tags (background/ranker.ts). */
@@ -123,7 +138,10 @@ export const requests = {
   }),
 } as const;
 
-export type MessageName = keyof typeof requests;
+/** Every message the build answers: the test-only ones in test builds only. */
+export const requests = { ...productionRequests, ...(__PAPERSHELF_TEST_HOOKS__ ? testRequests() : {}) } as typeof productionRequests & ReturnType<typeof testRequests>;
+
+export type MessageName = keyof typeof productionRequests | TestMessageName;
 
 /**
  * What a content script may ask: only what a card needs. Everything else

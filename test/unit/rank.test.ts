@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSeeds, joinLabels, averagePrecision } from '../../src/rank/eval';
 import { buildVocabulary, paperText, tokenize, vectorize, vectorizeAll, type SparseVec, type Vocab } from '../../src/rank/features';
+import { trainLogreg } from '../../src/rank/logreg';
 import { explain, score, toUnit, train, type Model } from '../../src/rank/model';
 import { rankCards, tagCacheKey, trainTags, type LibraryPaper } from '../../src/rank/rank';
 import { labels, seed } from '../fixtures/rank/seed';
@@ -92,7 +93,7 @@ describe('linear SVM (dual coordinate descent)', () => {
   it('logistic regression separates it too', () => {
     const pos = [vec([[0, 1]]), vec([[0, 0.9], [1, 0.2]])];
     const neg = [vec([[1, 1]]), vec([[1, 0.8], [0, 0.1]]), vec([[2, 1]])];
-    const m = train(pos, neg, { kind: 'logreg', C: 10 })!;
+    const m = trainLogreg(pos, neg, { C: 10 })!;
     expect(m.kind).toBe('logreg');
     for (const x of pos) expect(score(m, x)).toBeGreaterThan(0);
     for (const x of neg) expect(score(m, x)).toBeLessThan(0);
