@@ -16,6 +16,7 @@ import { markSeen, recentlyListed, setNotRelevant } from '../library/corpus';
 import type { Ranker } from './ranker';
 import type { TabLedger } from './tabs';
 import { parseArxivId } from '../shared/model';
+import { errorText } from '../shared/errors';
 
 const DAY = 86_400_000;
 
@@ -229,7 +230,7 @@ export function createDispatcher(b: Backend) {
       return { ok: true, value: await handler(parsed.value.body, kind, ctx) };
     } catch (e) {
       if (!(e instanceof Refused)) console.error('PaperShelf:', parsed.value.name, e);
-      return { ok: false, error: e instanceof Refused ? `refused: ${e.message}` : e instanceof Error ? e.message : String(e) };
+      return { ok: false, error: e instanceof Refused ? `refused: ${e.message}` : errorText(e) };
     }
   };
 }

@@ -18,7 +18,7 @@ import { CHANGE_KEY, isEnvelope, type Change, type Result } from '../shared/mess
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
 import { classifySender, type SenderLike } from './sender';
 import { contentOrigins, hostOf, missingOrigins } from '../shared/access';
-import { NOTES_PORT } from '../popup/notes';
+import { NOTES_PORT } from '../shared/ports';
 import { acceptNotes } from './notes';
 import { createAfterWrite } from './after-write';
 import { createDispatcher } from './dispatch';
@@ -31,7 +31,7 @@ import { WEBDAV_SETTINGS_KEY, type WebDavSettings } from '../shared/webdav-statu
 import type { PaperRef } from '../shared/model';
 import { completedRef, createMetadataSource } from './metadata';
 import { createCommandHandler, FLASH_MS, type TabLike } from './commands';
-import { WELCOME_PAGE } from '../welcome/page';
+import { WELCOME_PAGE } from '../shared/pages';
 import { t } from '../shared/i18n';
 
 const log = (what: string) => (e: unknown) => console.error(`PaperShelf: ${what}`, e);

@@ -5,8 +5,8 @@
  * through `send` (shared/client.ts). Errors cross contexts as values, never throws.
  */
 import * as v from 'valibot';
-import { normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
-import type { RankReply, CardVerdict } from '../background/ranker';
+import { ABSTRACT_MAX, normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
+import type { CardVerdict, ListedCard, RankReply } from './rank-wire';
 import { t } from './i18n';
 
 /** A Digest row: a listed paper and its verdict. */
@@ -28,7 +28,7 @@ export const PaperRefSchema = v.strictObject({
   version: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
   title: v.pipe(Text(1000), v.minLength(1)),
   authors: v.pipe(v.array(Text(300)), v.maxLength(5000)),
-  abstract: v.optional(Text(20000)),
+  abstract: v.optional(Text(ABSTRACT_MAX)),
   published: v.optional(Text(40)),
   upvotes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   organization: v.optional(Text(300)),
@@ -45,9 +45,9 @@ export const ListedCardSchema = v.strictObject({
   id: Id,
   title: Text(1000),
   authors: v.pipe(v.array(Text(300)), v.maxLength(500)),
-  abstract: v.optional(Text(20000)),
+  abstract: v.optional(Text(ABSTRACT_MAX)),
   version: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
-});
+}) satisfies v.GenericSchema<unknown, ListedCard>;
 const TagName = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
 const Status = v.picklist(READING_STATUSES);
 export const NOTE_MAX = 100_000;

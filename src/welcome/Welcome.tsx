@@ -14,8 +14,8 @@ import { formatNumber, parts, t, type MessageKey } from '../shared/i18n';
 import { TOMBSTONE_TTL } from '../library/sync';
 import { TITLE_MAX } from '../library/sync-state';
 import { AccessBanner } from '../ui/AccessBanner';
-import { SyncSection } from '../options/SyncSection';
-import { persisted } from '../options/StorageSection';
+import { SyncSection } from '../ui/SyncSection';
+import { persisted } from '../shared/persisted';
 import { testId } from '../ui/test-id';
 
 /** Where each browser lets the user change an extension's shortcuts (shown as code, not translated). */
