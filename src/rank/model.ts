@@ -22,7 +22,7 @@
  * Models are plain data (w is a dense number[] over the vocabulary: ~20,000 numbers; store it as a
  * Float32Array in IndexedDB if size matters).
  */
-import type { SparseVec, Vocab } from './features';
+import type { SparseVec } from './features';
 
 export type ModelKind = 'svm' | 'logreg';
 
@@ -264,30 +264,26 @@ export function toUnit(margin: number, scale = 1): number {
 }
 
 /**
- * The terms that push `vec` towards the tag most: w_j·x_j, largest first, positive ones only
- * (at most k). Runs once per ranked card, so it keeps the k best in place instead of sorting
- * an object per term.
+ * Why a card fits a tag: the indices of the terms of `vec` whose weight(j)·x_j is largest, largest
+ * first, positive ones only, at most k (equal contributions keep index order: idx is ascending).
+ * rankCards calls it once per ranked card with the best tag's weights, so it keeps the k best in
+ * place, in the arrays it is given (reused across cards), instead of sorting an object per term.
+ * `weights` holds each contribution beside its term.
  */
-export function explain(model: Model, vocab: Vocab, vec: SparseVec, k = 5): { term: string; weight: number }[] {
-  const best: number[] = []; // term indices, by weight descending
-  const weight: number[] = [];
+export function topTerms(vec: SparseVec, k: number, weight: (j: number) => number, terms: number[] = [], weights: number[] = []): number[] {
+  terms.length = weights.length = 0;
   const { idx, val } = vec;
-  const w = model.w;
-  for (let i = 0; i < idx.length; i++) {
+  for (let i = 0; k > 0 && i < idx.length; i++) {
     const j = idx[i];
-    const c = j < w.length ? w[j] * val[i] : 0;
-    if (c <= 0 || (best.length === k && c <= weight[k - 1])) continue;
-    // Insertion into the short sorted list; equal weights keep index order (idx is ascending).
-    let p = best.length < k ? best.length : k - 1;
-    while (p > 0 && weight[p - 1] < c) {
-      if (p < k) {
-        best[p] = best[p - 1];
-        weight[p] = weight[p - 1];
-      }
-      p--;
+    const c = weight(j) * val[i];
+    if (c <= 0 || (terms.length === k && c <= weights[k - 1])) continue;
+    let p = terms.length < k ? terms.length : k - 1;
+    for (; p > 0 && weights[p - 1] < c; p--) {
+      terms[p] = terms[p - 1];
+      weights[p] = weights[p - 1];
     }
-    best[p] = j;
-    weight[p] = c;
+    terms[p] = j;
+    weights[p] = c;
   }
-  return best.map((j, i) => ({ term: vocab.terms[j], weight: weight[i] }));
+  return terms;
 }
