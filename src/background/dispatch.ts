@@ -6,7 +6,7 @@
  * capabilities, a broadcast that fails after a committed write.
  */
 import type { Shelf } from '../library/db';
-import { CONTENT_CAPABILITIES, parseRequest, type MessageName, type Request, type Responses, type Result } from '../shared/messages';
+import { CONTENT_CAPABILITIES, parseRequest, type MessageName, type Request, type Responses, type Result, type TestMessageName } from '../shared/messages';
 import { completePaper, getPapers, listPapers, removePapers, restorePapers, savePaper, setNote, setStatus, statusOf, tagPapers, untagPaper } from '../library/papers';
 import { deleteTag, listTags, mergeTags, renameTag } from '../library/tags';
 import { importLibrary } from '../library/import-write';
@@ -16,6 +16,7 @@ import { markSeen, recentlyListed, setNotRelevant } from '../library/corpus';
 import type { Ranker } from './ranker';
 import type { TabLedger } from './tabs';
 import { parseArxivId } from '../shared/model';
+import { errorText } from '../shared/errors';
 
 const DAY = 86_400_000;
 
@@ -98,7 +99,25 @@ export function createDispatcher(b: Backend) {
     return { updated: ids.length };
   };
 
-  const handlers: Handlers = {
+  /** What only tests and tools send (shared/messages.ts testRequests): in test builds only. */
+  const testHandlers = (): Pick<Handlers, TestMessageName> => ({
+    'papers.list': async ({ limit, offset }) => listPapers(await db(), limit, offset),
+    'papers.get': async ({ ids }) => getPapers(await db(), ids),
+    'papers.restore': async ({ papers }) => {
+      const restored = await restorePapers(await db(), papers);
+      await changed(restored, true);
+      return { restored };
+    },
+    'library.import': async ({ papers, tags }) => {
+      const { ids, indexed, ...summary } = await importLibrary(await db(), papers, tags);
+      await changed(ids, true);
+      await indexed;
+      return summary;
+    },
+    'tags.list': async () => listTags(await db()),
+  });
+
+  const productionHandlers: Omit<Handlers, TestMessageName> = {
     'papers.status': async ({ ids }) => statusOf(await db(), ids),
     'paper.save': async ({ ref }) => {
       const paper = await savePaper(await db(), ref);
@@ -120,17 +139,10 @@ export function createDispatcher(b: Backend) {
       if (done) await changed([ref.id]);
       return { completed: done };
     },
-    'papers.list': async ({ limit, offset }) => listPapers(await db(), limit, offset),
-    'papers.get': async ({ ids }) => getPapers(await db(), ids),
     'papers.remove': async ({ ids }) => {
       const removed = await removePapers(await db(), ids);
       await changed(removed.map((p) => p.id), true);
       return { removed };
-    },
-    'papers.restore': async ({ papers }) => {
-      const restored = await restorePapers(await db(), papers);
-      await changed(restored, true);
-      return { restored };
     },
     'papers.setStatus': async ({ ids, status }) => {
       const updated = await setStatus(await db(), ids, status);
@@ -154,12 +166,6 @@ export function createDispatcher(b: Backend) {
       await changed([id], true);
       return { updated: updated.length };
     },
-    'library.import': async ({ papers, tags }) => {
-      const { ids, indexed, ...summary } = await importLibrary(await db(), papers, tags);
-      await changed(ids, true);
-      await indexed;
-      return summary;
-    },
     'cards.rank': async ({ cards }, _kind, ctx) => {
       if (!b.ranker) throw new Error('ranking is not available here');
       return b.ranker.rank(cards, ownPageOf(ctx.url));
@@ -180,7 +186,6 @@ export function createDispatcher(b: Backend) {
         .map((e) => ({ ...(verdicts[e.id] ?? { suggested: [], why: [], seen: !!e.seenAt, notRelevant: false }), id: e.id, title: e.title, authors: e.authors, firstAt: e.firstAt }))
         .sort((a, b) => Number(a.seen) - Number(b.seen) || (b.relevance ?? 0) - (a.relevance ?? 0) || b.firstAt - a.firstAt);
     },
-    'tags.list': async () => listTags(await db()),
     'tags.names': async () => (await listTags(await db())).map((t) => t.tag.name),
     'tags.rename': async ({ key, name }) => tagChange(await renameTag(await db(), key, name)),
     'tags.merge': async ({ from, into }) => tagChange(await mergeTags(await db(), from, into)),
@@ -191,6 +196,8 @@ export function createDispatcher(b: Backend) {
       return connect ? b.webdav.connect(connect) : b.webdav.now();
     },
   };
+  // parseRequest knows the test-only names in test builds only, so a handler is there for every name it lets through.
+  const handlers: Partial<Handlers> = { ...productionHandlers, ...(__PAPERSHELF_TEST_HOOKS__ ? testHandlers() : {}) };
 
   /** A content script's message against its tab's capabilities; why it is refused, or null. */
   async function tabGate(name: MessageName, body: Record<string, unknown>, ctx: SenderContext): Promise<string | null> {
@@ -223,7 +230,7 @@ export function createDispatcher(b: Backend) {
       return { ok: true, value: await handler(parsed.value.body, kind, ctx) };
     } catch (e) {
       if (!(e instanceof Refused)) console.error('PaperShelf:', parsed.value.name, e);
-      return { ok: false, error: e instanceof Refused ? `refused: ${e.message}` : e instanceof Error ? e.message : String(e) };
+      return { ok: false, error: e instanceof Refused ? `refused: ${e.message}` : errorText(e) };
     }
   };
 }

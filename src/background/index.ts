@@ -18,8 +18,9 @@ import { CHANGE_KEY, isEnvelope, type Change, type Result } from '../shared/mess
 import { MENU_ID, PAPER_LINK_PATTERNS, refFromLink, type LinkClick } from './menu';
 import { classifySender, type SenderLike } from './sender';
 import { contentOrigins, hostOf, missingOrigins } from '../shared/access';
-import { NOTES_PORT } from '../popup/notes';
+import { NOTES_PORT } from '../shared/ports';
 import { acceptNotes } from './notes';
+import { createAfterWrite } from './after-write';
 import { createDispatcher } from './dispatch';
 import { createRanker } from './ranker';
 import { createTabLedger, type SessionArea } from './tabs';
@@ -30,7 +31,7 @@ import { WEBDAV_SETTINGS_KEY, type WebDavSettings } from '../shared/webdav-statu
 import type { PaperRef } from '../shared/model';
 import { completedRef, createMetadataSource } from './metadata';
 import { createCommandHandler, FLASH_MS, type TabLike } from './commands';
-import { WELCOME_PAGE } from '../welcome/page';
+import { WELCOME_PAGE } from '../shared/pages';
 import { t } from '../shared/i18n';
 
 const log = (what: string) => (e: unknown) => console.error(`PaperShelf: ${what}`, e);
@@ -47,20 +48,19 @@ if (__PAPERSHELF_TEST_HOOKS__) {
 /** One connection, reopened after a versionchange or a termination; a downgrade rejects every time with its message. */
 const db = connection();
 
-/**
- * After each committed write: the broadcast, the badge, and a sync round.
- * Each may fail on its own (storage quota, a closed window) without undoing
- * the write: the dispatcher logs and answers with the write's result.
- */
-async function changed(ids: string[], tags = false, fromSync = false): Promise<void> {
-  if (!fromSync) {
+/** After each committed write, whoever made it (background/after-write.ts): sync, ranking, broadcast, badge. */
+const afterWrite = createAfterWrite({
+  requestSync: () => {
     syncer.request();
     webdav.request();
-  }
-  ranker.invalidate();
-  const results = await Promise.allSettled([broadcast(await db(), ids, tags), updateBadge()]);
-  for (const r of results) if (r.status === 'rejected') log('after a stored write')(r.reason);
-}
+  },
+  invalidateRanking: () => ranker.invalidate(),
+  broadcast: async (ids, tags) => broadcast(await db(), ids, tags),
+  updateBadge: () => updateBadge(),
+  log: (what, e) => log(what)(e),
+});
+/** The background's own writes (messages, the notes Port, link saves, the ranker). */
+const changed = (ids: string[], tags = false) => afterWrite('background', ids, tags);
 
 const ranker = createRanker(db, (ids) => changed(ids));
 /** What each tab's content script may act on (background/tabs.ts); storage.session is not readable by content scripts. */
@@ -68,7 +68,7 @@ const tabs = createTabLedger((browser.storage as unknown as { session?: SessionA
 /** WebDAV rounds; its changes are broadcast like storage.sync's (and not synced back at once). */
 const webdav = createWebDavSyncer({
   db,
-  changed: (ids) => changed(ids, true, true),
+  changed: (ids) => afterWrite('sync', ids, true),
   local: browser.storage.local,
   scheduleRetry: (delay) => void browser.alarms.create(WEBDAV_RETRY_ALARM, { when: Date.now() + delay }).catch(log('could not schedule the WebDAV retry')),
 });
@@ -77,7 +77,7 @@ browser.tabs.onRemoved.addListener((tabId) => tabs.forget(tabId));
 
 const syncer = createSyncer({
   db,
-  changed: (ids) => changed(ids, true, true),
+  changed: (ids) => afterWrite('sync', ids, true),
   area: browser.storage.sync as unknown as SyncArea,
   local: browser.storage.local,
   scheduleRetry: (delay) => void browser.alarms.create(RETRY_ALARM, { when: Date.now() + delay }).catch(log('could not schedule the sync retry')),
@@ -144,13 +144,9 @@ browser.storage.onChanged.addListener((changes, area) => {
     // Another folder or another key: what was read of the old one says nothing of the new.
     if (before && (before.url !== after?.url || before.key !== after?.key)) void webdav.forget().catch(log('could not forget the old WebDAV folder'));
   }
-  // One of our pages wrote the database itself (import, restore): sync it out, update the badge.
-  if (area === 'local' && (changes[CHANGE_KEY]?.newValue as Change | undefined)?.origin === 'page') {
-    syncer.request();
-    webdav.request();
-    ranker.invalidate();
-    void updateBadge().catch(log('badge'));
-  }
+  // One of our pages wrote the database itself (import, restore, undo) and told everyone: the same after-write path.
+  const change = area === 'local' ? (changes[CHANGE_KEY]?.newValue as Change | undefined) : undefined;
+  if (change?.origin === 'page') void afterWrite('page', change.papers === 'all' ? [] : Object.keys(change.papers), !!change.tags);
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {

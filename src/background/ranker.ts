@@ -16,7 +16,8 @@
  *   show none).
  */
 import type { Shelf } from '../library/db';
-import { recordListed, type CorpusEntry, type ListedCard } from '../library/corpus';
+import { recordListed, type CorpusEntry } from '../library/corpus';
+import type { CardVerdict, ListedCard, RankReply } from '../shared/rank-wire';
 import { readFull } from '../library/write';
 import { noteNewVersions } from '../library/papers';
 import { putRankRecord } from '../library/rank-store';
@@ -26,29 +27,6 @@ import type { Model } from '../rank/model';
 
 const VOCAB_DOCS = 5_000;
 const SEEN_NEGATIVES = 2_000;
-
-export interface CardVerdict {
-  /** In [0, 1]; absent while no tag has a model. */
-  relevance?: number;
-  /** Display name of the best tag. */
-  bestTag?: string;
-  /** Display names, best first, at most 3. */
-  suggested: string[];
-  /** The words that weighed most for the best tag. */
-  why: string[];
-  seen: boolean;
-  notRelevant: boolean;
-  /** Newest version a listing showed. */
-  version?: string;
-  /** Saved, and listed now with a newer version than the one saved ("v3"). */
-  updated?: string;
-}
-
-export interface RankReply {
-  /** Tags with a model. */
-  models: number;
-  cards: Record<string, CardVerdict>;
-}
 
 interface Ready {
   vocab: Vocab;

@@ -17,6 +17,7 @@ import { SYNC_DEVICE_KEY as DEVICE_KEY, SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type
 import { syncOnce, type SyncArea } from '../library/sync';
 import { isSyncKey } from '../library/sync-codec';
 import { applySync, markTombstonesSynced, readForSync } from '../library/sync-local';
+import { errorText } from '../shared/errors';
 
 const LOCAL_DEBOUNCE_MS = 3000;
 export const REMOTE_DEBOUNCE_MS = 1000;
@@ -101,7 +102,7 @@ export function createSyncer(deps: SyncerDeps): Syncer {
       };
       await deps.local.set({ [RETRY_KEY]: 0 });
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
+      const error = errorText(e);
       const failures = ((await get<number>(RETRY_KEY)) ?? 0) + 1;
       const delay = retryDelay(failures, error);
       await deps.local.set({ [RETRY_KEY]: failures });

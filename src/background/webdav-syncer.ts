@@ -15,6 +15,7 @@ import { b64, importKey, unb64 } from '../library/webdav/crypto';
 import { applyLocal, readLocalFull } from '../library/webdav/local';
 import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
 import { retryDelay } from './syncer';
+import { errorText } from '../shared/errors';
 
 export const WEBDAV_RETRY_ALARM = 'papershelf.webdav.retry';
 export const WEBDAV_PERIODIC_ALARM = 'papershelf.webdav.periodic';
@@ -69,7 +70,7 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
       await deps.local.set({ [FAILURES_KEY]: 0 });
     } catch (e) {
       const { kind, status: http } = errorKind(e);
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorText(e);
       const failures = ((await get<number>(FAILURES_KEY)) ?? 0) + 1;
       await deps.local.set({ [FAILURES_KEY]: failures });
       // A wrong password or passphrase will not heal by itself: no retry until the user connects again.
@@ -115,7 +116,7 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
       await deps.local.set({ [WEBDAV_SETTINGS_KEY]: next, [FAILURES_KEY]: 0 });
     } catch (e) {
       const { kind, status } = errorKind(e);
-      return { at: clock(), error: { kind, ...(status !== undefined ? { status } : {}), message: e instanceof Error ? e.message : String(e) } };
+      return { at: clock(), error: { kind, ...(status !== undefined ? { status } : {}), message: errorText(e) } };
     }
     return now();
   };

@@ -5,12 +5,13 @@
 import { ext as browser } from '../shared/ext';
 import type Browser from 'webextension-polyfill';
 import { CHANGE_KEY, type Change } from '../shared/change';
-import { absUrl, hfUrl, tagKey, type PaperStatus } from '../shared/model';
+import { ABSTRACT_MAX, absUrl, hfUrl, tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
 import { createControls, HOST_ATTR, isLive, UPGRADE_MARGIN, upgradeSoon, type CardControls, type ControlEvents } from './ui/controls';
 import { nextFrame, whenIdle } from './observe';
 import { t } from '../shared/i18n';
+import { errorText } from '../shared/errors';
 
 /** papers.status takes at most 5,000 ids (shared/messages.ts). */
 const STATUS_BATCH = 5000;
@@ -287,7 +288,7 @@ export class Annotator {
 
   private fail(e: unknown, c?: CardControls) {
     if (e instanceof ContextGone) return this.orphan();
-    const text = t('card_error', e instanceof Error ? e.message : String(e));
+    const text = t('card_error', errorText(e));
     if (c) c.say(text);
     else console.warn(text);
   }
@@ -332,7 +333,7 @@ export class Annotator {
       id: ref.id,
       title: ref.title.slice(0, 1000),
       authors: ref.authors.slice(0, 500).map((a) => a.slice(0, 300)),
-      ...(ref.abstract ? { abstract: ref.abstract.slice(0, 20000) } : {}),
+      ...(ref.abstract ? { abstract: ref.abstract.slice(0, ABSTRACT_MAX) } : {}),
       ...(ref.version ? { version: ref.version } : {}),
     };
   }

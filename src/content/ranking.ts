@@ -8,8 +8,7 @@
  * seen, so the next visit marks only what is new since.
  */
 import { testAttr } from './exposure';
-import type { CardVerdict, RankReply } from '../background/ranker';
-import type { ListedCard } from '../library/corpus';
+import type { CardVerdict, ListedCard, RankReply } from '../shared/rank-wire';
 import { idOfHost, type CardControls } from './ui/controls';
 import { showRank } from './ui/rank-view';
 import { whenIdle } from './observe';

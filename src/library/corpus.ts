@@ -13,6 +13,7 @@
  */
 import type { Shelf } from './db';
 import { versionNumber } from '../shared/model';
+import type { ListedCard } from '../shared/rank-wire';
 
 export const CORPUS_MAX = 50_000;
 /** The corpus's budget in UTF-16 code units of its text (about 2 bytes each on disk): ~40 MB. */
@@ -47,13 +48,6 @@ export interface CorpusEntry {
   notRelevant?: number;
 }
 
-export interface ListedCard {
-  id: string;
-  title: string;
-  authors: string[];
-  abstract?: string;
-  version?: string;
-}
 
 
 /** Records cards a page listed; returns the entries as stored (seen marks, versions). */

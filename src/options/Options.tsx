@@ -14,7 +14,7 @@ import { AccessBanner } from '../ui/AccessBanner';
 import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../library/export';
 import type { ImportOk } from '../library/import';
 import type { MergePlan } from '../library/merge';
-import { applyView } from '../popup/query';
+import { applyView } from '../shared/query';
 import { connection } from '../library/db';
 import { readFull } from '../library/write';
 import { Searcher } from '../library/search';
@@ -23,13 +23,15 @@ import { importLibrary } from '../library/import-write';
 import { broadcast } from '../library/broadcast';
 
 const db = connection();
-import { loadView } from '../popup/view-store';
-import { SyncSection } from './SyncSection';
+import { loadView } from '../shared/view-store';
+import { SyncSection } from '../ui/SyncSection';
 import browser from 'webextension-polyfill';
-import { WELCOME_PAGE } from '../welcome/page';
+import { WELCOME_PAGE } from '../shared/pages';
 import { StorageSection } from './StorageSection';
 import { ListingSection } from './ListingSection';
 import { WebDavSection } from './WebDavSection';
+import { testId } from '../ui/test-id';
+import { errorText } from '../shared/errors';
 
 const FORMATS: { value: ExportFormat; label: MessageKey; mime: string }[] = [
   { value: 'bibtex', label: 'options_formatBibtex', mime: 'application/x-bibtex' },
@@ -42,7 +44,6 @@ const FORMATS: { value: ExportFormat; label: MessageKey; mime: string }[] = [
 /** What kind of file an import read, by the parser's name for it. */
 const SOURCES = { backup: 'options_sourceBackup', bibtex: 'options_sourceBibtex', papermemory: 'options_sourcePaperMemory' } as const;
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function Options() {
   return (
@@ -131,7 +132,7 @@ function Export() {
       download(text, name, FORMATS.find((f) => f.value === format)!.mime);
       setStatus(tn('options_exported', papers.length, name));
     } catch (e) {
-      setError(t('options_exportFailed', message(e)));
+      setError(t('options_exportFailed', errorText(e)));
     }
   };
 
@@ -208,7 +209,7 @@ function Import() {
       const plan = planMerge(existing, tags.map((c) => c.tag), parsed);
       setPreview({ file: file.name, parsed, plan });
     } catch (e) {
-      setError(t('options_fileErrorNothingImported', file.name, message(e)));
+      setError(t('options_fileErrorNothingImported', file.name, errorText(e)));
     } finally {
       setBusy(false);
       if (input.current) input.current.value = '';
@@ -229,7 +230,7 @@ function Import() {
       setStatus(t('options_imported', preview.file, formatNumber(r.added), formatNumber(r.updated), formatNumber(r.unchanged)));
       setPreview(null);
     } catch (e) {
-      setError(t('options_importFailed', message(e)));
+      setError(t('options_importFailed', errorText(e)));
     } finally {
       setBusy(false);
     }
@@ -242,7 +243,7 @@ function Import() {
       <p class="muted">{t('options_importIntro')}</p>
       <div
         class={`drop${over ? ' over' : ''}`}
-        data-testid="dropzone"
+        {...testId('dropzone')}
         onDragOver={(e) => {
           e.preventDefault();
           setOver(true);

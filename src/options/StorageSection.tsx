@@ -7,19 +7,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { openShelf } from '../library/db';
 import { lang, t, tn } from '../shared/i18n';
+import { testId } from '../ui/test-id';
+import { errorText } from '../shared/errors';
+import { persisted } from '../shared/persisted';
 
 type State = { kind: 'loading' } | { kind: 'ok'; papers: number; persistent: boolean | null; usage?: number } | { kind: 'error'; message: string };
 
 /** Megabytes with one decimal, in the user's number format. */
 const mb = (bytes: number) => new Intl.NumberFormat(lang(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1e6);
-
-/** Whether the browser keeps the library under disk pressure, asking for it once (options and welcome pages). */
-export async function persisted(): Promise<boolean | null> {
-  if (!navigator.storage?.persisted) return null;
-  if (await navigator.storage.persisted()) return true;
-  // Chrome grants it at once to an extension with unlimitedStorage; Firefox may too.
-  return navigator.storage.persist ? navigator.storage.persist().catch(() => false) : false;
-}
 
 export function StorageSection() {
   const [state, setState] = useState<State>({ kind: 'loading' });
@@ -31,7 +26,7 @@ export function StorageSection() {
       const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
       setState({ kind: 'ok', papers, persistent: await persisted(), usage: estimate?.usage });
     } catch (e) {
-      setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+      setState({ kind: 'error', message: errorText(e) });
     }
   };
   useEffect(() => void read(), []);
@@ -42,15 +37,15 @@ export function StorageSection() {
       {state.kind === 'loading' ? (
         <p>{t('options_storageReading')}</p>
       ) : state.kind === 'error' ? (
-        <p class="error" role="alert" data-testid="library-error">
+        <p class="error" role="alert" {...testId('library-error')}>
           {state.message}
         </p>
       ) : (
         <>
-          <p data-testid="library-count">
+          <p {...testId('library-count')}>
             {state.usage === undefined ? tn('options_libraryCount', state.papers) : tn('options_libraryCountUsage', state.papers, mb(state.usage))}
           </p>
-          <p role="status" data-testid="persistence">
+          <p role="status" {...testId('persistence')}>
             {state.persistent === true
               ? t('options_storagePersistent')
               : state.persistent === false

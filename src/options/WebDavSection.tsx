@@ -19,12 +19,13 @@ import type { Paper, Tag } from '../shared/model';
 import { connection } from '../library/db';
 import { importLibrary } from '../library/import-write';
 import { broadcast } from '../library/broadcast';
+import { errorText } from '../shared/errors';
 
 const db = connection();
 
 const kB = (n: number) => formatNumber(Math.max(0.1, Math.round(n / 100) / 10));
 
-function errorText(kind: WebDavErrorKind, status: number | undefined, message: string, retryAt?: number): string {
+function webDavErrorText(kind: WebDavErrorKind, status: number | undefined, message: string, retryAt?: number): string {
   const retry = retryAt ? t('options_webdavRetryAt', new Date(retryAt).toLocaleTimeString(lang())) : '';
   switch (kind) {
     case 'auth':
@@ -115,7 +116,7 @@ export function WebDavSection() {
 
   const fail = (e: unknown) => {
     const k = errorKind(e);
-    setError(errorText(k.kind, k.status, e instanceof Error ? e.message : String(e)));
+    setError(webDavErrorText(k.kind, k.status, errorText(e)));
   };
 
   const syncNow = async () => {
@@ -123,7 +124,7 @@ export function WebDavSection() {
     setBusy(true);
     try {
       const r = await send('webdav.sync', {});
-      if (r?.error) setError(errorText(r.error.kind, r.error.status, r.error.message, r.retryAt));
+      if (r?.error) setError(webDavErrorText(r.error.kind, r.error.status, r.error.message, r.retryAt));
     } catch (e) {
       fail(e);
     } finally {
@@ -145,7 +146,7 @@ export function WebDavSection() {
     // Match patterns have no port: the permission is for that host.
     const granted = await browser.permissions.request({ origins: [`${parsed.protocol}//${parsed.hostname}/*`] }).catch(() => false);
     if (!granted) {
-      setError(errorText('permission', undefined, ''));
+      setError(webDavErrorText('permission', undefined, ''));
       return;
     }
     setBusy(true);
@@ -153,7 +154,7 @@ export function WebDavSection() {
       // The background connects and syncs (its requests are the extension's, with the permission
       // just granted): the password and passphrase are checked before anything is written or kept.
       const r = await send('webdav.sync', { connect: { url: parsed.href, user, password, passphrase } });
-      if (r?.error) setError(errorText(r.error.kind, r.error.status, r.error.message, r.retryAt));
+      if (r?.error) setError(webDavErrorText(r.error.kind, r.error.status, r.error.message, r.retryAt));
       else setPassphrase('');
     } catch (e) {
       fail(e);
@@ -194,7 +195,7 @@ export function WebDavSection() {
     }
   };
 
-  const roundError = status?.error ? errorText(status.error.kind, status.error.status, status.error.message, status.retryAt) : '';
+  const roundError = status?.error ? webDavErrorText(status.error.kind, status.error.status, status.error.message, status.retryAt) : '';
   const shown = error || roundError;
   return (
     <section id="webdav" aria-labelledby="webdav-h">

@@ -9,6 +9,7 @@ import type { DigestEntry } from '../shared/messages';
 import { hfUrl } from '../shared/model';
 import { shortAuthors } from './Row';
 import { t, tn } from '../shared/i18n';
+import { errorText } from '../shared/errors';
 
 const DAYS = 3;
 
@@ -19,7 +20,7 @@ export function DigestView() {
   const load = () =>
     send('digest.list', { days: DAYS }).then(
       (r) => setRows(r),
-      (e) => setError(t('popup_digestLoadFailed', e instanceof Error ? e.message : String(e))),
+      (e) => setError(t('popup_digestLoadFailed', errorText(e))),
     );
   useEffect(() => void load(), []);
 
@@ -34,7 +35,7 @@ export function DigestView() {
       }
       setRows((rs) => rs?.filter((r) => r.id !== row.id) ?? rs);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   };
 

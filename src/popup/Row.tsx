@@ -1,6 +1,6 @@
 /** One saved paper in the review list. */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, updatedTo, type Paper, type ReadingStatus, type Tag } from '../shared/model';
+import { absUrl, hfUrl, pdfUrl, READING_STATUSES, STATUS_LABEL, TAG_MAX, updatedTo, type Paper, type ReadingStatus, type Tag } from '../shared/model';
 import { lang, t } from '../shared/i18n';
 import { NOTE_MAX } from '../shared/messages';
 import { noteTooLongToSync } from '../shared/sync-status';
@@ -168,7 +168,7 @@ export function TagInput({ suggestions, onAdd, onClose, label = t('popup_tagName
         list={id}
         aria-label={label}
         placeholder={t('popup_tagName')}
-        maxLength={40}
+        maxLength={TAG_MAX}
         value={value}
         onInput={(e) => setValue(e.currentTarget.value)}
         onKeyDown={(e) => {

@@ -1,6 +1,6 @@
 /** Tag management: every tag with its count; rename, merge into another, delete. */
 import { useState } from 'preact/hooks';
-import type { TagCount } from '../shared/model';
+import { TAG_MAX, type TagCount } from '../shared/model';
 import { formatNumber, t } from '../shared/i18n';
 
 export interface TagsViewProps {
@@ -31,7 +31,7 @@ export function TagsView({ tags, onRename, onMerge, onDelete, onFilter }: TagsVi
                 setRenaming(null);
               }}
             >
-              <input name="name" aria-label={t('popup_newNameFor', tag.name)} defaultValue={tag.name} maxLength={40} ref={(el) => el?.focus()} onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)} />
+              <input name="name" aria-label={t('popup_newNameFor', tag.name)} defaultValue={tag.name} maxLength={TAG_MAX} ref={(el) => el?.focus()} onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)} />
               <button type="submit">{t('popup_save')}</button>
             </form>
           ) : (

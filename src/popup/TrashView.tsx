@@ -14,6 +14,7 @@ import { CHANGE_KEY } from '../shared/messages';
 import { absUrl, hfUrl, type Tag } from '../shared/model';
 import { lang, t, tn } from '../shared/i18n';
 import { ago } from './ago';
+import { errorText } from '../shared/errors';
 
 /** Rows drawn at most: a bulk removal of thousands is restored with "Restore all", not read row by row. */
 const SHOWN = 300;
@@ -26,7 +27,6 @@ function removedWhen(at: number, now: number): string {
   return t('popup_trashRemovedAgo', relative.format(...a));
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function TrashView({ db, tag }: { db: () => Promise<Shelf>; tag: (key: string) => Tag | undefined }) {
   const [entries, setEntries] = useState<TrashEntry[] | null>(null);
@@ -42,7 +42,7 @@ export function TrashView({ db, tag }: { db: () => Promise<Shelf>; tag: (key: st
     try {
       setEntries(await listTrash(await db()));
     } catch (e) {
-      setError(t('popup_errLoadTrash', message(e)));
+      setError(t('popup_errLoadTrash', errorText(e)));
     }
   }, [db]);
 
@@ -76,7 +76,7 @@ export function TrashView({ db, tag }: { db: () => Promise<Shelf>; tag: (key: st
       refocusAt.current = at ?? 0;
       await read();
     } catch (e) {
-      setError(t('popup_errRestore', message(e)));
+      setError(t('popup_errRestore', errorText(e)));
     } finally {
       busy.current = false;
     }

@@ -4,8 +4,7 @@
  * closed mid-sentence has already handed over every character it had.
  */
 import browser from 'webextension-polyfill';
-
-export const NOTES_PORT = 'papershelf-notes';
+import { NOTES_PORT } from '../shared/ports';
 
 let port: browser.Runtime.Port | undefined;
 

@@ -17,6 +17,7 @@
  *   integer-valued baseline gets no help from the input order.
  */
 import { hashString, paperText, tokenize, vectorize, vectorizeAll, type TfidfOptions } from './features';
+import { trainLogreg } from './logreg';
 import { MIN_POSITIVES, score, train, type TrainOptions } from './model';
 import { keywordModels, keywordScore } from './rank';
 
@@ -108,7 +109,7 @@ export function evaluate(papers: readonly EvalPaper[], cfg: EvalConfig = {}): Ev
     tags.forEach((tag, t) => {
       const pos = vecs.filter((_, k) => papers[trainIdx[k]].labels.includes(tag));
       const neg = vecs.filter((_, k) => !papers[trainIdx[k]].labels.includes(tag));
-      const model = train(pos, neg, { ...cfg.model, dim: vocab.terms.length });
+      const model = (cfg.model?.kind === 'logreg' ? trainLogreg : train)(pos, neg, { ...cfg.model, dim: vocab.terms.length });
       if (!model) return;
       testIdx.forEach((i, k) => (oof[t][i] = score(model, testVecs[k]) / model.scale));
     });

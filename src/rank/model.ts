@@ -12,8 +12,9 @@
  * arxiv-sanity-lite calls LinearSVC(C=0.01, class_weight='balanced'), whose default loss is the
  * squared hinge; both are here, and eval.ts compares them.
  *
- * Logistic regression: the same objective with the logistic loss, C·cw scaled, b unregularised
- * (scikit-learn's lbfgs convention), minimised in the primal by L-BFGS.
+ * Logistic regression (rank/logreg.ts, the evaluation's alternative): the same objective with the
+ * logistic loss. Only eval.ts and the bench train it, so it lives in its own file, which the
+ * extension does not bundle.
  *
  * Balanced class weights are scikit-learn's: cw(c) = n / (2·n_c). Without them a tag with 20
  * papers among 5,000 is learnt as "never", because the negatives' summed loss dominates.
@@ -21,7 +22,7 @@
  * Models are plain data (w is a dense number[] over the vocabulary: ~20,000 numbers; store it as a
  * Float32Array in IndexedDB if size matters).
  */
-import type { SparseVec, Vocab } from './features';
+import type { SparseVec } from './features';
 
 export type ModelKind = 'svm' | 'logreg';
 
@@ -46,9 +47,6 @@ export interface TrainOptions {
 /** Defaults chosen by src/rank/eval.ts (figures in test/fixtures/rank/README.md). */
 export const TRAIN_DEFAULTS = { kind: 'svm', C: 0.01, loss: 'hinge', balanced: true, maxIter: 500, tol: 1e-3, seed: 1 } as const satisfies TrainOptions;
 
-/** C when kind is 'logreg' and no C is given. */
-export const LOGREG_C = 1;
-
 export interface Model {
   kind: ModelKind;
   /** Weights, dense over the vocabulary. */
@@ -68,7 +66,7 @@ export const MIN_POSITIVES = 2;
 
 // ------------------------------------------------------------------ helpers
 
-function dot(w: ArrayLike<number>, v: SparseVec): number {
+export function dot(w: ArrayLike<number>, v: SparseVec): number {
   const { idx, val } = v;
   let s = 0;
   const n = w.length;
@@ -190,118 +188,6 @@ function trainSvm(xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, dim:
   return { w, b };
 }
 
-// ------------------------------------------------------------------ logistic regression (L-BFGS)
-
-function trainLogreg(xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, dim: number, o: Required<Omit<TrainOptions, 'dim'>>) {
-  const n = xs.length;
-  const D = dim + 1; // the last variable is b (not regularised)
-  const z = new Float64Array(n);
-  const coef = new Float64Array(n);
-  /** Objective at x; its gradient into g. */
-  const fg = (x: Float64Array, g: Float64Array): number => {
-    let f = 0;
-    for (let j = 0; j < dim; j++) f += 0.5 * x[j] * x[j];
-    const b = x[dim];
-    for (let i = 0; i < n; i++) {
-      const m = y[i] * (dot(x, xs[i]) + b);
-      // log(1 + e^-m) without overflow
-      f += Ci[i] * (m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m)));
-      z[i] = m;
-      coef[i] = -Ci[i] * y[i] / (1 + Math.exp(m)); // d loss / d (w·x)
-    }
-    for (let j = 0; j < dim; j++) g[j] = x[j];
-    g[dim] = 0;
-    for (let i = 0; i < n; i++) {
-      const { idx, val } = xs[i];
-      const c = coef[i];
-      for (let k = 0; k < idx.length; k++) g[idx[k]] += c * val[k];
-      g[dim] += c;
-    }
-    return f;
-  };
-  const m = 7;
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  const x = new Float64Array(D);
-  let g = new Float64Array(D);
-  let f = fg(x, g);
-  const g0 = Math.sqrt(g.reduce((s, v) => s + v * v, 0)) || 1;
-  const d = new Float64Array(D);
-  const xNew = new Float64Array(D);
-  let gNew = new Float64Array(D);
-  const al = new Float64Array(m);
-  for (let iter = 0; iter < o.maxIter; iter++) {
-    const gn = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
-    if (gn <= o.tol * g0) break;
-    // Two-loop recursion: d = −H·g
-    for (let j = 0; j < D; j++) d[j] = -g[j];
-    for (let k = S.length - 1; k >= 0; k--) {
-      let a = 0;
-      for (let j = 0; j < D; j++) a += S[k][j] * d[j];
-      a *= rho[k];
-      al[k] = a;
-      for (let j = 0; j < D; j++) d[j] -= a * Y[k][j];
-    }
-    if (S.length) {
-      const k = S.length - 1;
-      let yy = 0;
-      for (let j = 0; j < D; j++) yy += Y[k][j] * Y[k][j];
-      const gamma = 1 / (rho[k] * yy);
-      for (let j = 0; j < D; j++) d[j] *= gamma;
-    } else {
-      for (let j = 0; j < D; j++) d[j] /= gn; // first step: unit length
-    }
-    for (let k = 0; k < S.length; k++) {
-      let bta = 0;
-      for (let j = 0; j < D; j++) bta += Y[k][j] * d[j];
-      bta *= rho[k];
-      for (let j = 0; j < D; j++) d[j] += S[k][j] * (al[k] - bta);
-    }
-    let gd = 0;
-    for (let j = 0; j < D; j++) gd += g[j] * d[j];
-    if (gd >= 0) {
-      // Not a descent direction (numerical trouble): restart from steepest descent.
-      S.length = Y.length = rho.length = 0;
-      for (let j = 0; j < D; j++) d[j] = -g[j] / gn;
-      gd = -gn;
-    }
-    // Backtracking (Armijo) line search.
-    let step = 1;
-    let fNew = 0;
-    for (let ls = 0; ls < 30; ls++) {
-      for (let j = 0; j < D; j++) xNew[j] = x[j] + step * d[j];
-      fNew = fg(xNew, gNew);
-      if (fNew <= f + 1e-4 * step * gd) break;
-      step *= 0.5;
-    }
-    const s = new Float64Array(D);
-    const yv = new Float64Array(D);
-    let sy = 0;
-    for (let j = 0; j < D; j++) {
-      s[j] = xNew[j] - x[j];
-      yv[j] = gNew[j] - g[j];
-      sy += s[j] * yv[j];
-    }
-    x.set(xNew);
-    [g, gNew] = [gNew, g];
-    const improved = f - fNew;
-    f = fNew;
-    if (sy > 1e-12) {
-      S.push(s);
-      Y.push(yv);
-      rho.push(1 / sy);
-      if (S.length > m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-    }
-    if (improved <= 1e-10 * Math.max(1, Math.abs(f))) break;
-  }
-  return { w: x.subarray(0, dim), b: x[dim] };
-}
-
 // ------------------------------------------------------------------ public API
 
 /**
@@ -310,12 +196,28 @@ function trainLogreg(xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, d
  * positives or without a negative.
  */
 export function train(positives: readonly SparseVec[], negatives: readonly SparseVec[], opts: TrainOptions = {}): Model | null {
+  // The other kind has its own entry (rank/logreg.ts trainLogreg), which the extension does not bundle.
+  if ((opts.kind ?? TRAIN_DEFAULTS.kind) !== 'svm') throw new Error(`train() fits the SVM only, not "${opts.kind}"`);
+  return fit(positives, negatives, opts, trainSvm);
+}
+
+/** What a solver is given: the rows, labels ±1, each row's C·cw, the dimension and the options; it returns w and b. */
+export type Solver = (xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, dim: number, o: Required<Omit<TrainOptions, 'dim'>>) => { w: ArrayLike<number>; b: number };
+
+/** The training around a solver: labels, balanced weights, the model's scale. `kindDefaults` go over TRAIN_DEFAULTS. */
+export function fit(
+  positives: readonly SparseVec[],
+  negatives: readonly SparseVec[],
+  opts: TrainOptions,
+  solve: Solver,
+  kindDefaults: TrainOptions = {},
+): Model | null {
   if (positives.length < MIN_POSITIVES || negatives.length === 0) return null;
-  const kind = opts.kind ?? TRAIN_DEFAULTS.kind;
+  const kind = opts.kind ?? kindDefaults.kind ?? TRAIN_DEFAULTS.kind;
   const o = {
     ...TRAIN_DEFAULTS,
+    ...kindDefaults,
     kind,
-    ...(kind === 'logreg' ? { C: LOGREG_C, maxIter: 200, tol: 1e-4 } : {}),
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
   } as Required<Omit<TrainOptions, 'dim'>> & { dim?: number };
   const xs = [...positives, ...negatives];
@@ -331,7 +233,7 @@ export function train(positives: readonly SparseVec[], negatives: readonly Spars
     Ci[i] = o.C * (i < nPos ? cwPos : cwNeg);
   }
   const dim = dimOf(xs, opts.dim);
-  const { w, b } = kind === 'logreg' ? trainLogreg(xs, y, Ci, dim, o) : trainSvm(xs, y, Ci, dim, o);
+  const { w, b } = solve(xs, y, Ci, dim, o);
   const wArr = Array.from(w);
   let sumPos = 0;
   let sumNeg = 0;
@@ -362,30 +264,26 @@ export function toUnit(margin: number, scale = 1): number {
 }
 
 /**
- * The terms that push `vec` towards the tag most: w_j·x_j, largest first, positive ones only
- * (at most k). Runs once per ranked card, so it keeps the k best in place instead of sorting
- * an object per term.
+ * Why a card fits a tag: the indices of the terms of `vec` whose weight(j)·x_j is largest, largest
+ * first, positive ones only, at most k (equal contributions keep index order: idx is ascending).
+ * rankCards calls it once per ranked card with the best tag's weights, so it keeps the k best in
+ * place, in the arrays it is given (reused across cards), instead of sorting an object per term.
+ * `weights` holds each contribution beside its term.
  */
-export function explain(model: Model, vocab: Vocab, vec: SparseVec, k = 5): { term: string; weight: number }[] {
-  const best: number[] = []; // term indices, by weight descending
-  const weight: number[] = [];
+export function topTerms(vec: SparseVec, k: number, weight: (j: number) => number, terms: number[] = [], weights: number[] = []): number[] {
+  terms.length = weights.length = 0;
   const { idx, val } = vec;
-  const w = model.w;
-  for (let i = 0; i < idx.length; i++) {
+  for (let i = 0; k > 0 && i < idx.length; i++) {
     const j = idx[i];
-    const c = j < w.length ? w[j] * val[i] : 0;
-    if (c <= 0 || (best.length === k && c <= weight[k - 1])) continue;
-    // Insertion into the short sorted list; equal weights keep index order (idx is ascending).
-    let p = best.length < k ? best.length : k - 1;
-    while (p > 0 && weight[p - 1] < c) {
-      if (p < k) {
-        best[p] = best[p - 1];
-        weight[p] = weight[p - 1];
-      }
-      p--;
+    const c = weight(j) * val[i];
+    if (c <= 0 || (terms.length === k && c <= weights[k - 1])) continue;
+    let p = terms.length < k ? terms.length : k - 1;
+    for (; p > 0 && weights[p - 1] < c; p--) {
+      terms[p] = terms[p - 1];
+      weights[p] = weights[p - 1];
     }
-    best[p] = j;
-    weight[p] = c;
+    terms[p] = j;
+    weights[p] = c;
   }
-  return best.map((j, i) => ({ term: vocab.terms[j], weight: weight[i] }));
+  return terms;
 }

@@ -10,7 +10,7 @@
  * only the tags whose key moved (`trainTags(..., previous)` does that reuse itself).
  */
 import { hashString, vectorize, type SparseVec, type Vocab } from './features';
-import { toUnit, train, type Model, type TrainOptions } from './model';
+import { topTerms, toUnit, train, type Model, type TrainOptions } from './model';
 
 export interface LibraryPaper {
   id: string;
@@ -169,20 +169,8 @@ export function rankCards(vocab: Vocab, models: readonly TagModel[], cards: read
     const best = picked[0];
     const suggested: string[] = [];
     for (let n = 0; n < want; n++) if (z[picked[n]] > 0 && suggested.length < maxSuggested) suggested.push(live[picked[n]].tag);
-    // Why: the best tag's largest positive w_j·x_j (as explain(), from the packed weights).
-    topJ.length = topW.length = 0;
-    for (let k = 0; whyTerms > 0 && k < idx.length; k++) {
-      const j = idx[k];
-      const c = j < dim ? W[j * T + best] * val[k] : 0;
-      if (c <= 0 || (topJ.length === whyTerms && c <= topW[whyTerms - 1])) continue;
-      let p = topJ.length < whyTerms ? topJ.length : whyTerms - 1;
-      for (; p > 0 && topW[p - 1] < c; p--) {
-        topJ[p] = topJ[p - 1];
-        topW[p] = topW[p - 1];
-      }
-      topJ[p] = j;
-      topW[p] = c;
-    }
+    // Why: the best tag's largest positive w_j·x_j, from the packed weights (divided by the scale: the same order).
+    topTerms(card.vec, whyTerms, (j) => (j < dim ? W[j * T + best] : 0), topJ, topW);
     return { id: card.id, relevance: toUnit(z[best]), bestTag: live[best].tag, suggested, why: topJ.map((j) => vocab.terms[j]) };
   });
 }

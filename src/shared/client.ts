@@ -6,6 +6,7 @@
  */
 import { ext as browser } from './ext';
 import type { Envelope, MessageName, Request, Responses, Result } from './messages';
+import { errorText } from './errors';
 
 export class ShelfError extends Error {}
 
@@ -35,7 +36,7 @@ export async function send<N extends MessageName>(name: N, body: Request<N>): Pr
       }
     } catch (e) {
       if (e instanceof ShelfError) throw e;
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorText(e);
       if (/context invalidated/i.test(msg)) throw new ContextGone('PaperShelf was updated: reload the page');
       lastError = msg;
     }

@@ -5,8 +5,8 @@
  * through `send` (shared/client.ts). Errors cross contexts as values, never throws.
  */
 import * as v from 'valibot';
-import { normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
-import type { RankReply, CardVerdict } from '../background/ranker';
+import { ABSTRACT_MAX, normaliseTag, parseArxivId, READING_STATUSES, TAG_MAX, tagKey, type Paper, type PaperStatus, type TagCount } from './model';
+import type { CardVerdict, ListedCard, RankReply } from './rank-wire';
 import { t } from './i18n';
 
 /** A Digest row: a listed paper and its verdict. */
@@ -28,7 +28,7 @@ export const PaperRefSchema = v.strictObject({
   version: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
   title: v.pipe(Text(1000), v.minLength(1)),
   authors: v.pipe(v.array(Text(300)), v.maxLength(5000)),
-  abstract: v.optional(Text(20000)),
+  abstract: v.optional(Text(ABSTRACT_MAX)),
   published: v.optional(Text(40)),
   upvotes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   organization: v.optional(Text(300)),
@@ -45,9 +45,9 @@ export const ListedCardSchema = v.strictObject({
   id: Id,
   title: Text(1000),
   authors: v.pipe(v.array(Text(300)), v.maxLength(500)),
-  abstract: v.optional(Text(20000)),
+  abstract: v.optional(Text(ABSTRACT_MAX)),
   version: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,3}$/))),
-});
+}) satisfies v.GenericSchema<unknown, ListedCard>;
 const TagName = v.pipe(v.string(), v.maxLength(TAG_MAX * 4), v.minLength(1));
 const Status = v.picklist(READING_STATUSES);
 export const NOTE_MAX = 100_000;
@@ -79,30 +79,45 @@ export const PaperSchema = v.strictObject({
 
 const TagKey = TagKeySchema;
 
+/**
+ * Messages only tests and tools send, to seed and inspect the library (no code in src/ sends
+ * them: our pages read and bulk-write through src/library directly). A function, so that the
+ * production build (`__PAPERSHELF_TEST_HOOKS__` false) drops the schemas with the handlers:
+ * dist/ answers "unknown message" to them; `npm run build:test` (dist-test/) and the unit tests
+ * keep them.
+ */
+const testRequests = () =>
+  ({
+    /** Newest first; `limit` reads only the first rows from the savedAt index. */
+    'papers.list': v.strictObject({
+      limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+    'papers.get': v.strictObject({ ids: Ids }),
+    /** Papers stored as given (tags by key, no tag record made). */
+    'papers.restore': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(20000)) }),
+    /** Papers and tags as a backup holds them; merged in one transaction as the options page's import does. */
+    'library.import': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(50000)), tags: v.pipe(v.array(TagSchema), v.maxLength(10000)) }),
+    'tags.list': v.strictObject({}),
+  }) as const;
+
+/** The names of the test-only messages above. */
+export type TestMessageName = keyof ReturnType<typeof testRequests>;
+
 /** Request schemas, one per message name. */
-export const requests = {
+const productionRequests = {
   'papers.status': v.strictObject({ ids: v.pipe(v.array(Id), v.maxLength(5000)) }),
   'paper.save': v.strictObject({ ref: PaperRefSchema }),
   'paper.unsave': v.strictObject({ id: Id }),
   /** Undo of a removal on a card: the paper back from the trash with its tags, status, note and abstract. */
   'paper.restore': v.strictObject({ id: Id }),
   'paper.complete': v.strictObject({ ref: PaperRefSchema }),
-  /** Newest first; `limit` reads only the first rows from the savedAt index. */
-  'papers.list': v.strictObject({
-    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-    offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  }),
-  'papers.get': v.strictObject({ ids: Ids }),
   'papers.remove': v.strictObject({ ids: Ids }),
-  'papers.restore': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(20000)) }),
   'papers.setStatus': v.strictObject({ ids: Ids, status: Status }),
   'paper.setNote': v.strictObject({ id: Id, note: Text(NOTE_MAX) }),
   /** Tags papers; on a card the ref is sent too, so tagging an unsaved paper saves it. */
   'papers.tag': v.strictObject({ ids: Ids, name: TagName, ref: v.optional(PaperRefSchema) }),
   'paper.untag': v.strictObject({ id: Id, key: TagKey }),
-  /** Papers and tags already parsed and validated by the options page; merged in one transaction. */
-  'library.import': v.strictObject({ papers: v.pipe(v.array(PaperSchema), v.maxLength(50000)), tags: v.pipe(v.array(TagSchema), v.maxLength(10000)) }),
-  'tags.list': v.strictObject({}),
   /** Tag names only, most used first: what a card's editor offers once the user opened it. */
   'tags.names': v.strictObject({}),
   /** Cards a listing shows: recorded in the corpus, ranked against the user's tags (background/ranker.ts). */
@@ -123,7 +138,10 @@ export const requests = {
   }),
 } as const;
 
-export type MessageName = keyof typeof requests;
+/** Every message the build answers: the test-only ones in test builds only. */
+export const requests = { ...productionRequests, ...(__PAPERSHELF_TEST_HOOKS__ ? testRequests() : {}) } as typeof productionRequests & ReturnType<typeof testRequests>;
+
+export type MessageName = keyof typeof productionRequests | TestMessageName;
 
 /**
  * What a content script may ask: only what a card needs. Everything else

@@ -80,6 +80,9 @@ export interface PaperStatus {
 
 export const TAG_MAX = 40;
 
+/** Characters of an abstract kept: the message schema's limit, and where every source cuts one. */
+export const ABSTRACT_MAX = 20_000;
+
 /** Trims, collapses spaces and caps a tag as typed; '' when nothing is left. */
 export function normaliseTag(name: string): string {
   return name.replace(/[\s\u200b]+/g, ' ').trim().slice(0, TAG_MAX).trim();

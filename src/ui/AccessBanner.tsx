@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { hostOf, missingOrigins, requestAccess, siteReason } from '../shared/access';
 import { lang, t } from '../shared/i18n';
+import { errorText } from '../shared/errors';
 
 export function AccessBanner() {
   const [missing, setMissing] = useState<string[]>([]);
@@ -33,7 +34,7 @@ export function AccessBanner() {
         onClick={() =>
           requestAccess(missing).then(
             (granted) => (granted ? setMissing([]) : setError(t('shared_accessNotGranted'))),
-            (e) => setError(String(e instanceof Error ? e.message : e)),
+            (e) => setError(errorText(e)),
           )
         }
       >

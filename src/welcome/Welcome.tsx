@@ -14,8 +14,9 @@ import { formatNumber, parts, t, type MessageKey } from '../shared/i18n';
 import { TOMBSTONE_TTL } from '../library/sync';
 import { TITLE_MAX } from '../library/sync-state';
 import { AccessBanner } from '../ui/AccessBanner';
-import { SyncSection } from '../options/SyncSection';
-import { persisted } from '../options/StorageSection';
+import { SyncSection } from '../ui/SyncSection';
+import { persisted } from '../shared/persisted';
+import { testId } from '../ui/test-id';
 
 /** Where each browser lets the user change an extension's shortcuts (shown as code, not translated). */
 const FIREFOX_SHORTCUTS = 'about:addons';
@@ -81,7 +82,7 @@ function Shortcuts() {
       {commands === null ? (
         <p>{t('welcome_shortcutsReading')}</p>
       ) : (
-        <dl class="keys" data-testid="shortcuts">
+        <dl class="keys" {...testId('shortcuts')}>
           {commands
             .filter((c) => c.name && COMMAND_TEXT[c.name])
             .map((c) => (
@@ -115,7 +116,7 @@ function Data() {
       <h2 id="data-h">{t('welcome_dataHeading')}</h2>
       <p>{t('welcome_dataText')}</p>
       {kept !== undefined && (
-        <p role="status" data-testid="persistence">
+        <p role="status" {...testId('persistence')}>
           {kept === true
             ? t('welcome_dataPersistent')
             : kept === false
@@ -147,7 +148,7 @@ export function Welcome() {
 
       <section id="sites" aria-labelledby="sites-h">
         <h2 id="sites-h">{t('welcome_sitesHeading')}</h2>
-        <ul class="sites" data-testid="sites">
+        <ul class="sites" {...testId('sites')}>
           {sites.map(([host, pages]) => (
             <li key={host} data-host={host}>
               {parts<ComponentChildren>('welcome_siteItem', <strong>{host}</strong>, siteReason(host), pages.join(', '))}
@@ -200,7 +201,7 @@ export function Welcome() {
       <section id="sync-what" aria-labelledby="sync-what-h">
         <h2 id="sync-what-h">{t('welcome_syncHeading')}</h2>
         <p>{t('welcome_syncIntro')}</p>
-        <ul data-testid="sync-fields">
+        <ul {...testId('sync-fields')}>
           <li>{t('welcome_syncFieldIds')}</li>
           <li>{t('welcome_syncFieldNote', formatNumber(TITLE_MAX))}</li>
         </ul>

@@ -7,6 +7,7 @@
 import { makePapers, rng } from './data.mjs';
 import { evaluateSeeds, joinLabels } from '../../src/rank/eval';
 import { paperText, vectorize, vectorizeAll, type SparseVec, type Vocab } from '../../src/rank/features';
+import { trainLogreg } from '../../src/rank/logreg';
 import { train } from '../../src/rank/model';
 import { rankCards, trainTags, type LibraryPaper, type TagModel } from '../../src/rank/rank';
 
@@ -75,7 +76,7 @@ const time = (fn: () => void) => {
     const neg = library.filter((p) => !p.tags.includes(tag)).map((p) => p.vec);
     let ok = false;
     const ms = time(() => {
-      ok = train(pos, neg, { kind, dim: vocab.terms.length }) !== null;
+      ok = (kind === 'logreg' ? trainLogreg : train)(pos, neg, { dim: vocab.terms.length }) !== null;
     });
     if (!ok) throw new Error(`no model for ${tag}`);
     return { ms, pos: pos.length, neg: neg.length };

@@ -48,6 +48,7 @@ import { cpus, loadavg } from 'node:os';
 import { browserMissing } from '../harness/browsers.mjs';
 import { CHROMIUM, launchChromium } from '../harness/chromium.mjs';
 import { arxivListPage, hfCard, hfPage, listingCards, TAGS } from './data.mjs';
+import { backupText, importBackup } from './seed.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROOT, 'dist/chrome');
@@ -207,36 +208,6 @@ async function floorScript() {
 
 // ------------------------------------------------------------------ in-page helpers (run in the page, serialised)
 
-/**
- * Seeds the library from an extension page through the real message API:
- * makes the papers there (data.mjs, evaluated in the page: nothing large
- * crosses the DevTools protocol), creates the 30 tag records (papers.tag with
- * no ids: papers.restore stores tag keys as given but makes no tag record),
- * then restores the papers, whose tags are those keys. Returns what
- * papers.list and tags.list then hold. One restore message for all: every
- * restore makes each open popup re-read and re-index the whole library, and
- * so does a papers.tag after it.
- */
-async function seedInPage([n, chunk]) {
-  const send = async (name, body) => {
-    const res = await chrome.runtime.sendMessage({ papershelf: 1, name, body });
-    if (!res || !res.ok) throw new Error(`${name}: ${res ? res.error : 'no answer'}`);
-    return res.value;
-  };
-  const { makePapers, TAGS } = globalThis.__benchData;
-  const papers = makePapers(n);
-  await Promise.all(TAGS.map(([name]) => send('papers.tag', { ids: [], name })));
-  const t0 = performance.now();
-  for (let i = 0; i < papers.length; i += chunk) {
-    const part = papers.slice(i, i + chunk);
-    const { restored } = await send('papers.restore', { papers: part });
-    if (restored.length !== part.length) throw new Error(`papers.restore restored ${restored.length} of ${part.length} (library not empty?)`);
-  }
-  const restoreMs = performance.now() - t0;
-  // Only the counts cross back to Node.
-  return { restoreMs, papers: (await send('papers.list', {})).length, tags: (await send('tags.list', {})).length };
-}
-
 /** Sum of the content script's `papershelf:scan` measures from `since` on, and the cards they saw. */
 function scanTotals(since) {
   const entries = performance.getEntriesByName('papershelf:scan').filter((e) => e.startTime >= since);
@@ -336,25 +307,35 @@ function cpuOf(events, m) {
 
 // ------------------------------------------------------------------ 1. the library the listing pages show as saved
 
+/**
+ * Seeds the library as a user would (seed.mjs: a backup imported on the options page), so it works
+ * on any build, BENCH_DIST's included. The papers are made in the page (data.mjs evaluated there:
+ * nothing large crosses the DevTools protocol); the 30 tags come as the backup's tag records.
+ */
 async function seed() {
   const page = await newPage();
   await page.goto(browser.extensionUrl(POPUP));
   await page.evaluate(() => chrome.storage.local.clear());
-  const data = readFileSync(join(ROOT, 'test/bench/data.mjs'), 'utf8').replace(/^export /gm, '');
-  await page.evaluate(`(() => { ${data}\n globalThis.__benchData = { makePapers, TAGS }; })()`);
-  const r = await timeout(page.evaluate(seedInPage, [N_PAPERS, N_PAPERS]), 180_000, 'seeding the library');
-  if (r.papers !== N_PAPERS) throw new Error(`papers.list has ${r.papers} papers, expected ${N_PAPERS}`);
-  if (r.tags !== TAGS.length) throw new Error(`tags.list has ${r.tags} tags, expected ${TAGS.length}`);
-  await page.evaluate(() => chrome.storage.local.remove('papershelf.popup.view'));
   await closePage(page);
+  const data = readFileSync(join(ROOT, 'test/bench/data.mjs'), 'utf8').replace(/^export /gm, '');
+  const script = `(() => { ${data}
+    const tags = TAGS.map(([name, key]) => ({ key, name, hue: 100 }));
+    globalThis.__papershelfBackup = (${backupText})(makePapers(${N_PAPERS}), tags);
+  })()`;
+  const r = await timeout(importBackup(browser, { script }), 180_000, 'seeding the library');
+  if (r.toAdd !== N_PAPERS) throw new Error(`the import preview shows ${r.toAdd} papers to add, expected ${N_PAPERS}`);
+  const view = await newPage();
+  await view.goto(browser.extensionUrl(POPUP));
+  await view.evaluate(() => chrome.storage.local.remove('papershelf.popup.view'));
+  await closePage(view);
   return r;
 }
 
 async function seedLibrary() {
-  log(`seeding ${N_PAPERS} papers through papers.restore… (load ${load()})`);
+  log(`seeding ${N_PAPERS} papers through the options page's import… (load ${load()})`);
   const t = Date.now();
   const s = await seed();
-  log(`seeded ${s.papers} papers (papers.restore ${(s.restoreMs / 1000).toFixed(1)} s), ${s.tags} tags in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  log(`seeded ${s.toAdd} papers and ${TAGS.length} tags (import and index ${(s.ms / 1000).toFixed(1)} s) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
 // ------------------------------------------------------------------ 2. content script

@@ -10,10 +10,20 @@
  * budgets are the bench's business. Chromium only, as the bench.
  */
 import { describe, expect, it } from 'vitest';
+import { launchChromium } from '../harness/chromium.mjs';
 import { libraryFigures, measureLibrary } from '../bench/library.mjs';
-import { BROWSERS, DIST } from './session';
+import { backupText, importBackup } from '../bench/seed.mjs';
+import { makePapers, TAGS } from '../bench/data.mjs';
+import { BROWSERS, DIST, POPUP, RELEASE } from './session';
 
 const N = 1000;
+
+/** A message to the background from one of our pages, as the popup sends it. */
+function ask([name, body]: [string, unknown]): Promise<{ ok: boolean; value?: unknown[]; error?: string }> {
+  type Runtime = { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+  const g = globalThis as unknown as { browser?: Runtime; chrome: Runtime };
+  return (g.browser ?? g.chrome).runtime.sendMessage({ papershelf: 1, name, body }) as never;
+}
 
 describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures import and export', () => {
   it(`imports ${N} papers from a dropped backup and exports them as BibTeX, with a time for each step`, async () => {
@@ -34,6 +44,37 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures 
     for (const f of figures) {
       expect(Number.isFinite(f.median) && Number.isFinite(f.p95), `${f.name}: ${f.median}, ${f.p95}`).toBe(true);
       expect(f.median, f.name).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('seeds the build users install, which answers no test-only message, through its options page (seed.mjs)', async () => {
+    const b = await launchChromium({ extension: RELEASE.chromium });
+    try {
+      const page = await b.context.newPage();
+      await page.goto(b.extensionUrl(POPUP));
+      const send = (name: string, body: unknown) => page.evaluate(ask, [name, body] as [string, unknown]);
+      // dist/ has no seeding message (shared/messages.ts testRequests); the page's own messages still answer.
+      expect(await send('library.import', { papers: [], tags: [] })).toEqual({ ok: false, error: 'unknown message "library.import"' });
+      expect(await send('tags.names', {})).toEqual({ ok: true, value: [] });
+      const papers = makePapers(300, 5);
+      const r = await importBackup(b, { text: backupText(papers, TAGS.map(([name, key]) => ({ key, name, hue: 100 }))), stepMs: 30_000 });
+      expect(r.toAdd).toBe(300);
+      const count = () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('papershelf');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('papers').objectStore('papers').count();
+            req.onsuccess = () => {
+              open.result.close();
+              resolve(req.result);
+            };
+          };
+        });
+      expect(await page.evaluate(count)).toBe(300);
+      expect((await send('tags.names', {})).value).toHaveLength(TAGS.length);
+    } finally {
+      await b.close();
     }
   });
 });

@@ -70,6 +70,33 @@ describe('release', () => {
       // Test hooks stay in dist-test/ (vite.config.ts).
       expect(code).not.toMatch(/papershelfSaveLink|papershelfCommand/);
     });
+    it(`dist/${target} carries only what users run: no test-only message, no data-testid, no evaluation-only model`, () => {
+      const code = (dir: string) =>
+        files(join(ROOT, dir, target))
+          .filter((f) => /\.(js|html)$/.test(f))
+          .map((f) => readFileSync(f, 'utf8'))
+          .join('\n');
+      const shipped = code('dist');
+      const testBuild = code('dist-test');
+      // The messages only tests and tools send (shared/messages.ts testRequests), as the bundle quotes their names.
+      for (const name of ['papers.list', 'papers.get', 'papers.restore', 'library.import', 'tags.list']) {
+        const quoted = new RegExp(`[\`"']${name.replace('.', '\\.')}[\`"']`);
+        expect(shipped, name).not.toMatch(quoted);
+        // Positive control: the test build answers them, so the pattern finds them where they are.
+        expect(testBuild, name).toMatch(quoted);
+      }
+      // What content Undo sends stays in both.
+      expect(shipped).toMatch(/[`"']paper\.restore[`"']/);
+      expect(shipped).not.toContain('data-testid');
+      expect(testBuild).toContain('data-testid');
+      // The L-BFGS logistic regression (rank/logreg.ts): its loss, and its kind's name. No build bundles it;
+      // the markers are what the source really has, and what a minifier keeps (a global's method, a string).
+      const logreg = readFileSync(join(ROOT, 'src/rank/logreg.ts'), 'utf8');
+      for (const marker of [/Math\.log1p/, /[`"']logreg[`"']/]) {
+        expect(logreg).toMatch(marker);
+        expect(shipped, String(marker)).not.toMatch(marker);
+      }
+    });
     it(`dist/${target}'s content script exposes nothing to pages: closed shadow roots, none of the test builds' data attributes`, () => {
       const dir = join(ROOT, 'dist', target);
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));

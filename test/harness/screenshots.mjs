@@ -12,7 +12,7 @@
  *   options.png        the options page
  *   popup-zh.png       the popup in Simplified Chinese (a second browser, its UI language zh-CN;
  *                      the machine needs a CJK font, e.g. Debian's fonts-wqy-microhei, for the glyphs)
- * A small tagged library is imported first (the seed papers, test/fixtures/rank), so the
+ * A small tagged library is imported first on the options page (the seed papers, test/fixtures/rank), so the
  * cards show their ranking as they would after a few days of use.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.mjs';
 import { requireBrowser } from './browsers.mjs';
+import { backupText, importBackup } from '../bench/seed.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'docs'));
@@ -40,11 +41,10 @@ const library = seed
 const names = { 'llm-reasoning': 'LLM reasoning', vision: 'Vision', interpretability: 'Interpretability', 'efficient-inference': 'Efficient inference', 'mixture-of-experts': 'MoE', 'information-bottleneck': 'Information bottleneck', 'ml-systems': 'ML systems', 'performance-prediction': 'Scaling' };
 const tags = [...new Set(library.flatMap((p) => p.tags))].map((key, i) => ({ key, name: names[key] ?? key, hue: (i * 47) % 360 }));
 
-/** Imports the small tagged library through the background, from an extension page. */
-async function importLibrary(b, page) {
-  await page.goto(b.extensionUrl('src/popup/index.html'));
-  const r = await page.evaluate(([papers, tags]) => chrome.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }), [library, tags]);
-  if (!r?.ok) throw new Error(`import failed: ${JSON.stringify(r)}`);
+/** Imports the small tagged library as a user would: a backup on the options page (test/bench/seed.mjs). */
+async function importLibrary(b) {
+  const r = await importBackup(b, { text: backupText(library, tags), stepMs: 30_000 });
+  if (r.toAdd !== library.length) throw new Error(`import failed: the preview shows ${r.toAdd} papers to add, not ${library.length}`);
 }
 
 /** The popup with the library in, as it looks once the review UI is up. */
@@ -65,7 +65,7 @@ let b = await launchChromium({ extension: join(ROOT, 'dist-test/chrome'), demo: 
 try {
   const page = await b.context.newPage();
   await page.setViewportSize({ width: 1280, height: 860 });
-  await importLibrary(b, page);
+  await importLibrary(b);
 
   const ready = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-papershelf][data-relevance]').length >= n, n, { timeout: 30_000 });
   await page.goto(digest.url);
@@ -100,7 +100,7 @@ try {
 // The same popup in Chinese: the browser's language picks PaperShelf's (public/_locales/zh_CN).
 b = await launchChromium({ extension: join(ROOT, 'dist-test/chrome'), demo: true, lang: 'zh-CN' });
 try {
-  await importLibrary(b, await b.context.newPage());
+  await importLibrary(b);
   await popupShot(b, 'popup-zh.png');
   shots.push('popup-zh.png');
 } finally {

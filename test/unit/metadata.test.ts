@@ -7,19 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  arxivAbsUrl,
-  citationName,
-  completedRef,
-  createLimiter,
-  createMetadataSource,
-  decodeEntities,
-  hfApiUrl,
-  metaTags,
-  parseArxivAbs,
-  parseHfPaper,
-  type Fetch,
-} from '../../src/background/metadata';
+import { completedRef, createMetadataSource, type Fetch } from '../../src/background/metadata';
+import { arxivAbsUrl, citationName, metaTags, parseArxivAbs } from '../../src/background/metadata/arxiv-abs';
+import { hfApiUrl, parseHfPaper } from '../../src/background/metadata/hf-api';
+import { createLimiter } from '../../src/background/metadata/limiter';
+import { decodeEntities } from '../../src/shared/html';
 import { refFromLink } from '../../src/background/menu';
 import { answer, FIXTURES } from '../harness/routes.mjs';
 

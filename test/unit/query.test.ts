@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyView, DEFAULT_VIEW, nextStatus, type Hits } from '../../src/popup/query';
+import { applyView, DEFAULT_VIEW, nextStatus, type Hits } from '../../src/shared/query';
 import { openShelf } from '../../src/library/db';
 import { importLibrary } from '../../src/library/import-write';
 import { removePapers, setNote } from '../../src/library/papers';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSeeds, joinLabels, averagePrecision } from '../../src/rank/eval';
 import { buildVocabulary, paperText, tokenize, vectorize, vectorizeAll, type SparseVec, type Vocab } from '../../src/rank/features';
-import { explain, score, toUnit, train, type Model } from '../../src/rank/model';
+import { trainLogreg } from '../../src/rank/logreg';
+import { score, topTerms, toUnit, train } from '../../src/rank/model';
 import { rankCards, tagCacheKey, trainTags, type LibraryPaper } from '../../src/rank/rank';
 import { labels, seed } from '../fixtures/rank/seed';
 
@@ -92,7 +93,7 @@ describe('linear SVM (dual coordinate descent)', () => {
   it('logistic regression separates it too', () => {
     const pos = [vec([[0, 1]]), vec([[0, 0.9], [1, 0.2]])];
     const neg = [vec([[1, 1]]), vec([[1, 0.8], [0, 0.1]]), vec([[2, 1]])];
-    const m = train(pos, neg, { kind: 'logreg', C: 10 })!;
+    const m = trainLogreg(pos, neg, { C: 10 })!;
     expect(m.kind).toBe('logreg');
     for (const x of pos) expect(score(m, x)).toBeGreaterThan(0);
     for (const x of neg) expect(score(m, x)).toBeLessThan(0);
@@ -125,14 +126,16 @@ describe('linear SVM (dual coordinate descent)', () => {
     expect(toUnit(-100, 1)).toBeGreaterThanOrEqual(0);
   });
 
-  it('explain returns the terms with the largest positive w_j·x_j', () => {
-    const vocab: Vocab = { id: 'v', terms: ['alpha', 'beta', 'gamma', 'delta'], idf: [1, 1, 1, 1], bigrams: false, nDocs: 1 };
-    const m: Model = { kind: 'svm', w: [0.5, -1, 2, 0], b: 0, scale: 1, nPos: 2, nNeg: 2 };
-    expect(explain(m, vocab, vec([[0, 0.5], [1, 0.5], [2, 0.5], [3, 0.5]]), 5)).toEqual([
-      { term: 'gamma', weight: 1 },
-      { term: 'alpha', weight: 0.25 },
-    ]);
-    expect(explain(m, vocab, vec([[0, 0.5], [2, 0.5]]), 1).map((e) => e.term)).toEqual(['gamma']);
+  it('topTerms (what rankCards says "why" with) returns the terms with the largest positive w_j·x_j', () => {
+    const w = [0.5, -1, 2, 0, 0.25];
+    const weight = (j: number) => w[j] ?? 0;
+    const weights: number[] = [];
+    expect(topTerms(vec([[0, 0.5], [1, 0.5], [2, 0.5], [3, 0.5]]), 5, weight, [], weights)).toEqual([2, 0]);
+    expect(weights).toEqual([1, 0.25]);
+    expect(topTerms(vec([[0, 0.5], [2, 0.5]]), 1, weight)).toEqual([2]);
+    // Equal contributions keep index order; the k-th place goes to a larger one that comes later.
+    expect(topTerms(vec([[0, 0.5], [2, 0.5], [4, 1]]), 2, weight)).toEqual([2, 0]);
+    expect(topTerms(vec([[0, 0.5], [2, 0.5]]), 0, weight)).toEqual([]);
   });
 });
 
@@ -173,12 +176,12 @@ describe('rank (trainTags + rankCards) on the seed papers', () => {
     expect(by['2410.14700'].why).toContain('experts');
     expect(by['2305.08705'].bestTag).toBe('information-bottleneck'); // IB analysis via lossy compression
     expect(by['2305.08705'].relevance).toBeGreaterThan(0.5);
-    // rankCards' packed scoring agrees with score() / explain() on each model.
+    // rankCards' packed scoring agrees with score() on each model, and its "why" with topTerms over the model's own weights.
     for (const r of ranked) {
       const v = cardVecs.find((c) => c.id === r.id)!.vec;
       const m = models.find((t) => t.tag === r.bestTag)!.model!;
       expect(r.relevance).toBeCloseTo(toUnit(score(m, v), m.scale), 10);
-      expect(r.why).toEqual(explain(m, vocab, v, 5).map((e) => e.term));
+      expect(r.why).toEqual(topTerms(v, 5, (j) => m.w[j] ?? 0).map((j) => vocab.terms[j]));
       const best = Math.max(...models.map((t) => score(t.model!, v) / t.model!.scale));
       expect(score(m, v) / m.scale).toBeCloseTo(best, 10);
     }

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { openShelf } from '../../src/library/db';
 import { getPapers, noteNewVersions, savePaper, tagPapers } from '../../src/library/papers';
-import { CARD_LIMITS, CORPUS_BYTES, corpusBytes, recordListed, setNotRelevant, type ListedCard } from '../../src/library/corpus';
+import { CARD_LIMITS, CORPUS_BYTES, corpusBytes, recordListed, setNotRelevant } from '../../src/library/corpus';
+import type { ListedCard } from '../../src/shared/rank-wire';
 import { createDispatcher, ownPageOf } from '../../src/background/dispatch';
 import { createTabLedger, DESTRUCTIVE_BURST, LISTED_PER_HOUR, type SessionArea } from '../../src/background/tabs';
 import type { PaperRef } from '../../src/shared/model';

@@ -6,7 +6,7 @@
  * which hold the TeX as written, whatever MathJax does to the visible title.
  */
 import { absUrl, arxivIdFromUrl, cleanText, parseArxivId, type ArxivId, type PaperRef } from '../../shared/model';
-import { authorLinks, sourceText } from './arxiv-list';
+import { authorLinks, sourceText } from './arxiv-text';
 import type { SiteAdapter } from './types';
 
 const CARD = '#abs';

@@ -6,7 +6,7 @@
  * own class and abstract link, never by the list's.
  */
 import { absUrl, cachedIdFromUrl, type ArxivId, type PaperRef } from '../../shared/model';
-import { authorLinks, sourceText } from './arxiv-list';
+import { authorLinks, sourceText } from './arxiv-text';
 import type { SiteAdapter } from './types';
 
 const CARD = 'li.arxiv-result';

@@ -7,7 +7,7 @@
  * client-side navigation), else from the page.
  */
 import { arxivIdFromUrl, cleanText, hfUrl, type ArxivId, type PaperRef } from '../../shared/model';
-import { fromHfEntry, type HfEntry } from './hf-listing';
+import { fromHfEntry, type HfEntry } from './hf-entry';
 import type { SiteAdapter } from './types';
 
 const CARD = '[data-target="PaperContent"][data-props]';

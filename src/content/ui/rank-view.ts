@@ -5,7 +5,7 @@
  * for a paper not on screen on an earlier visit. Its own constructable
  * stylesheet, adopted next to the controls' one. Text only, never HTML.
  */
-import type { CardVerdict } from '../../background/ranker';
+import type { CardVerdict } from '../../shared/rank-wire';
 import type { CardControls } from './controls';
 import { style } from './style';
 import { t } from '../../shared/i18n';
