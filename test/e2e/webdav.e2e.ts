@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { launchChromium } from '../harness/chromium.mjs';
-import { filesUnder, PASSWORD, startWebDav, USER, webdavAvailable } from '../harness/webdav.mjs';
+import { abstractIn, filesUnder, PASSWORD, startWebDav, USER, webdavAvailable } from '../harness/webdav.mjs';
 import { DavClient } from '../../src/library/webdav/client';
 import { connectFolder } from '../../src/library/webdav/engine';
 import { DB_NAME } from '../../src/library/first-rows';
@@ -26,21 +26,6 @@ type Tab = Pick<FullTab, 'url' | 'close' | 'evaluate' | 'waitFor' | 'click' | 'e
 
 const OPTIONS = 'src/options/index.html';
 
-/** The stored abstract of a paper, read from the library's database in an extension page. */
-function abstractIn([db, id]: readonly [string, string]): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(db);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const req = open.result.transaction('abstracts').objectStore('abstracts').get(id);
-      req.onsuccess = () => {
-        resolve(req.result?.text ?? null);
-        open.result.close();
-      };
-      req.onerror = () => reject(req.error);
-    };
-  });
-}
 const ID = '2601.04242';
 const PAPER = {
   id: ID,
