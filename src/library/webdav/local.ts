@@ -70,6 +70,8 @@ export function withMeta(p: Paper, rec: MetaRecord): Paper | null {
 export interface Applied {
   /** Papers created, changed or removed here. */
   touched: string[];
+  /** Papers created whole from the merge (createNew), as written. */
+  created: Paper[];
   upserts: number;
   deletes: number;
   tags: boolean;
@@ -81,10 +83,10 @@ export interface Applied {
  * paper nor in the trash, in one transaction: each as applySync would make it (applyPatch), with
  * the merged metadata as the metadata pass below would put on it (withMeta). The search index
  * follows in one transaction after the commit (catchUpIndex finishes it if that one does not).
- * Returns the ids created; the others (saved here meanwhile, in the trash) are left to applySync.
+ * Returns the papers created; the others (saved here meanwhile, in the trash) are left to applySync.
  */
-async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now: number): Promise<Set<string>> {
-  if (!patches.length) return new Set();
+async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now: number): Promise<Paper[]> {
+  if (!patches.length) return [];
   const tx = writeTx(db);
   const meta = tx.objectStore('meta');
   const writes: Promise<unknown>[] = [];
@@ -123,13 +125,14 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
     throw e;
   }
   if (terms.length) await writeIndex(db, terms);
-  return new Set(created.map((p) => p.id));
+  return created;
 }
 
 /** Writes `merged` (= merge(local's state, the folder's)) into the library. */
 export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, now: number): Promise<Applied> {
   const changes = changesFor(local.papers, merged.core, local.tags);
-  const created = await createNew(db, changes.upserts.filter((p) => p.create), merged, now);
+  const createdPapers = await createNew(db, changes.upserts.filter((p) => p.create), merged, now);
+  const created = new Set(createdPapers.map((p) => p.id));
   const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)) } : changes;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
   // A removal learnt elsewhere is kept here too; old ones (collected here) are not written again and again.
@@ -195,5 +198,5 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
     }
     await tx.done;
   }
-  return { touched: [...touched], upserts: changes.upserts.length, deletes: changes.deletes.length, tags: changes.tags.length > 0, marks };
+  return { touched: [...touched], created: createdPapers, upserts: changes.upserts.length, deletes: changes.deletes.length, tags: changes.tags.length > 0, marks };
 }
