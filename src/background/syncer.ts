@@ -18,20 +18,12 @@ import { syncOnce, type SyncArea } from '../library/sync';
 import { isSyncKey } from '../library/sync-codec';
 import { applySync, markTombstonesSynced, readForSync } from '../library/sync-local';
 import { errorText } from '../shared/errors';
+import { backoff, serialRounds } from './rounds';
 
 const LOCAL_DEBOUNCE_MS = 3000;
 export const REMOTE_DEBOUNCE_MS = 1000;
 const RETRY_KEY = 'papershelf.sync.retry';
 export const RETRY_ALARM = 'papershelf.sync.retry';
-
-const MINUTE = 60_000;
-/** Backoff after the n-th failure in a row (n from 1): 30 s doubling, capped at an hour. */
-export function retryDelay(failures: number, error: string): number {
-  const backoff = Math.min(60 * MINUTE, 30_000 * 2 ** Math.max(0, failures - 1));
-  if (/PER_HOUR/i.test(error)) return Math.max(backoff, 60 * MINUTE);
-  if (/PER_MINUTE|rate limit/i.test(error)) return Math.max(backoff, MINUTE);
-  return backoff;
-}
 
 export interface SyncerDeps {
   db(): Promise<Shelf>;
@@ -53,9 +45,7 @@ export interface Syncer {
 
 export function createSyncer(deps: SyncerDeps): Syncer {
   const clock = deps.now ?? Date.now;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | null = null;
-  let again = false;
+  const failures = backoff(deps.local, RETRY_KEY);
 
   const get = async <T>(key: string): Promise<T | undefined> => (await deps.local.get(key))[key] as T | undefined;
   const enabled = async () => (await get<SyncSettings>(SYNC_SETTINGS_KEY))?.enabled ?? true;
@@ -100,12 +90,10 @@ export function createSyncer(deps: SyncerDeps): Syncer {
         ...(ahead ? { ahead } : {}),
         ...(report.error ? { error: report.error } : {}),
       };
-      await deps.local.set({ [RETRY_KEY]: 0 });
+      await failures.succeeded();
     } catch (e) {
       const error = errorText(e);
-      const failures = ((await get<number>(RETRY_KEY)) ?? 0) + 1;
-      const delay = retryDelay(failures, error);
-      await deps.local.set({ [RETRY_KEY]: failures });
+      const delay = await failures.failed(error);
       deps.scheduleRetry(delay);
       const at = clock();
       status = { at, included: 0, excluded: 0, error, retryAt: at + delay };
@@ -113,27 +101,10 @@ export function createSyncer(deps: SyncerDeps): Syncer {
     await deps.local.set({ [SYNC_STATUS_KEY]: status });
   };
 
-  const now = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = round().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        void now().catch((e) => console.error('PaperShelf: sync round', e));
-      }
-    });
-    return running;
-  };
-
+  const rounds = serialRounds(round, 'sync round');
   return {
-    request(delay = LOCAL_DEBOUNCE_MS) {
-      clearTimeout(timer);
-      timer = setTimeout(() => void now().catch((e) => console.error('PaperShelf: sync round', e)), delay);
-    },
-    now,
+    request: (delay = LOCAL_DEBOUNCE_MS) => rounds.request(delay),
+    now: rounds.now,
   };
 }
 

@@ -14,8 +14,8 @@ import { connectFolder, syncRound } from '../library/webdav/engine';
 import { b64, importKey, unb64 } from '../library/webdav/crypto';
 import { applyLocal, readLocalFull } from '../library/webdav/local';
 import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
-import { retryDelay } from './syncer';
 import { errorText } from '../shared/errors';
+import { backoff, serialRounds } from './rounds';
 
 export const WEBDAV_RETRY_ALARM = 'papershelf.webdav.retry';
 export const WEBDAV_PERIODIC_ALARM = 'papershelf.webdav.periodic';
@@ -36,9 +36,7 @@ export interface WebDavSyncerDeps {
 export function createWebDavSyncer(deps: WebDavSyncerDeps) {
   const clock = deps.now ?? Date.now;
   const cache = deps.cache ?? idbCache();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<WebDavStatus | null> | null = null;
-  let again = false;
+  const failures = backoff(deps.local, FAILURES_KEY);
   const get = async <T>(key: string): Promise<T | undefined> => (await deps.local.get(key))[key] as T | undefined;
 
   const round = async (): Promise<WebDavStatus | null> => {
@@ -67,15 +65,13 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
         at: clock(),
         ok: { sentFiles: r.wrote.files, sentBytes: r.sent, receivedFiles: r.read.files, receivedBytes: r.read.bytes, requests: r.requests, papers: r.papers, devices: r.devices, pulled: touched.length },
       };
-      await deps.local.set({ [FAILURES_KEY]: 0 });
+      await failures.succeeded();
     } catch (e) {
       const { kind, status: http } = errorKind(e);
       const message = errorText(e);
-      const failures = ((await get<number>(FAILURES_KEY)) ?? 0) + 1;
-      await deps.local.set({ [FAILURES_KEY]: failures });
+      const delay = await failures.failed(message);
       // A wrong password or passphrase will not heal by itself: no retry until the user connects again.
       const retry = kind !== 'auth' && kind !== 'passphrase' && kind !== 'encrypted';
-      const delay = retryDelay(failures, message);
       if (retry) deps.scheduleRetry(delay);
       const at = clock();
       status = { at, error: { kind, ...(http !== undefined ? { status: http } : {}), message }, ...(retry ? { retryAt: at + delay } : {}) };
@@ -84,20 +80,8 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
     return status;
   };
 
-  const now = (): Promise<WebDavStatus | null> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = round().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        void now().catch((e) => console.error('PaperShelf: WebDAV round', e));
-      }
-    });
-    return running;
-  };
+  const rounds = serialRounds(round, 'WebDAV round');
+  const now = rounds.now;
 
   /**
    * Connects (the options page's Connect): the password and passphrase are checked against the
@@ -123,10 +107,7 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
 
   return {
     connect,
-    request(delay = DEBOUNCE_MS) {
-      clearTimeout(timer);
-      timer = setTimeout(() => void now().catch((e) => console.error('PaperShelf: WebDAV round', e)), delay);
-    },
+    request: (delay = DEBOUNCE_MS) => rounds.request(delay),
     now,
     /** A new connection (another folder, another key): what was read of the old one is forgotten. */
     forget: () => cache.clear(),

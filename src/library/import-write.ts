@@ -17,10 +17,10 @@ export interface ImportSummary {
   ids: string[];
 }
 
-type IndexChange = readonly [string, Terms | null, Terms | null];
+export type IndexChange = readonly [string, Terms | null, Terms | null];
 
 /** The meta record naming papers whose search terms a follow-up transaction has still to write. */
-const REINDEX_KEY = 'reindex';
+export const REINDEX_KEY = 'reindex';
 
 /**
  * Merges papers and tags into the shelf (`undo`: the papers a removal just took, put back as they were). The plan is made from what the
@@ -40,7 +40,7 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
   return { ...summary, indexed };
 }
 
-async function writeIndex(db: Shelf, changes: IndexChange[]): Promise<void> {
+export async function writeIndex(db: Shelf, changes: IndexChange[]): Promise<void> {
   const tx = db.transaction(['words', 'meta'], 'readwrite', STRICT);
   await indexMany(tx.objectStore('words'), changes);
   await tx.objectStore('meta').delete(REINDEX_KEY);

@@ -29,6 +29,7 @@ const parts = [
   ['popup at 10,000 papers', 'test/bench/popup.mjs', {}],
   ['import and export of 10,000', 'test/bench/library.mjs', {}],
   ['ranking', 'test/bench/rank.mjs', {}],
+  ['WebDAV sync of 10,000 papers through a loopback Apache', 'test/bench/webdav.mjs', {}],
 ];
 
 /** Runs one part with its output shown as it comes; resolves with its exit, its output, and whether it was stopped. */

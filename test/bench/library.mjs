@@ -18,14 +18,14 @@
  * test/e2e/bench.e2e.ts runs it at 1,000 papers so that a change that breaks
  * this part of the bench fails `npm test`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../harness/chromium.mjs';
 import { makePapers, TAGS } from './data.mjs';
+import { reportFigures } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = join(ROOT, 'bench/results.json');
 const DIST = join(ROOT, 'dist/chrome');
 const N = 10_000;
 const RUNS = 3;
@@ -186,32 +186,11 @@ async function main() {
   }
   const r = await measureLibrary();
   const figures = libraryFigures(r);
-  let results = {};
-  if (existsSync(RESULTS)) {
-    try {
-      results = JSON.parse(readFileSync(RESULTS, 'utf8'));
-    } catch {
-      console.log(`${RESULTS.slice(ROOT.length + 1)} did not parse: starting it again`);
-    }
-  }
-  const measuredAt = new Date().toISOString();
-  const rows = figures.filter((f) => f.median !== null);
-  const w = Math.max(...rows.map((f) => String(f.median).length), ...rows.map((f) => String(f.p95).length), 6);
-  console.log(`\n${'name'.padEnd(20)}  ${'median'.padStart(w)}  ${'p95'.padStart(w)}  unit  budget  runs`);
-  for (const f of rows) {
-    results[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs, measuredAt };
-    console.log(`${f.name.padEnd(20)}  ${String(f.median).padStart(w)}  ${String(f.p95).padStart(w)}  ms    ${String(f.budget ?? '—').padEnd(6)}  ${f.runs}/${r.runs}`);
-  }
-  console.log('');
-  if (r.errors.length) console.log(`note: errors on the options page: ${[...new Set(r.errors)].slice(0, 3).join(' | ')}`);
-  for (const f of figures) if (f.budget !== null && f.p95 !== null && f.p95 > f.budget) console.log(`OVER BUDGET: ${f.name} ${f.p95} > ${f.budget}`);
-  for (const why of r.failures) console.log(`note: import and export, ${why}`);
-  const missing = figures.filter((f) => f.median === null);
-  // A run that failed while others measured leaves every figure measured (from fewer runs; noted above).
-  for (const f of missing) console.log(`COULD NOT MEASURE: ${f.name}: no run measured it (${r.failures.join('; ')})`);
-  mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-  return missing.length ? 1 : 0;
+  const notes = [
+    ...(r.errors.length ? [`errors on the options page: ${[...new Set(r.errors)].slice(0, 3).join(' | ')}`] : []),
+    ...r.failures.map((why) => `import and export, ${why}`),
+  ];
+  return reportFigures(figures, { runs: r.runs, failures: r.failures, notes }) ? 1 : 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

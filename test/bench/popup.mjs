@@ -20,17 +20,17 @@
  * (`COULD NOT MEASURE: <what>: <why>`) and the next goes on. Exits non-zero
  * only if something could not be measured.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../harness/chromium.mjs';
 import { requireBrowser } from '../harness/browsers.mjs';
 import { ABSTRACT_ONLY_WORD, makePapers, TAGS } from './data.mjs';
+import { mergeResults } from './results.mjs';
 import { backupText, importBackup } from './seed.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = join(ROOT, 'bench/results.json');
 const POPUP = 'src/popup/index.html';
 const N = 10_000;
 const RUNS = Number(process.env.BENCH_POPUP_RUNS ?? 12);
@@ -230,27 +230,14 @@ if (seeded) {
 await b?.close().catch(() => {});
 if (ext) rmSync(ext, { recursive: true, force: true });
 
-let results = {};
-if (existsSync(RESULTS)) {
-  try {
-    results = JSON.parse(readFileSync(RESULTS, 'utf8'));
-  } catch {
-    console.log(`${RESULTS.slice(ROOT.length + 1)} did not parse: starting it again`);
-  }
-}
-const measuredAt = new Date().toISOString();
 console.log(`\npopup, ${N.toLocaleString('en')} papers (load ${loadavg()[0].toFixed(1)})`);
 console.log('name                      median      p95  unit  budget');
-for (const f of figures) {
-  results[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs, ...(f.floor && { floor: f.floor, ratio: f.ratio }), measuredAt };
-  console.log(`${f.name.padEnd(24)} ${String(f.median).padStart(8)} ${String(f.p95).padStart(8)}  ${f.unit.padEnd(4)}  ${f.budget ?? '—'}`);
-}
+for (const f of figures) console.log(`${f.name.padEnd(24)} ${String(f.median).padStart(8)} ${String(f.p95).padStart(8)}  ${f.unit.padEnd(4)}  ${f.budget ?? '—'}`);
 for (const f of figures) {
   const held = f.by === 'median' ? f.median : f.p95;
   if (f.budget !== null && held > f.budget) console.log(`OVER BUDGET: ${f.name} ${held} ${f.unit} > ${f.budget} ${f.unit} (${f.by})`);
 }
 for (const n of notes) console.log(`note: ${n}`);
 for (const why of failures) console.log(`COULD NOT MEASURE: ${why}`);
-mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+mergeResults(figures.map(({ name, median, p95, unit, budget, runs, floor, ratio }) => ({ name, median, p95, unit, budget, runs, ...(floor && { floor, ratio }) })));
 process.exit(failures.length ? 1 : 0);

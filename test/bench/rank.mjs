@@ -23,16 +23,16 @@
  * the ranking will run in a worker or offscreen document, on the same engine). One warm-up call per
  * series is not counted; its time is printed as "cold".
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../harness/chromium.mjs';
 import { requireBrowser } from '../harness/browsers.mjs';
 import { TAGS } from './data.mjs';
+import { mergeResults } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = join(ROOT, 'bench/results.json');
 const N = 5000;
 const RUNS = { vectorize: 7, train: 15, trainAll: 3, score: 30, cards: 10 };
 const TAG = TAGS[0][1]; // 'llm': ~5% of the synthetic papers
@@ -153,25 +153,12 @@ await browser?.close().catch(() => {});
 if (ext) rmSync(ext, { recursive: true, force: true });
 
 if (figures.length) {
-  let results = {};
-  if (existsSync(RESULTS)) {
-    try {
-      results = JSON.parse(readFileSync(RESULTS, 'utf8'));
-    } catch {
-      console.log(`${RESULTS.slice(ROOT.length + 1)} did not parse: starting it again`);
-    }
-  }
-  const measuredAt = new Date().toISOString();
   console.log(`\n${'name'.padEnd(30)} ${'median'.padStart(9)} ${'p95'.padStart(9)}  unit   budget  runs`);
-  for (const { name, ...f } of figures) {
-    results[name] = { ...f, measuredAt };
-    console.log(`${name.padEnd(30)} ${String(f.median).padStart(9)} ${String(f.p95).padStart(9)}  ${f.unit.padEnd(5)}  ${String(f.budget ?? '—').padStart(6)}  ${f.runs}`);
-  }
+  for (const { name, ...f } of figures) console.log(`${name.padEnd(30)} ${String(f.median).padStart(9)} ${String(f.p95).padStart(9)}  ${f.unit.padEnd(5)}  ${String(f.budget ?? '—').padStart(6)}  ${f.runs}`);
   for (const n of notes) console.log(`note: ${n}`);
   for (const f of figures) if (f.budget !== null && f.p95 > f.budget) console.log(`OVER BUDGET: ${f.name} ${f.p95} > ${f.budget}`);
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  mergeResults(figures);
 }
 for (const why of failures) console.log(`COULD NOT MEASURE: ${why}`);
 process.exit(failures.length ? 1 : 0);

@@ -5,7 +5,9 @@
  * (optional), Connect, Sync now, the status line). A paper saved and tagged
  * in one appears with its tags, note and abstract in the other; its removal
  * arrives; a wrong password and a wrong passphrase show their errors and
- * change nothing, here or on the server.
+ * change nothing, here or on the server. Then both connect to a second
+ * server of another make (`rclone serve webdav`, which ignores If-Match and
+ * lists differently): a paper saved and tagged in Firefox arrives in Chromium.
  *
  * Chromium's test harness answers every request from fixtures (routes.mjs);
  * this file opens Chromium itself and lets the loopback server's requests
@@ -15,7 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { launchChromium } from '../harness/chromium.mjs';
-import { filesUnder, PASSWORD, startWebDav, USER, webdavAvailable } from '../harness/webdav.mjs';
+import { abstractIn, filesUnder, PASSWORD, startWebDav, USER, webdavAvailable } from '../harness/webdav.mjs';
 import { DavClient } from '../../src/library/webdav/client';
 import { connectFolder } from '../../src/library/webdav/engine';
 import { DB_NAME } from '../../src/library/first-rows';
@@ -26,21 +28,6 @@ type Tab = Pick<FullTab, 'url' | 'close' | 'evaluate' | 'waitFor' | 'click' | 'e
 
 const OPTIONS = 'src/options/index.html';
 
-/** The stored abstract of a paper, read from the library's database in an extension page. */
-function abstractIn([db, id]: readonly [string, string]): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(db);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const req = open.result.transaction('abstracts').objectStore('abstracts').get(id);
-      req.onsuccess = () => {
-        resolve(req.result?.text ?? null);
-        open.result.close();
-      };
-      req.onerror = () => reject(req.error);
-    };
-  });
-}
 const ID = '2601.04242';
 const PAPER = {
   id: ID,
@@ -145,8 +132,19 @@ async function syncNow(tab: Tab) {
   await tab.waitFor(statusSays, 'Last synced', 15_000);
 }
 
-describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync between Chromium and Firefox through one Apache', () => {
+/** Connects and waits for the round Connect runs (the status line may already say "Last synced" of another folder). */
+async function connectAndSync(tab: Tab, url: string) {
+  const before = await lastAt(tab);
+  await connect(tab, url);
+  for (let i = 0; i < 300 && (await lastAt(tab)) <= before; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await lastAt(tab)).toBeGreaterThan(before);
+  await tab.waitFor(statusSays, 'Last synced', 15_000);
+}
+
+describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync between Chromium and Firefox through one Apache, and through rclone', () => {
   let server: Awaited<ReturnType<typeof startWebDav>>;
+  /** A second server of another make: `rclone serve webdav`. */
+  let rclone: Awaited<ReturnType<typeof startWebDav>> | undefined;
   let chromium: Driver;
   let firefox: Driver;
   let a: Tab;
@@ -160,6 +158,10 @@ describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync 
     // An encrypted folder made by another device, whose passphrase this browser does not have.
     await connectFolder(new DavClient(`${server.url}secret/`, { user: USER, password: PASSWORD }), 'the right passphrase');
     url = `${server.url}shared/`;
+    if (webdavAvailable('rclone')) {
+      rclone = await startWebDav('rclone');
+      await new DavClient(rclone.url, { user: USER, password: PASSWORD }).mkcol('shared/');
+    }
     chromium = await chromiumDriver();
     firefox = await firefoxDriver();
     a = await chromium.open();
@@ -173,6 +175,7 @@ describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync 
       await chromium?.close().catch(() => {});
       await firefox?.close().catch(() => {});
       await server?.close();
+      await rclone?.close();
     }
   });
 
@@ -224,5 +227,27 @@ describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync 
     expect((await message(b, 'papers.list', {})).value.length).toBe(before);
     expect(filesUnder(join(server.data, 'secret'))).toEqual(files);
   });
-});
 
+  it.skipIf(!webdavAvailable('rclone'))('through rclone: a paper saved and tagged in Firefox arrives in Chromium with its tags, note and abstract', async () => {
+    const id = '2601.05151';
+    const now = Date.now();
+    const paper = { ...PAPER, id, url: `https://arxiv.org/abs/${id}`, title: 'Folders of one’s own, served by rclone', abstract: 'Every abstract, through a second server.' };
+    const seeded = await message(b, 'library.import', {
+      papers: [{ ...paper, savedAt: now, updatedAt: now, tags: ['servers'], status: 'read', note: 'rclone keeps no ETags; nothing here needs them' }],
+      tags: [{ key: 'servers', name: 'Servers', hue: 200 }],
+    });
+    expect(seeded).toMatchObject({ ok: true, value: { added: 1 } });
+    const folder = `${rclone!.url}shared/`;
+    await connectAndSync(b, folder);
+    // On rclone's disk: this browser's data files, well named.
+    expect(filesUnder(join(rclone!.data, 'shared')).filter((f: string) => f.startsWith('PaperShelf/v1/data/d-')).length).toBeGreaterThan(0);
+
+    await connectAndSync(a, folder);
+    const got = await message(a, 'papers.get', { ids: [id] });
+    expect(got.value).toHaveLength(1);
+    expect(got.value[0]).toMatchObject({ id, title: paper.title, authors: paper.authors, tags: ['servers'], status: 'read', note: 'rclone keeps no ETags; nothing here needs them' });
+    expect(await a.evaluate(abstractIn, [DB_NAME, id] as const)).toBe(paper.abstract);
+    const tags = await message(a, 'tags.list', {});
+    expect(tags.value.map((c: { tag: { key: string } }) => c.tag.key)).toContain('servers');
+  });
+});

@@ -171,7 +171,8 @@ export function filesUnder(root, sub = '') {
  */
 async function faultProxy(server) {
   const faults = [];
-  const stats = { requests: 0, byMethod: {} };
+  // What clients sent (request line, headers and body, as they arrived): the bench's count of a round.
+  const stats = { requests: 0, byMethod: {}, sent: 0 };
   const take = (pred) => {
     const i = faults.findIndex(pred);
     if (i < 0) return null;
@@ -222,6 +223,9 @@ async function faultProxy(server) {
     await new Promise((r) => req.on('end', r).on('close', r));
     if (dropped || req.socket.destroyed) return;
     let body = Buffer.concat(chunks);
+    let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n\r\n`.length;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) head += req.rawHeaders[i].length + req.rawHeaders[i + 1].length + 4;
+    stats.sent += head + body.length;
     const status = take((f) => f.kind === 'status' && (!f.method || f.method === req.method));
     if (status) {
       res.writeHead(status.status, { 'content-type': 'text/plain' });
@@ -286,6 +290,22 @@ export async function startWebDav(kind = 'apache') {
       server.remove();
     },
   };
+}
+
+/** In an extension page: the stored abstract of a paper, read from the library's database `db` (papers.get leaves abstracts out). */
+export function abstractIn([db, id]) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(db);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const req = open.result.transaction('abstracts').objectStore('abstracts').get(id);
+      req.onsuccess = () => {
+        resolve(req.result?.text ?? null);
+        open.result.close();
+      };
+      req.onerror = () => reject(req.error);
+    };
+  });
 }
 
 /** Whether the servers can run here (apache2, htpasswd and rclone installed). */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { openShelf } from '../../src/library/db';
 import { savePaper, tagPapers, setNote } from '../../src/library/papers';
 import { readFull } from '../../src/library/write';
+import { Searcher } from '../../src/library/search';
 import { DavClient, DavError, parseMultistatus } from '../../src/library/webdav/client';
 import { memoryCache } from '../../src/library/webdav/cache';
 import { connectFolder, syncRound } from '../../src/library/webdav/engine';
@@ -143,6 +144,29 @@ describe('WebDAV files on Apache', () => {
     expect(readdirSync(dir)).toEqual([]);
     await a.round();
     expect(readdirSync(dir).map((x) => parseName(x)?.device)).toEqual(['deviceaa']);
+  });
+
+  it('a first download writes every paper whole (titles past 80 characters, abstracts, tags, notes), searchable, and writes nothing back', async () => {
+    const f = await folder();
+    await connectFolder(f.client(), '');
+    const a = await device('deviceaa', null, f.client());
+    // Past sync's 80-character title hint, ending in letters that sort before its "…".
+    const long = (i: number) => ({ ...ref, id: `2601.0010${i}`, url: `https://arxiv.org/abs/2601.0010${i}`, title: `Lock-free synchronisation of research libraries across devices whose clocks disagree, part ${i}`, abstract: `Abstract ${i} with the word zanzibarite${i}` });
+    for (let i = 0; i < 5; i++) await savePaper(a.db, long(i), T + i);
+    await tagPapers(a.db, [long(1).id], 'Reading group', undefined, T + 10);
+    await setNote(a.db, long(2).id, 'a note', T + 11);
+    await a.round();
+    const b = await device('devicebb', null, f.client());
+    const report = await b.round();
+    expect(report.pulled.upserts).toBe(5);
+    expect(report.wrote.files).toBe(0);
+    const strip = (p: Paper) => ({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, tags: p.tags, note: p.note, status: p.status, savedAt: p.savedAt });
+    expect((await readFull(b.db)).map(strip)).toEqual((await readFull(a.db)).map(strip));
+    expect(await new Searcher(async () => b.db).search('zanzibarite3')).toEqual([long(3).id]);
+    expect(await b.db.get('meta', 'reindex')).toBeUndefined();
+    // Settled: neither device has anything to say.
+    expect((await a.round()).wrote.files).toBe(0);
+    expect((await b.round()).wrote.files).toBe(0);
   });
 
   it('a failed round changes nothing here', async () => {

@@ -27,6 +27,7 @@ import { decryptBody, encryptBody, isEncrypted, newKeyInfo, parseKeyInfo, unlock
 import type { FileCache } from './cache';
 import { delta, emptyDav, fromLocalFull, isEmptyDav, mergeAll, mergeDav, type DavState, type FullLocal } from './state';
 import { DAY } from '../clock';
+import type { Paper } from '../../shared/model';
 
 /** Logs a device keeps before it compacts them into a snapshot. */
 export const LOG_MAX = 16;
@@ -47,8 +48,11 @@ export interface RoundDeps {
   key?: CryptoKey | null;
   cache: FileCache;
   readLocal(): Promise<FullLocal>;
-  /** Writes the merged state into the library; returns counts for the report. */
-  applyLocal(merged: DavState, local: FullLocal): Promise<{ upserts: number; deletes: number }>;
+  /**
+   * Writes the merged state into the library; returns counts for the report, and the papers it
+   * created whole from the merge (`created`, local.ts createNew), which need no reading back.
+   */
+  applyLocal(merged: DavState, local: FullLocal): Promise<{ upserts: number; deletes: number; created?: readonly Paper[] }>;
   now(): number;
 }
 
@@ -242,8 +246,14 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
   if (applied.upserts) {
     // Writing the merge here can make what it did not say: a paper restored elsewhere after a
     // removal known here comes back with a save date made from its newest write (sync-patch.ts
-    // placeholder). Said now, the folder holds this library when the round ends.
-    const after = fromLocalFull(await deps.readLocal(), merged.marks, now);
+    // placeholder). Said now, the folder holds this library when the round ends. When every
+    // paper written was created whole (a first download), they are what was written: the
+    // library need not be read again (at 10,000 papers with abstracts, seconds).
+    const created = applied.created ?? [];
+    const onlyCreated = created.length === applied.upserts;
+    const after = onlyCreated
+      ? fromLocalFull({ papers: [...created], tags: [], tombstones: [], marks: new Map() }, new Map(), now)
+      : fromLocalFull(await deps.readLocal(), merged.marks, now);
     const more = delta(mergeDav(after, merged), merged);
     if (!isEmptyDav(more)) await write((h) => logName(device, h), await encodeFile(more, 'log', device, now, deps.key), more);
   }
@@ -255,7 +265,7 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
     read: { files: readFiles, bytes: readBytes },
     requests: client.counters.requests - c0.requests,
     sent: client.counters.sent - c0.sent,
-    pulled: applied,
+    pulled: { upserts: applied.upserts, deletes: applied.deletes },
     papers: merged.core.papers.size,
     devices: devices.size,
     ignored,

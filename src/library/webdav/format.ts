@@ -12,8 +12,8 @@
  * not): a truncated, partial or altered file, or one a server renamed
  * ("… (1).json"), does not match its name and is never read as data.
  */
-import { cmpStr, type SyncPaper, type SyncState } from '../sync-state';
-import { READING_STATUSES, type ReadingStatus } from '../../shared/model';
+import { cmpStr, type SyncPaper, type SyncState, type SyncTag } from '../sync-state';
+import { READING_STATUSES } from '../../shared/model';
 import { META_FIELDS, type DavState, type Mark, type MetaField, type MetaRecord } from './state';
 
 export const ROOT_DIR = 'PaperShelf/';
@@ -61,17 +61,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 // ------------------------------------------------------------------ the JSON shape
 
-/** A paper's synced fields in a file; `note` absent: not known (noteAt 0). */
-interface PaperJson {
-  savedAt: number;
-  title?: string;
-  tags: string[];
-  tagsAt: number;
-  status: ReadingStatus;
-  statusAt: number;
-  note?: string;
-  noteAt: number;
-}
+/** A paper's synced fields in a file (sync-state.ts's, keyed by id); `note` absent: not known (noteAt 0). */
+type PaperJson = Omit<SyncPaper, 'id'>;
 
 export interface BodyJson {
   papershelf: typeof MAGIC;
@@ -82,7 +73,7 @@ export interface BodyJson {
   writtenAt: number;
   papers: Record<string, PaperJson>;
   removed: Record<string, number>;
-  tags: Record<string, { name: string; hue: number; at: number }>;
+  tags: Record<string, Omit<SyncTag, 'key'>>;
   /** Metadata per paper: values, the time of the record (`at`), and fields written at another time (`fieldAt`). */
   meta: Record<string, { at: number; fields: Record<string, unknown>; fieldAt?: Record<string, number> }>;
   notRelevant: Record<string, { on: boolean; at: number }>;
@@ -165,7 +156,7 @@ export function fromJson(j: unknown): { state: DavState; kind: FileKind; device:
     if (!isTime(t)) bad(`removal of ${id}`);
     tombstones.set(id, t as number);
   }
-  const tags = new Map<string, { key: string; name: string; hue: number; at: number }>();
+  const tags = new Map<string, SyncTag>();
   for (const [key, t] of Object.entries(o.tags as Record<string, unknown>)) {
     if (!isObj(t) || typeof t.name !== 'string' || typeof t.hue !== 'number' || !Number.isInteger(t.hue) || t.hue < 0 || t.hue > 359 || !isTime(t.at)) bad(`tag ${key}`);
     tags.set(key, { key, name: (t as { name: string }).name, hue: (t as { hue: number }).hue, at: (t as { at: number }).at });

@@ -1,19 +1,24 @@
 /**
  * The library's side of a WebDAV round: the whole library read for the state
- * (abstracts, marks included), and the merged state written back. The core
- * fields go through sync-local.ts applySync, the very write of storage.sync's
- * rounds (per-field times, removals to the trash, restores from it); metadata
- * and "not relevant" marks follow in their own transactions, each checked
- * against what the store holds by then, so an edit made meanwhile is kept.
+ * (abstracts, marks included), and the merged state written back. Papers new
+ * to this device (a first download, a device far behind) are written whole,
+ * metadata and abstract with them, in one transaction (createNew), and indexed
+ * for search in one more. Everything else goes through sync-local.ts applySync,
+ * the very write of storage.sync's rounds (per-field times, removals to the
+ * trash, restores from it); metadata and "not relevant" marks follow in their
+ * own transactions, each checked against what the store holds by then, so an
+ * edit made meanwhile is kept.
  */
 import type { Paper } from '../../shared/model';
 import type { Shelf } from '../db';
-import { abstractOf, putPaper, writeTx } from '../write';
+import { abstractOf, putNewPapers, putPaper, writeTx } from '../write';
 import { fieldTime } from '../stamps';
+import { observe } from '../clock';
+import { REINDEX_KEY, writeIndex } from '../import-write';
 import { applySync } from '../sync-local';
-import { changesFor } from '../sync-patch';
+import { applyPatch, changesFor, type PaperPatch } from '../sync-patch';
 import { TOMBSTONE_TTL } from '../sync';
-import { cmpStr } from '../sync-state';
+import { cmpStr, maxTime } from '../sync-state';
 import { entryBytes, type CorpusEntry } from '../corpus';
 import { META_FIELDS, isEmptyMeta, type DavState, type FullLocal, type MetaRecord } from './state';
 
@@ -65,29 +70,84 @@ export function withMeta(p: Paper, rec: MetaRecord): Paper | null {
 export interface Applied {
   /** Papers created, changed or removed here. */
   touched: string[];
+  /** Papers created whole from the merge (createNew), as written. */
+  created: Paper[];
   upserts: number;
   deletes: number;
   tags: boolean;
   marks: number;
 }
 
+/**
+ * Creates the papers of `patches` (changesFor's creates) that the store still holds neither as a
+ * paper nor in the trash, in one transaction: each as applySync would make it (applyPatch), with
+ * the merged metadata as the metadata pass below would put on it (withMeta). The search index
+ * follows in one transaction after the commit (catchUpIndex finishes it if that one does not).
+ * Returns the papers created; the others (saved here meanwhile, in the trash) are left to applySync.
+ */
+async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now: number): Promise<Paper[]> {
+  if (!patches.length) return [];
+  const tx = writeTx(db);
+  const meta = tx.objectStore('meta');
+  const writes: Promise<unknown>[] = [];
+  const created: Paper[] = [];
+  let terms: ReturnType<typeof putNewPapers>['terms'] = [];
+  try {
+    await observe(tx, now, maxTime(merged.core));
+    const [held, trashed, pending] = await Promise.all([tx.objectStore('papers').getAllKeys(), tx.objectStore('trash').getAllKeys(), meta.get(REINDEX_KEY)]);
+    const skip = new Set<string>([...held, ...trashed]);
+    for (const patch of patches) {
+      if (skip.has(patch.id)) continue;
+      const p = applyPatch(undefined, patch)!;
+      const rec = merged.meta.get(patch.id);
+      // The placeholder's metadata (sync's title hint cut to 80 characters, a URL made from the id)
+      // is no data: the folder's fields replace it. Compared as values at the same time, the cut
+      // title ("…" sorts late) won, and the device wrote it back to the folder.
+      const base = { ...p } as Record<string, unknown>;
+      if (rec) for (const f of META_FIELDS) if (rec.v[f] !== undefined) delete base[f];
+      created.push((rec && withMeta(base as unknown as Paper, rec)) ?? p);
+    }
+    const put = putNewPapers(tx, created);
+    writes.push(...put.writes);
+    terms = put.terms;
+    // Noted in the same transaction: the index of these papers is owed until writeIndex ends.
+    if (created.length) writes.push(meta.put({ key: REINDEX_KEY, t: 0, ids: [...new Set([...(pending?.ids ?? []), ...created.map((p) => p.id)])] }));
+    await Promise.all(writes);
+    await tx.done;
+  } catch (e) {
+    for (const w of writes) w.catch(() => {}); // after an abort every queued request rejects: the first error is the one
+    try {
+      tx.abort();
+    } catch {
+      // already aborted by the failed request
+    }
+    await tx.done.catch(() => {});
+    throw e;
+  }
+  if (terms.length) await writeIndex(db, terms);
+  return created;
+}
+
 /** Writes `merged` (= merge(local's state, the folder's)) into the library. */
 export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, now: number): Promise<Applied> {
   const changes = changesFor(local.papers, merged.core, local.tags);
+  const createdPapers = await createNew(db, changes.upserts.filter((p) => p.create), merged, now);
+  const created = new Set(createdPapers.map((p) => p.id));
+  const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)) } : changes;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
   // A removal learnt elsewhere is kept here too; old ones (collected here) are not written again and again.
   const held = new Map(local.papers.map((p) => [p.id, p]));
   const graves = [...merged.core.tombstones].some(([id, t]) => mine.get(id) !== t && t >= now - TOMBSTONE_TTL && !((held.get(id)?.updatedAt ?? 0) > t));
-  const touched = new Set<string>();
-  if (changes.upserts.length || changes.deletes.length || changes.tags.length || graves) {
-    for (const id of await applySync(db, changes, merged.core, now)) touched.add(id);
+  const touched = new Set<string>(created);
+  if (rest.upserts.length || rest.deletes.length || rest.tags.length || graves) {
+    for (const id of await applySync(db, rest, merged.core, now)) touched.add(id);
   }
 
-  // Metadata: only papers whose merged record says something this device's does not.
+  // Metadata: only papers whose merged record says something this device's does not (those just created have it).
   const have = new Map(local.papers.map((p) => [p.id, p]));
   const want: [string, MetaRecord][] = [];
   for (const [id, rec] of merged.meta) {
-    if (!merged.core.papers.has(id)) continue;
+    if (!merged.core.papers.has(id) || created.has(id)) continue;
     const p = have.get(id);
     if (!p || withMeta(p, rec)) want.push([id, rec]);
   }
@@ -138,5 +198,5 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
     }
     await tx.done;
   }
-  return { touched: [...touched], upserts: changes.upserts.length, deletes: changes.deletes.length, tags: changes.tags.length > 0, marks };
+  return { touched: [...touched], created: createdPapers, upserts: changes.upserts.length, deletes: changes.deletes.length, tags: changes.tags.length > 0, marks };
 }
