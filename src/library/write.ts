@@ -48,6 +48,12 @@ export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
 /** Papers with their abstracts joined back (export, backup): reads every paper when `ids` is absent. */
 export async function readFull(db: Shelf, ids?: string[]): Promise<Paper[]> {
   const tx = db.transaction(['papers', 'abstracts']);
+  // Many ids (an import's preview names every paper of its file): the keys held first, one cheap
+  // read, so ids the shelf does not hold cost nothing; 10,000 gets that find nothing took ~0.3 s.
+  if (ids && ids.length > 64) {
+    const held = new Set(await tx.objectStore('papers').getAllKeys());
+    ids = ids.filter((id) => held.has(id));
+  }
   const papers = ids
     ? (await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)))).filter((p): p is Paper => !!p)
     : (await tx.objectStore('papers').index('savedAt').getAll()).reverse();

@@ -12,8 +12,8 @@ import { formatNumber, parts, t, tn, type MessageKey } from '../shared/i18n';
 import type { Paper, Tag, TagCount } from '../shared/model';
 import { AccessBanner } from '../ui/AccessBanner';
 import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../library/export';
-import type { ImportOk } from '../library/import';
-import type { MergePlan } from '../library/merge';
+import type { ImportOk } from '../library/import-common';
+import { planMerge, type MergePlan } from '../library/merge';
 import { applyView } from '../popup/query';
 import { connection } from '../library/db';
 import { readFull } from '../library/write';
@@ -196,11 +196,14 @@ function Import() {
     if (!file) return;
     setBusy(true);
     try {
-      // The parsers (citation-js for BibTeX) load only when a file is chosen.
-      const { checkSize, parseImport, planMerge } = await import('../library/import');
+      // The parsers load only when a file is chosen, and the BibTeX one (citation-js, whose
+      // grammars take a while to compile) only for a BibTeX file.
+      const { checkSize, readImport } = await import('../library/import-json');
       const tooBig = checkSize(file.size); // before a byte is read
       if (tooBig) return setError(t('options_fileError', file.name, tooBig));
-      const parsed = parseImport(await file.text(), file.name);
+      const now = Date.now();
+      const read = readImport(await file.text(), file.name, now);
+      const parsed = 'bibtex' in read ? (await import('../library/import-bibtex')).parseBibTeX(read.bibtex, now) : read;
       if (!parsed.ok) return setError(t('options_fileErrorNothingImported', file.name, parsed.error));
       // Only the papers the file names, whole (abstracts joined): what the merge compares with.
       const d = await db();
