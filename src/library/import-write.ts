@@ -39,7 +39,7 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
   const summary = await importInto(tx, papers, tags, now, { ...opts, deferIndex: pending });
   await tx.done;
   // The user's papers are committed; the search index catches up in a transaction of its own
-  // (the terms of every paper, then one read and one write per term: most of an import's time).
+  // (the terms of every paper, then one read and one write per term: most of an import's CPU).
   // Should it not finish (a closed tab), the meta record left by importInto makes catchUpIndex
   // do it at the next start.
   const indexed = pending.length ? writeIndex(db, pending) : Promise.resolve();
@@ -51,15 +51,16 @@ export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now
 const TERMS_CHUNK = 500;
 
 async function writeIndex(db: Shelf, owed: readonly Owed[]): Promise<void> {
-  // Terms first, a chunk at a time with the event loop free in between, so the page that just
-  // committed the import paints its answer (and an export started meanwhile proceeds); the
-  // transaction opens once they are all known (IndexedDB commits one that waits on nothing).
+  // The transaction opens at once, before the import's caller hears of the import: a search
+  // started after that (the popup, on the broadcast) is queued behind it and finds the papers.
+  // The terms are computed inside it a chunk at a time, each chunk after a read of its own, so
+  // the page paints and other work proceeds in between while the transaction stays alive.
+  const tx = db.transaction(['words', 'meta'], 'readwrite', STRICT);
   const changes: (readonly [string, Terms | null, Terms])[] = [];
   for (let i = 0; i < owed.length; i += TERMS_CHUNK) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tx.objectStore('meta').get(REINDEX_KEY);
     for (const [id, before, after] of owed.slice(i, i + TERMS_CHUNK)) changes.push([id, before && termsOf(before, before.abstract), termsOf(after, after.abstract)]);
   }
-  const tx = db.transaction(['words', 'meta'], 'readwrite', STRICT);
   await indexMany(tx.objectStore('words'), changes);
   await tx.objectStore('meta').delete(REINDEX_KEY);
   await tx.done;

@@ -7,7 +7,7 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
 import { STRICT, WRITE_STORES, type Shelf, type ShelfDB } from './db';
-import { indexWrite, termsOf } from './search';
+import { indexMany, indexWrite, termsOf } from './search';
 
 export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite'>;
 
@@ -43,6 +43,20 @@ export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
     tx.objectStore('abstracts').delete(before.id),
     indexWrite(tx.objectStore('words'), before.id, termsOf(before, oldAbstract), null),
   ]);
+}
+
+/**
+ * Deletes many papers, their abstracts and their terms, queued at once (a bulk removal): the
+ * index drops them in one pass, each term read and written once, where deletePaper per paper
+ * rewrote a common term's postings once per paper (4,000 removals: minutes on fake-indexeddb).
+ * `before` are the records as held, abstracts joined.
+ */
+export async function deletePapers(tx: WriteTx, before: readonly Paper[]): Promise<void> {
+  const papers = tx.objectStore('papers');
+  const abstracts = tx.objectStore('abstracts');
+  const writes: Promise<unknown>[] = [indexMany(tx.objectStore('words'), before.map((p) => [p.id, termsOf(p, p.abstract), null] as const))];
+  for (const p of before) writes.push(papers.delete(p.id), abstracts.delete(p.id));
+  await Promise.all(writes);
 }
 
 /** Papers with their abstracts joined back (export, backup): reads every paper when `ids` is absent. */
