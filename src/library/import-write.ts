@@ -17,7 +17,13 @@ export interface ImportSummary {
   ids: string[];
 }
 
-export type IndexChange = readonly [string, Terms | null, Terms | null];
+/**
+ * A paper whose search terms are still to be written: the record it replaced (whole, abstract
+ * joined; null when new) and the record written. Terms are computed from these only when the
+ * index is written, after the papers' transaction has committed: tokenising 10,000 abstracts
+ * is most of an import's CPU time, and the user's papers need not wait on it.
+ */
+export type Owed = readonly [id: string, before: Paper | null, after: Paper];
 
 /** The meta record naming papers whose search terms a follow-up transaction has still to write. */
 export const REINDEX_KEY = 'reindex';
@@ -29,19 +35,32 @@ export const REINDEX_KEY = 'reindex';
  */
 export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now(), opts: { undo?: boolean } = {}): Promise<ImportSummary & { indexed: Promise<void> }> {
   const tx = writeTx(db);
-  const pending: IndexChange[] = [];
+  const pending: Owed[] = [];
   const summary = await importInto(tx, papers, tags, now, { ...opts, deferIndex: pending });
   await tx.done;
   // The user's papers are committed; the search index catches up in a transaction of its own
-  // (one read and one write per term: most of an import's time). Should it not finish (a
-  // closed tab), the meta record left by importInto makes catchUpIndex do it at the next start.
+  // (the terms of every paper, then one read and one write per term: most of an import's CPU).
+  // Should it not finish (a closed tab), the meta record left by importInto makes catchUpIndex
+  // do it at the next start.
   const indexed = pending.length ? writeIndex(db, pending) : Promise.resolve();
   indexed.catch(() => {}); // a caller that does not wait is not an unhandled rejection; catchUpIndex retries
   return { ...summary, indexed };
 }
 
-export async function writeIndex(db: Shelf, changes: IndexChange[]): Promise<void> {
+/** Papers tokenised between two yields to the event loop while the index is computed. */
+const TERMS_CHUNK = 500;
+
+export async function writeIndex(db: Shelf, owed: readonly Owed[]): Promise<void> {
+  // The transaction opens at once, before the import's caller hears of the import: a search
+  // started after that (the popup, on the broadcast) is queued behind it and finds the papers.
+  // The terms are computed inside it a chunk at a time, each chunk after a read of its own, so
+  // the page paints and other work proceeds in between while the transaction stays alive.
   const tx = db.transaction(['words', 'meta'], 'readwrite', STRICT);
+  const changes: (readonly [string, Terms | null, Terms])[] = [];
+  for (let i = 0; i < owed.length; i += TERMS_CHUNK) {
+    await tx.objectStore('meta').get(REINDEX_KEY);
+    for (const [id, before, after] of owed.slice(i, i + TERMS_CHUNK)) changes.push([id, before && termsOf(before, before.abstract), termsOf(after, after.abstract)]);
+  }
   await indexMany(tx.objectStore('words'), changes);
   await tx.objectStore('meta').delete(REINDEX_KEY);
   await tx.done;
@@ -58,7 +77,7 @@ export async function catchUpIndex(db: Shelf): Promise<number> {
   const ids = rec?.ids ?? [];
   if (!ids.length) return 0;
   const papers = await readFull(db, ids);
-  await writeIndex(db, papers.map((p) => [p.id, null, termsOf(p, p.abstract)] as const));
+  await writeIndex(db, papers.map((p) => [p.id, null, p] as const));
   return papers.length;
 }
 
@@ -67,7 +86,7 @@ export async function catchUpIndex(db: Shelf): Promise<number> {
  * writes to the same one). On a failed request the transaction is aborted and the
  * first error thrown: nothing of it lands.
  */
-export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall: number, opts: { undo?: boolean; deferIndex?: IndexChange[] } = {}): Promise<ImportSummary> {
+export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall: number, opts: { undo?: boolean; deferIndex?: Owed[] } = {}): Promise<ImportSummary> {
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
   const graves = tx.objectStore('tombstones');
@@ -95,7 +114,7 @@ export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall
     // The merge sees whole papers: their abstracts joined back (stored apart since v4).
     const texts = await Promise.all(existing.map((p) => abstracts.get(p.id)));
     const whole = existing.map((p, i) => (texts[i] ? { ...p, abstract: texts[i]!.text } : p));
-    const before = new Map<string, Terms>(whole.map((p) => [p.id, termsOf(p, p.abstract)]));
+    const before = new Map<string, Paper>(whole.map((p) => [p.id, p]));
     const plan = planMerge(whole, existingTags, { papers, tags, skipped: [] }, now, wall);
     // Queue every write, then wait once: awaiting each would be 10,000 round trips.
     // A put can also throw at once (a record without a key): then abort, or the
@@ -122,15 +141,21 @@ export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall
     for (const p of plan.update) put(p);
     // The search index follows: in this transaction (one read and one write per term touched), or,
     // for importLibrary, in one of its own after this one commits (its ids noted here, in case).
-    const changes = [...plan.add, ...plan.update].map((p) => [p.id, before.get(p.id) ?? null, termsOf(p, p.abstract)] as const);
+    const written = [...plan.add, ...plan.update];
     if (opts.deferIndex) {
-      opts.deferIndex.push(...changes);
-      if (changes.length) queue(tx.objectStore('meta').put({ key: REINDEX_KEY, t: 0, ids: changes.map(([id]) => id) }));
-    } else queue(indexMany(tx.objectStore('words'), changes));
+      for (const p of written) opts.deferIndex.push([p.id, before.get(p.id) ?? null, p]);
+      if (written.length) queue(tx.objectStore('meta').put({ key: REINDEX_KEY, t: 0, ids: written.map((p) => p.id) }));
+    } else {
+      const old = (id: string) => {
+        const p = before.get(id);
+        return p ? termsOf(p, p.abstract) : null;
+      };
+      queue(indexMany(tx.objectStore('words'), written.map((p) => [p.id, old(p.id), termsOf(p, p.abstract)] as const)));
+    }
     const known = new Set(existingTags.map((t) => t.key));
     for (const t of plan.tags) if (!known.has(t.key)) queue(tagStore.put(t));
     await Promise.all(writes);
-    return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged, clamped: plan.clamped, ids: [...plan.add, ...plan.update].map((p) => p.id) };
+    return { added: plan.add.length, updated: plan.update.length, unchanged: plan.unchanged, clamped: plan.clamped, ids: written.map((p) => p.id) };
   } catch (e) {
     try {
       tx.abort();

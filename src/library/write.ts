@@ -7,7 +7,7 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
 import { STRICT, WRITE_STORES, type Shelf, type ShelfDB } from './db';
-import { indexWrite, termsOf, type Terms } from './search';
+import { indexMany, indexWrite, termsOf } from './search';
 
 export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite'>;
 
@@ -43,18 +43,16 @@ export async function putPaper(tx: WriteTx, before: Paper | undefined, after: Pa
  * every paper: a first download of 10,000 papers took minutes that way.
  * Returns the queued writes (the caller awaits them, and aborts on a failure) and the terms.
  */
-export function putNewPapers(tx: WriteTx, papers: readonly Paper[]): { writes: Promise<unknown>[]; terms: [string, null, Terms][] } {
+export function putNewPapers(tx: WriteTx, papers: readonly Paper[]): Promise<unknown>[] {
   const store = tx.objectStore('papers');
   const abstracts = tx.objectStore('abstracts');
   const writes: Promise<unknown>[] = [];
-  const terms: [string, null, Terms][] = [];
   for (const p of papers) {
     const { abstract, ...stored } = p;
     writes.push(store.put(stored as Paper));
     if (abstract) writes.push(abstracts.put({ id: p.id, text: abstract }));
-    terms.push([p.id, null, termsOf(stored, abstract)]);
   }
-  return { writes, terms };
+  return writes;
 }
 
 /** Deletes a paper, its abstract and its terms. */
@@ -67,9 +65,29 @@ export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
   ]);
 }
 
+/**
+ * Deletes many papers, their abstracts and their terms, queued at once (a bulk removal): the
+ * index drops them in one pass, each term read and written once, where deletePaper per paper
+ * rewrote a common term's postings once per paper (4,000 removals: minutes on fake-indexeddb).
+ * `before` are the records as held, abstracts joined.
+ */
+export async function deletePapers(tx: WriteTx, before: readonly Paper[]): Promise<void> {
+  const papers = tx.objectStore('papers');
+  const abstracts = tx.objectStore('abstracts');
+  const writes: Promise<unknown>[] = [indexMany(tx.objectStore('words'), before.map((p) => [p.id, termsOf(p, p.abstract), null] as const))];
+  for (const p of before) writes.push(papers.delete(p.id), abstracts.delete(p.id));
+  await Promise.all(writes);
+}
+
 /** Papers with their abstracts joined back (export, backup): reads every paper when `ids` is absent. */
 export async function readFull(db: Shelf, ids?: string[]): Promise<Paper[]> {
   const tx = db.transaction(['papers', 'abstracts']);
+  // Many ids (an import's preview names every paper of its file): the keys held first, one cheap
+  // read, so ids the shelf does not hold cost nothing (10,000 gets that found nothing were a quarter of a preview).
+  if (ids && ids.length > 64) {
+    const held = new Set(await tx.objectStore('papers').getAllKeys());
+    ids = ids.filter((id) => held.has(id));
+  }
   const papers = ids
     ? (await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)))).filter((p): p is Paper => !!p)
     : (await tx.objectStore('papers').index('savedAt').getAll()).reverse();

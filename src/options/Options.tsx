@@ -11,9 +11,10 @@ import { hostOf, contentOrigins, siteReason } from '../shared/access';
 import { formatNumber, parts, t, tn, type MessageKey } from '../shared/i18n';
 import type { Paper, Tag, TagCount } from '../shared/model';
 import { AccessBanner } from '../ui/AccessBanner';
-import { exportFileName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown, type ExportFormat } from '../library/export';
-import type { ImportOk } from '../library/import';
-import type { MergePlan } from '../library/merge';
+import { exportFileName, type ExportFormat } from '../library/export';
+import { exportParts, paperRecords } from '../library/export-stream';
+import type { ImportOk } from '../library/import-common';
+import { planMerge, type MergePlan } from '../library/merge';
 import { applyView } from '../shared/query';
 import { connection } from '../library/db';
 import { readFull } from '../library/write';
@@ -80,9 +81,9 @@ function Access() {
 
 type Scope = { kind: 'all' } | { kind: 'view' } | { kind: 'tag'; key: string };
 
-/** The papers a scope covers, newest first, abstracts included. */
+/** The papers a scope covers, newest first, without their abstracts (exportParts reads them a chunk at a time). */
 async function papersIn(scope: Scope): Promise<Paper[]> {
-  const all = await readFull(await db());
+  const all = await paperRecords(await db());
   if (scope.kind === 'all') return all;
   if (scope.kind === 'tag') return all.filter((p) => p.tags.includes(scope.key));
   const view = await loadView();
@@ -91,8 +92,8 @@ async function papersIn(scope: Scope): Promise<Paper[]> {
   return applyView(all, view, hits);
 }
 
-function download(text: string, name: string, mime: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
+function download(parts: string[], name: string, mime: string) {
+  const url = URL.createObjectURL(new Blob(parts, { type: `${mime};charset=utf-8` }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -118,18 +119,10 @@ function Export() {
       const papers = await papersIn(sc);
       if (!papers.length) return setError(t('options_exportNothing'));
       const tagList: Tag[] = tags.map((c) => c.tag);
-      const text =
-        format === 'bibtex'
-          ? toBibTeX(papers, tagList)
-          : format === 'csl'
-            ? toCslJson(papers, tagList)
-            : format === 'csv'
-              ? toCsv(papers, tagList)
-              : format === 'markdown'
-                ? toMarkdown(papers, tagList)
-                : JSON.stringify(toBackup(papers, sc.kind === 'all' ? tagList : tagList.filter((g) => papers.some((p) => p.tags.includes(g.key)))), null, 1);
+      const named = format === 'backup' && sc.kind !== 'all' ? tagList.filter((g) => papers.some((p) => p.tags.includes(g.key))) : tagList;
+      const parts = await exportParts(await db(), papers, named, format);
       const name = exportFileName(format);
-      download(text, name, FORMATS.find((f) => f.value === format)!.mime);
+      download(parts, name, FORMATS.find((f) => f.value === format)!.mime);
       setStatus(tn('options_exported', papers.length, name));
     } catch (e) {
       setError(t('options_exportFailed', errorText(e)));
@@ -197,11 +190,14 @@ function Import() {
     if (!file) return;
     setBusy(true);
     try {
-      // The parsers (citation-js for BibTeX) load only when a file is chosen.
-      const { checkSize, parseImport, planMerge } = await import('../library/import');
+      // The parsers load only when a file is chosen, and the BibTeX one (citation-js, whose
+      // grammars take a while to compile) only for a BibTeX file.
+      const { checkSize, readImport } = await import('../library/import-json');
       const tooBig = checkSize(file.size); // before a byte is read
       if (tooBig) return setError(t('options_fileError', file.name, tooBig));
-      const parsed = parseImport(await file.text(), file.name);
+      const now = Date.now();
+      const read = readImport(await file.text(), file.name, now);
+      const parsed = 'bibtex' in read ? (await import('../library/import-bibtex')).parseBibTeX(read.bibtex, now) : read;
       if (!parsed.ok) return setError(t('options_fileErrorNothingImported', file.name, parsed.error));
       // Only the papers the file names, whole (abstracts joined): what the merge compares with.
       const d = await db();

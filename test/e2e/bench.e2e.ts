@@ -39,6 +39,7 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures 
       ['import.preview.1k', 'ms', 1],
       ['import.write.1k', 'ms', 1],
       ['import.total.1k', 'ms', 1],
+      ['import.indexed.1k', 'ms', 1],
       ['export.bibtex.1k', 'ms', 1],
     ]);
     for (const f of figures) {

@@ -23,6 +23,10 @@ import {
   toMarkdown,
 } from '../../src/library/export';
 import { parseImport } from '../../src/library/import';
+import { openShelf } from '../../src/library/db';
+import { EXPORT_CHUNK, exportParts, paperRecords } from '../../src/library/export-stream';
+import { importLibrary } from '../../src/library/import-write';
+import { readFull } from '../../src/library/write';
 import type { Paper, Tag } from '../../src/shared/model';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
@@ -286,3 +290,35 @@ describe('exportFileName', () => {
     ['backup', 'papershelf-backup-2026-11-29.json'],
   ] as const)('%s → %s', (format, name) => expect(exportFileName(format, d)).toBe(name));
 });
+
+describe('exportParts: an export a chunk at a time', () => {
+  // More than two chunks, abstracts on some papers only, every awkward title of the fixtures.
+  const many = Array.from({ length: 2 * EXPORT_CHUNK + 345 }, (_, i) => {
+    const p = papers[i % papers.length];
+    const id = `24${String(1 + (i % 12)).padStart(2, '0')}.${String(i).padStart(5, '0')}`;
+    const { abstract, ...rest } = p;
+    return { ...rest, id, savedAt: NOW - (i % 500), ...(i % 3 ? { abstract: abstract ?? `Abstract ${i} with 5% & {braces}.` } : {}) };
+  });
+
+  it.each(['bibtex', 'csl', 'csv', 'markdown', 'backup'] as const)('%s is exactly the whole-file export', async (format) => {
+    const db = await openShelf(`export-parts-${format}`);
+    await (await importLibrary(db, many, tags, NOW)).indexed;
+    const whole = await readFull(db);
+    const expected = {
+      bibtex: () => toBibTeX(whole, tags),
+      csl: () => toCslJson(whole, tags),
+      csv: () => toCsv(whole, tags),
+      markdown: () => toMarkdown(whole, tags),
+      backup: () => JSON.stringify(toBackup(whole, tags, NOW), null, 1),
+    }[format]();
+    const records = await paperRecords(db);
+    expect(records.map((p) => p.id)).toEqual(whole.map((p) => p.id));
+    expect(records.some((p) => 'abstract' in p)).toBe(false);
+    const parts = await exportParts(db, records, tags, format, NOW);
+    expect(parts.join('')).toBe(expected);
+    // Written in parts where the format holds abstracts, and only then.
+    expect(parts.length > 1).toBe(format !== 'csv' && format !== 'markdown');
+    db.close();
+  });
+});
+

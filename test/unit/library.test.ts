@@ -70,7 +70,8 @@ describe('importLibrary', () => {
     expect(await catchUpIndex(db)).toBe(0);
   });
 
-  it('imports 10,000 papers in one transaction', async () => {
+  // 10,000 papers on fake-indexeddb: seconds on a loaded machine, past the default 5 s.
+  it('imports 10,000 papers in one transaction', { timeout: 30_000 }, async () => {
     const db = await openShelf('lib-3');
     const many = Array.from({ length: 10000 }, (_, i) => paper(`2501.${String(i).padStart(5, '0')}`, { savedAt: i }));
     expect(await importLibrary(db, many, [])).toMatchObject({ added: 10000, updated: 0, unchanged: 0 });

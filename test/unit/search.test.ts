@@ -64,6 +64,23 @@ describe('search index', () => {
     expect(Object.keys(await stored(db))).not.toContain('tokens'); // only in the replaced abstract
   });
 
+  it('follows a bulk removal: many papers sharing terms, removed in one pass, each to the trash with its abstract', async () => {
+    const db = await openShelf(`search-${n++}`);
+    for (let i = 1; i <= 6; i++) await savePaper(db, ref(`2501.0000${i}`, `Diffusion paper ${i}`, i % 2 ? `Shared latent abstract ${i}.` : undefined), i);
+    await tagPapers(db, ['2501.00001', '2501.00004'], 'generative', undefined, 7);
+    const removed = await removePapers(db, ['2501.00001', '2501.00002', '2501.00003', '2501.00009'], 8);
+    expect(removed.map((p) => [p.id, p.abstract])).toEqual([
+      ['2501.00001', 'Shared latent abstract 1.'],
+      ['2501.00002', undefined],
+      ['2501.00003', 'Shared latent abstract 3.'],
+    ]);
+    expect(await stored(db)).toEqual(await rebuilt(db));
+    expect(await new Searcher(async () => db).search('diffusion')).toEqual(['2501.00004', '2501.00005', '2501.00006']);
+    expect((await db.getAllKeys('trash')).sort()).toEqual(['2501.00001', '2501.00002', '2501.00003']);
+    expect((await db.getAllKeys('tombstones')).sort()).toEqual(['2501.00001', '2501.00002', '2501.00003']);
+    expect(await db.getAllKeys('abstracts')).toEqual(['2501.00005']);
+  });
+
   it('answers prefixes, ANDs terms, ranks titles over abstracts', async () => {
     const db = await openShelf(`search-${n++}`);
     await savePaper(db, ref('2501.00001', 'Diffusion models for video', 'Latent generation.'), 1);

@@ -91,7 +91,6 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
   const meta = tx.objectStore('meta');
   const writes: Promise<unknown>[] = [];
   const created: Paper[] = [];
-  let terms: ReturnType<typeof putNewPapers>['terms'] = [];
   try {
     await observe(tx, now, maxTime(merged.core));
     const [held, trashed, pending] = await Promise.all([tx.objectStore('papers').getAllKeys(), tx.objectStore('trash').getAllKeys(), meta.get(REINDEX_KEY)]);
@@ -107,9 +106,7 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
       if (rec) for (const f of META_FIELDS) if (rec.v[f] !== undefined) delete base[f];
       created.push((rec && withMeta(base as unknown as Paper, rec)) ?? p);
     }
-    const put = putNewPapers(tx, created);
-    writes.push(...put.writes);
-    terms = put.terms;
+    writes.push(...putNewPapers(tx, created));
     // Noted in the same transaction: the index of these papers is owed until writeIndex ends.
     if (created.length) writes.push(meta.put({ key: REINDEX_KEY, t: 0, ids: [...new Set([...(pending?.ids ?? []), ...created.map((p) => p.id)])] }));
     await Promise.all(writes);
@@ -124,7 +121,7 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
     await tx.done.catch(() => {});
     throw e;
   }
-  if (terms.length) await writeIndex(db, terms);
+  if (created.length) await writeIndex(db, created.map((p) => [p.id, null, p] as const));
   return created;
 }
 
