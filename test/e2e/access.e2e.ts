@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, openSession, type Session } from './session';
 
-const digest = (expectedFixtures() as Record<string, { url: string; count: number }>)['hf/digest.html'];
+const fixtures = expectedFixtures() as Record<string, { url: string; count: number }>;
+const digest = fixtures['hf/digest.html'];
+const arxiv = fixtures['arxiv/list-new.html'];
 
 describe.each(BROWSERS.filter((b) => b === 'firefox'))('%s: site access taken back', (name) => {
   let s: Session;
@@ -28,7 +30,10 @@ describe.each(BROWSERS.filter((b) => b === 'firefox'))('%s: site access taken ba
     await popup.waitFor(() => (globalThis as any).browser.action.getBadgeText({}).then((t: string) => ((window as any).__badge = t)) && (window as any).__badge === '!');
 
     const page = await s.open(digest.url);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Positive control instead of a sleep: opened after it, a listing on a site still allowed gets
+    // every card's controls; by then the content script would have annotated the digest too.
+    const other = await s.open(arxiv.url);
+    await other.waitFor((n) => document.querySelectorAll('[data-papershelf]').length === n, arxiv.count);
     expect(await page.evaluate(() => document.querySelectorAll('[data-papershelf]').length)).toBe(0);
 
     expect(popup.errors).toEqual([]);
