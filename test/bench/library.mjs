@@ -83,7 +83,7 @@ async function importExportInPage([text, fileName, stepMs]) {
   const dt = new DataTransfer();
   dt.items.add(new File([text], fileName, { type: 'application/json' }));
   const t0 = performance.now();
-  q('[data-testid="dropzone"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  q('section#import .drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   const preview = await until('the import preview', () => q('[data-count="add"]') ?? alertIn('import'));
   failIf(preview.v);
   const toAdd = Number(preview.v.textContent.replace(/[^0-9]/g, ''));
@@ -141,7 +141,7 @@ export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log
         if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
       });
       await page.goto(b.extensionUrl('src/options/index.html'));
-      await page.waitForSelector('[data-testid="dropzone"]');
+      await page.waitForSelector('section#import .drop');
       const t = await page.evaluate(importExportInPage, [backup, BACKUP_NAME, STEP_MS]);
       // A fresh profile: every paper of the file is new.
       const wrong = [
