@@ -9,6 +9,11 @@ import type { FirstPaint } from './first-paint';
 async function start() {
   const first: FirstPaint | null = window.papershelfFirstPaint ?? null;
   await first?.painted.catch(() => {});
+  // Test builds: ?hold keeps the review UI from loading until the test calls papershelfLoadReviewUi(),
+  // so a test types into the first paint and sees the takeover (test/e2e/first-paint.e2e.ts).
+  if (__PAPERSHELF_TEST_HOOKS__ && new URLSearchParams(location.search).has('hold')) {
+    await new Promise<void>((release) => ((window as unknown as { papershelfLoadReviewUi: () => void }).papershelfLoadReviewUi = release));
+  }
   const { mount } = await import('./App');
   await mount(document.getElementById('app')!, first);
 }
