@@ -102,6 +102,7 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
       }
     }
     document.getElementById('first')?.remove();
+    performance.mark('papershelf:review-ui');
     // The stored query (or one typed before the first paint could answer it) is asked here.
     if (view.query.trim() && view.query.trim() !== hits?.query) index.search(view.query);
   }, []);
