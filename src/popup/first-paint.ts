@@ -30,6 +30,8 @@ export interface FirstPaint {
   /** The index's last answer here, and the papers read for its best hits. */
   hits: Hits | null;
   found: Paper[];
+  /** Settles once no answer is on its way: the review UI loads then, not against a search typed meanwhile. */
+  idle(): Promise<void>;
   /** The review UI took over: stop answering, let the connection go. */
   stop(): void;
 }
@@ -115,6 +117,8 @@ const searcher = new Searcher(async () => {
 });
 let stopped = false;
 let seq = 0;
+/** The answer on its way, if any. */
+let asking: Promise<void> = Promise.resolve();
 
 const state: FirstPaint = {
   painted: Promise.resolve(),
@@ -123,6 +127,12 @@ const state: FirstPaint = {
   typed: false,
   hits: null,
   found: [],
+  async idle() {
+    for (let p = asking; ; p = asking) {
+      await p;
+      if (p === asking) return;
+    }
+  },
   stop() {
     stopped = true;
     input.removeEventListener('input', onInput);
@@ -152,7 +162,7 @@ async function answer(q: string) {
 
 function onInput() {
   state.typed = true;
-  void answer(input.value);
+  asking = answer(input.value);
 }
 input.addEventListener('input', onInput);
 
@@ -180,7 +190,7 @@ state.painted = rowsRead.then(async (rows) => {
   const q = rows && (await storedQuery);
   if (q && !state.typed && !stopped) {
     input.value = q;
-    void answer(q);
+    asking = answer(q);
   }
 });
 
