@@ -50,6 +50,8 @@ const Digest = memo(DigestView);
  */
 export async function mount(root: HTMLElement, first: FirstPaint | null) {
   const stored = await loadView().catch(() => DEFAULT_VIEW);
+  // An answer the first paint is reading is taken over, not read again.
+  await first?.idle();
   // Read after the await: a letter typed meanwhile is in the box, and in the view.
   const typed = first?.typed ? first.input.value : null;
   const view = typed === null ? stored : { ...stored, query: typed, ...(typed && stored.sort === 'saved' ? { sort: 'relevance' as SortKey } : {}) };
