@@ -190,7 +190,7 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
 
   return (
     <div class="app">
-      <Tabs tab={tab} setTab={setTab} total={complete ? total : null} tagCount={tags.length} />
+      <Tabs tab={tab} setTab={setTab} total={complete ? total : null} tagCount={lib.tagsIn ? tags.length : (first?.tagCount ?? tags.length)} />
       <Banner />
       {error && (
         <p class="error" role="alert">

@@ -30,6 +30,8 @@ export interface FirstPaint {
   /** The index's last answer here, and the papers read for its best hits. */
   hits: Hits | null;
   found: Paper[];
+  /** How many tags there are, once read (the review UI shows it until it has read its own). */
+  tagCount: number | null;
   /** Settles once no answer is on its way: the review UI loads then, not against a search typed meanwhile. */
   idle(): Promise<void>;
   /** The review UI took over: stop answering, let the connection go. */
@@ -65,7 +67,8 @@ const h1 = header.appendChild(el('h1'));
 const icon = h1.appendChild(el('img'));
 Object.assign(icon, { src: '/icons/icon-32.png', width: 20, height: 20, alt: t('extName') });
 const tabs = header.appendChild(el('div', 'tabs'));
-const tagsTab = el('button', '', t('popup_tabTagsCount', ''));
+// The count once read (below); until then an ellipsis, as loading.
+const tagsTab = el('button', '', t('popup_tabTagsCount', '…'));
 tabs.append(el('button', '', t('popup_tabPapers')), el('button', '', t('popup_tabDigest')), tagsTab, el('button', '', t('popup_tabTrash')));
 tabs.firstElementChild!.setAttribute('aria-selected', 'true');
 header.append(el('button', 'menu', '⋯'));
@@ -127,6 +130,7 @@ const state: FirstPaint = {
   typed: false,
   hits: null,
   found: [],
+  tagCount: null,
   async idle() {
     for (let p = asking; ; p = asking) {
       await p;
@@ -175,6 +179,7 @@ const rowsRead = (async (): Promise<Paper[] | null> => {
     const { rows, tags } = await readFirstRows(d, FIRST_ROWS);
     if (stopped) return null;
     tagsTab.textContent = t('popup_tabTagsCount', formatNumber(tags));
+    state.tagCount = tags;
     state.rows = rows;
     // A query typed meanwhile is answered next (answer() waits for these rows).
     paint(rows);

@@ -22,6 +22,8 @@ export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onCh
   const [papers, setPapers] = useState<Paper[] | null>(first);
   const [complete, setComplete] = useState(false);
   const [tags, setTags] = useState<TagCount[]>([]);
+  /** Whether `tags` was read (until then the first paint's count stands in for its length). */
+  const [tagsIn, setTagsIn] = useState(false);
   const [error, setError] = useState('');
 
   const run: Run = useCallback(async (what, fn) => {
@@ -39,7 +41,14 @@ export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onCh
     }
   }, []);
 
-  const loadTags = useCallback(() => run('popup_errLoadTags', async () => setTags(await listTags(await db()))), [run, db]);
+  const loadTags = useCallback(
+    () =>
+      run('popup_errLoadTags', async () => {
+        setTags(await listTags(await db()));
+        setTagsIn(true);
+      }),
+    [run, db],
+  );
 
   // Papers that changed while the whole list was being read (in slices, not one snapshot: listPapers);
   // read again once it is in. null while no read is going on.
@@ -105,5 +114,5 @@ export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onCh
     if (complete) performance.mark('papershelf:all-loaded');
   }, [complete]);
 
-  return { papers, complete, tags, error, setError, run };
+  return { papers, complete, tags, tagsIn, error, setError, run };
 }
