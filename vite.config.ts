@@ -5,6 +5,8 @@
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import base from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
@@ -56,10 +58,34 @@ const TEST_HOOKS = process.env.PAPERSHELF_TEST_HOOKS === '1';
 // CONSOLA_LEVEL=3 to see those notices.
 process.env.CONSOLA_LEVEL ??= '0';
 
+/**
+ * The popup's first-paint script (src/popup/first-paint.ts) as one classic script,
+ * dist/<target>/src/popup/first-paint.js, which popup/index.html names: a classic script runs as
+ * the page is parsed, where a module waits for the parse and its imports (issue 20: the first rows
+ * and a search box answering before the review UI has loaded). Vite builds HTML scripts as modules
+ * only, so this one is bundled apart, as an IIFE, and emitted beside the page.
+ */
+function firstPaintScript(define: Record<string, string>): Plugin {
+  return {
+    name: 'papershelf-first-paint',
+    apply: 'build',
+    async generateBundle() {
+      const bundle = await rolldown({ input: fileURLToPath(new URL('./src/popup/first-paint.ts', import.meta.url)), transform: { define } });
+      try {
+        const { output } = await bundle.generate({ format: 'iife', minify: true });
+        this.emitFile({ type: 'asset', fileName: 'src/popup/first-paint.js', source: output[0].code });
+      } finally {
+        await bundle.close();
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const target: Target = mode === 'firefox' ? 'firefox' : 'chrome';
+  const define = { __PAPERSHELF_TEST_HOOKS__: JSON.stringify(TEST_HOOKS || mode === 'test') };
   return {
-    define: { __PAPERSHELF_TEST_HOOKS__: JSON.stringify(TEST_HOOKS || mode === 'test') },
+    define,
     plugins:
       mode === 'test' || mode === 'e2e'
         ? []
@@ -71,6 +97,7 @@ export default defineConfig(({ mode }) => {
             // that would let huggingface.co pages probe for the extension.
             contentScripts: { standaloneFiles: ['src/content/index.ts'] },
           }),
+          firstPaintScript(define),
         ],
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     resolve: {

@@ -17,7 +17,7 @@ import { indexMany, termsOf, type Terms, type WordRecord } from './search';
 import type { CorpusEntry } from './corpus';
 import type { TrashEntry } from './trash';
 
-import { DB_NAME, DB_VERSION } from './first-rows';
+import { DB_NAME, DB_VERSION } from '../shared/database';
 import { t } from '../shared/i18n';
 
 export { DB_NAME, DB_VERSION };

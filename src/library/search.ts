@@ -18,7 +18,7 @@
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
 import { tokenize } from '../rank/features';
-import type { Shelf, ShelfDB } from './db';
+import type { ShelfDB } from './db';
 
 const BOOST = { title: 4, authors: 2, tags: 2, note: 1.5, abstract: 0.5 } as const;
 
@@ -131,19 +131,62 @@ export async function indexMany(words: WordStore, changes: Iterable<readonly [st
 const PREFIX_TERMS = 400;
 
 /**
+ * What the searcher reads: the `words` store. idb's Shelf is one; the popup's
+ * first-paint script (popup/first-paint.ts) gives plain IndexedDB, so it carries
+ * no idb and no library code beyond this file.
+ */
+export interface WordSource {
+  getAll(store: 'words', range: IDBKeyRange, count: number): Promise<WordRecord[]>;
+  get(store: 'words', key: string): Promise<WordRecord | undefined>;
+}
+
+/** Postings read for a query, the paper ids as numbers of this searcher (Searcher.names). */
+interface Numbered {
+  t: string;
+  d: Uint32Array;
+  w: ArrayLike<number>;
+}
+
+/**
  * Queries the index. Keeps what it read per query token, so typing one more
  * letter narrows in memory instead of reading again.
+ *
+ * Paper ids become numbers once, as their postings are read (each searcher
+ * numbers the ids it meets), so a query merges typed arrays indexed by number,
+ * not maps of strings: a three-letter prefix ("tra") expands to hundreds of
+ * terms whose postings name most of 10,000 papers, and each keystroke merged
+ * them into a Map<string, number> per token. The answer is the same, in the
+ * same order (ties in the order the last token's postings meet them), as the
+ * map merge gave: test/unit/search.test.ts holds the two side by side.
  */
 export class Searcher {
-  private cache = new Map<string, Postings[]>();
-  constructor(private db: () => Promise<Shelf>) {}
+  private cache = new Map<string, Numbered[]>();
+  /** Paper id → its number here, and back. */
+  private numbers = new Map<string, number>();
+  private names: string[] = [];
+  constructor(private db: () => Promise<WordSource>) {}
 
   /** Forget what was read: the library changed. */
   invalidate() {
     this.cache.clear();
   }
 
-  private async postings(token: string): Promise<Postings[]> {
+  private number(r: WordRecord): Numbered {
+    const ids = r.ids ? r.ids.split(' ') : [];
+    const d = new Uint32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      let n = this.numbers.get(ids[i]);
+      if (n === undefined) {
+        n = this.names.length;
+        this.numbers.set(ids[i], n);
+        this.names.push(ids[i]);
+      }
+      d[i] = n;
+    }
+    return { t: r.t, d, w: r.w };
+  }
+
+  private async postings(token: string): Promise<Numbered[]> {
     const hit = this.cache.get(token);
     if (hit) return hit;
     // A longer token narrows what a shorter one (its prefix) already read, if that list was complete.
@@ -156,15 +199,16 @@ export class Searcher {
       }
     }
     const db = await this.db();
-    let found: Postings[];
-    if (token.length >= 3) found = (await db.getAll('words', IDBKeyRange.bound(token, `${token}\uffff`), PREFIX_TERMS)).map(decode);
+    let found: WordRecord[];
+    if (token.length >= 3) found = await db.getAll('words', IDBKeyRange.bound(token, `${token}\uffff`), PREFIX_TERMS);
     else {
       const exact = await db.get('words', token);
-      found = exact ? [decode(exact)] : [];
+      found = exact ? [exact] : [];
     }
     if (this.cache.size > 200) this.cache.clear();
-    this.cache.set(token, found);
-    return found;
+    const numbered = found.map((r) => this.number(r));
+    this.cache.set(token, numbered);
+    return numbered;
   }
 
   /** Ids of the papers that match every term of `query`, best first; null when the query has no searchable term. */
@@ -172,22 +216,35 @@ export class Searcher {
     const tokens = [...new Set(tokenize(query))];
     if (!tokens.length) return null;
     const lists = await Promise.all(tokens.map((t) => this.postings(t)));
-    let scores: Map<string, number> | null = null;
+    const n = this.names.length;
+    // The sum so far per paper number, and the papers still in (every token so far matched them),
+    // in the order the last token's postings met them.
+    const total = new Float64Array(n);
+    let order: number[] | null = null;
+    let inPrev: Uint8Array | null = null;
     for (const records of lists) {
       // Best weight per paper over the terms this token matched (a prefix matches every term it starts).
-      const mine = new Map<string, number>();
+      // Weights are at least 1 (toByte), so 0 is "not matched".
+      const best = new Uint8Array(n);
+      const mine: number[] = [];
       for (const r of records) {
-        for (let i = 0; i < r.ids.length; i++) {
-          const id = r.ids[i];
-          if (scores && !scores.has(id)) continue;
-          const w = r.w[i];
-          if ((mine.get(id) ?? 0) < w) mine.set(id, w);
+        const { d, w } = r;
+        for (let i = 0; i < d.length; i++) {
+          const id = d[i];
+          if (inPrev && !inPrev[id]) continue;
+          const x = w[i];
+          if (best[id] < x) {
+            if (best[id] === 0) mine.push(id);
+            best[id] = x;
+          }
         }
       }
-      if (scores) for (const [id, w] of mine) mine.set(id, w + scores.get(id)!);
-      scores = mine;
-      if (!scores.size) break;
+      for (const id of mine) total[id] += best[id];
+      order = mine;
+      if (!mine.length) break;
+      inPrev = best;
     }
-    return [...scores!].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    // Stable: equal scores keep the order above.
+    return order!.sort((a, b) => total[b] - total[a]).map((id) => this.names[id]);
   }
 }

@@ -1,57 +1,24 @@
 /**
- * The popup's first paint: the newest rows, read straight from IndexedDB
- * through the library (no message, no worker to wake), drawn with plain DOM
- * by a script of a few kB. The review UI (Preact, search, virtual list,
- * editors) loads after them and takes over (App.tsx).
+ * The popup's module entry: loads the review UI (App.tsx) once the first
+ * paint (first-paint.ts, a classic script that ran before this one) has drawn
+ * its rows, and hands it over. Alone, without the first paint (the script
+ * failed to load), the review UI still opens.
  */
-import { readFirstRows } from '../library/first-rows';
-import type { Paper } from '../shared/model';
-import { localizePage, t } from '../shared/i18n';
-
-localizePage('popupTitle');
-
-/** Rows read from the savedAt index for the first paint. */
-const FIRST_ROWS = 30;
-
-function paint(rows: Paper[]) {
-  const first = document.getElementById('first')!;
-  const ul = document.createElement('ul');
-  // Not yet the review list (no controls until App takes over): labelled and marked busy as such.
-  ul.setAttribute('aria-label', t('popup_firstRowsLabel'));
-  ul.setAttribute('aria-busy', 'true');
-  ul.className = 'first';
-  for (const p of rows) {
-    const li = document.createElement('li');
-    const row = li.appendChild(document.createElement('div'));
-    row.className = 'row';
-    const main = row.appendChild(document.createElement('div'));
-    main.className = 'main';
-    const a = main.appendChild(document.createElement('a'));
-    a.className = 'title';
-    // model.ts absUrl/hfUrl, written out: importing them would add a module to the first paint.
-    a.href = p.source === 'arxiv' ? `https://arxiv.org/abs/${p.id}` : `https://huggingface.co/papers/${p.id}`;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    a.textContent = p.title; // page text: always as text
-    const meta = main.appendChild(document.createElement('div'));
-    meta.className = 'meta';
-    meta.textContent = p.authors.slice(0, 3).join(', ');
-    ul.append(li);
-  }
-  first.replaceChildren(ul);
-}
+import type { FirstPaint } from './first-paint';
 
 async function start() {
-  performance.mark('papershelf:script');
-  // null: no rows to paint here (a database to create, migrate, or newer than this build): App says why.
-  const rows = await readFirstRows(FIRST_ROWS);
-  performance.mark('papershelf:db-open');
-  if (rows) {
-    paint(rows);
-    if (rows.length) performance.mark('papershelf:first-rows');
+  const first: FirstPaint | null = window.papershelfFirstPaint ?? null;
+  await first?.painted.catch(() => {});
+  // A search typed meanwhile is answered first: loading the review UI (its code, then 10,000 papers)
+  // would hold that answer back on a loaded machine.
+  await first?.idle();
+  // Test builds: ?hold keeps the review UI from loading until the test calls papershelfLoadReviewUi(),
+  // so a test types into the first paint and sees the takeover (test/e2e/first-paint.e2e.ts).
+  if (__PAPERSHELF_TEST_HOOKS__ && new URLSearchParams(location.search).has('hold')) {
+    await new Promise<void>((release) => ((window as unknown as { papershelfLoadReviewUi: () => void }).papershelfLoadReviewUi = release));
   }
   const { mount } = await import('./App');
-  mount(document.getElementById('app')!, rows);
+  await mount(document.getElementById('app')!, first);
 }
 
 void start();

@@ -47,8 +47,10 @@ export function applyView(papers: Paper[], view: View, hits: Hits | null, byIdIn
   }
   if (view.tags.length) out = out.filter((p) => view.tags.every((k) => p.tags.includes(k)));
   if (view.status) out = out.filter((p) => p.status === view.status);
-  const sort = view.sort === 'relevance' ? (ranked ? null : sorters.saved) : sorters[view.sort];
-  if (sort && (out !== papers || view.sort !== 'saved')) out = [...out].sort(sort);
+  const key = view.sort === 'relevance' ? (ranked ? null : 'saved') : view.sort;
+  // `papers` is newest first and filters keep its order: newest first needs no sort (10,000 papers at
+  // every keystroke of a query without a searchable word yet), unless the list came from the index.
+  if (key && (ranked || key !== 'saved')) out = [...out].sort(sorters[key]);
   return out;
 }
 

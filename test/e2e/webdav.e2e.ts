@@ -20,7 +20,7 @@ import { launchChromium } from '../harness/chromium.mjs';
 import { abstractIn, filesUnder, PASSWORD, startWebDav, USER, webdavAvailable } from '../harness/webdav.mjs';
 import { DavClient } from '../../src/library/webdav/client';
 import { connectFolder } from '../../src/library/webdav/engine';
-import { DB_NAME } from '../../src/library/first-rows';
+import { DB_NAME } from '../../src/shared/database';
 import { BROWSERS, DIST, openSession, type Session, type Tab as FullTab } from './session';
 
 /** What this file uses of a tab (session.ts Tab). */

@@ -10,7 +10,9 @@ import { removePapers, restorePapers, savePaper, setNote, tagPapers, untagPaper 
 import { deleteTag, mergeTags, renameTag } from '../../src/library/tags';
 import { importLibrary } from '../../src/library/import-write';
 import { readFull } from '../../src/library/write';
-import { Searcher, termsOf } from '../../src/library/search';
+import { Searcher, termsOf, type WordRecord, type WordSource } from '../../src/library/search';
+import { tokenize } from '../../src/rank/features';
+import { rng } from './rng';
 import type { Paper, PaperRef } from '../../src/shared/model';
 
 let n = 0;
@@ -132,4 +134,55 @@ describe('search index', () => {
     expect((await s.search('kernels graphs'))!.length).toBe(100);
     expect(await s.search('special')).toEqual(['2501.00007']);
   });
+
+  it('numbered merge: the same ids in the same order as the map merge it replaced, at 10,000-id postings', async () => {
+    // An index as stored, without IndexedDB: terms sharing prefixes, postings of up to every paper,
+    // weights with many ties (field boosts are few), ids in no particular order.
+    const r = rng(20);
+    const ids = r.shuffle(Array.from({ length: 10_000 }, (_, i) => `24${String(1 + (i % 12)).padStart(2, '0')}.${String(i).padStart(5, '0')}`));
+    const stems = ['tra', 'trans', 'transformer', 'training', 'trained', 'tractable', 'diff', 'diffusion', 'model', 'models', 'mod', 'expert', 'experts'];
+    const records: WordRecord[] = [];
+    for (const [k, t] of [...stems, ...Array.from({ length: 300 }, (_, i) => `tra${i}x`)].entries()) {
+      // The stems' postings in an order of their own; the 300 small terms a run of ids from a random place.
+      const mine = k < stems.length ? r.shuffle(ids).slice(0, r.int(1, ids.length)) : ids.slice(r.int(0, 9_000)).slice(0, r.int(1, 60));
+      records.push({ t, ids: mine.join(' '), w: Uint8Array.from(mine, () => r.pick([1, 3, 4, 8, 9, 12])) });
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : 1));
+    let reads = 0;
+    const source: WordSource = {
+      getAll: async (_store, range, count) => (reads++, records.filter((x) => range.includes(x.t)).slice(0, count)),
+      get: async (_store, key) => (reads++, records.find((x) => x.t === key)),
+    };
+    /** The merge as it was (strings in maps), over the same reads. */
+    const byMaps = (query: string) => {
+      const tokens = [...new Set(tokenize(query))];
+      if (!tokens.length) return null;
+      let scores: Map<string, number> | null = null;
+      for (const tok of tokens) {
+        const matched = tok.length >= 3 ? records.filter((x) => x.t.startsWith(tok)).slice(0, 400) : records.filter((x) => x.t === tok);
+        const mine = new Map<string, number>();
+        for (const rec of matched) {
+          const list = rec.ids.split(' ');
+          for (let i = 0; i < list.length; i++) {
+            if (scores && !scores.has(list[i])) continue;
+            if ((mine.get(list[i]) ?? 0) < rec.w[i]) mine.set(list[i], rec.w[i]);
+          }
+        }
+        if (scores) for (const [id, w] of mine) mine.set(id, w + scores.get(id)!);
+        scores = mine;
+        if (!scores.size) break;
+      }
+      return [...scores!].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    };
+    const s = new Searcher(async () => source);
+    // As typed, letter by letter (the cache narrows), then whole queries on a fresh searcher.
+    for (const q of ['t', 'tr', 'tra', 'tran', 'trans', 'transf', 'transformer', 'transformer d', 'transformer diff', 'transformer diffusion mod', 'tra0x', 'tra12x experts']) {
+      const got = await s.search(q);
+      expect(got).toEqual(byMaps(q));
+    }
+    expect((await s.search('tra'))!.length).toBeGreaterThan(5_000); // the case this is for: a short prefix over most papers
+    const fresh = new Searcher(async () => source);
+    for (const q of ['experts model', 'diffusion tra', 'zzz', 'mod mod models']) expect(await fresh.search(q)).toEqual(byMaps(q));
+    expect(reads).toBeGreaterThan(0);
+  }, 30_000); // big postings, not a timing: a loaded machine must not fail it
 });
