@@ -15,6 +15,7 @@ import { arxivIdFromUrl, cleanText, parseArxivId, type ArxivId } from '../shared
 import { t } from '../shared/i18n';
 import { BibSyntaxError, closeOfGroup, ENTRY_HEAD, lineAt, readBibTeX, type BibEntry } from './bibtex-read';
 import { collapse, Collector, entryLabel, fail, finishPaper, TAGS_MAX, type ImportResult } from './import-common';
+import { errorText } from '../shared/errors';
 
 interface CslName {
   given?: string;
@@ -301,7 +302,7 @@ export function parseBibTeX(text: string, now: number): ImportResult {
     raw = readBibTeX(text, allowed);
   } catch (e) {
     // Anything else (none is known) is still an answer, not a broken options page.
-    if (!(e instanceof BibSyntaxError)) return fail(t('lib_bibSyntaxError', e instanceof Error ? e.message : String(e)));
+    if (!(e instanceof BibSyntaxError)) return fail(t('lib_bibSyntaxError', errorText(e)));
     const errLine = lineAt(text, e.at);
     if (e.entryAt < 0) return fail(t('lib_bibSyntaxErrorLine', errLine, e.message));
     return fail(t('lib_bibSyntaxErrorEntry', errLine, e.entryLabel || t('lib_bibNoKey'), lineAt(text, e.entryAt), e.message));
@@ -358,7 +359,7 @@ export function parseBibTeX(text: string, now: number): ImportResult {
       // Nothing to convert (plain title, no authors or date): citation-js's cost per call spared.
       if (Object.keys(picked).length) csl = (Bib.input.data([{ type: entry.type, label: entry.label, properties: picked }], '@biblatex/entries+list') as CslData[])[0];
     } catch (e) {
-      out.skipped.push({ entry: label(), reason: t('lib_skipUnreadable', e instanceof Error ? e.message.split('\n')[0] : String(e)) });
+      out.skipped.push({ entry: label(), reason: t('lib_skipUnreadable', errorText(e).split('\n')[0]) });
       continue;
     }
     const field = (f: (typeof TEXT_FIELDS)[number]) => collapse(plain[f] ?? restoreMath(csl[f], math[f] ?? [], marker ?? ''));

@@ -5,9 +5,10 @@
  */
 import * as v from 'valibot';
 import { NOTE_MAX, PaperSchema } from '../shared/messages';
-import { absUrl, cleanText, normaliseTag, tagHue, tagKey, type Paper, type Tag } from '../shared/model';
+import { ABSTRACT_MAX, absUrl, cleanText, normaliseTag, tagHue, tagKey, type Paper, type Tag } from '../shared/model';
 import { t } from '../shared/i18n';
 import { combine, type Skipped } from './merge';
+import { isObject } from '../shared/values';
 
 export type { Skipped };
 
@@ -117,7 +118,7 @@ export function checkJsonTree(root: unknown): string | null {
   return visit(root, 1);
 }
 
-export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+export { isObject };
 
 // ---------------------------------------------------------------- shared record building
 
@@ -136,7 +137,7 @@ export function finishPaper(
     ...(draft.version ? { version: draft.version } : {}),
     title: draft.title.slice(0, 1000),
     authors: draft.authors.slice(0, 5000).map((a) => a.slice(0, 300)),
-    ...(draft.abstract ? { abstract: draft.abstract.slice(0, 20000) } : {}),
+    ...(draft.abstract ? { abstract: draft.abstract.slice(0, ABSTRACT_MAX) } : {}),
     ...(draft.published ? { published: draft.published } : {}),
     url: absUrl(draft.id),
     source: 'arxiv',

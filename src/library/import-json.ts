@@ -11,6 +11,7 @@ import { t } from '../shared/i18n';
 import { BACKUP_FORMAT, BACKUP_VERSION } from './export';
 import { combine } from './merge';
 import { checkJsonTree, Collector, describeIssue, entryLabel, fail, finishPaper, idMonth, isObject, type ImportOk, type ImportResult } from './import-common';
+import { errorText } from '../shared/errors';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -178,7 +179,7 @@ export function readImport(text: string, fileName = '', now = Date.now()): Impor
       data = JSON.parse(body);
     } catch (e) {
       // V8 throws RangeError on absurdly deep input; both mean "not JSON we read".
-      return fail(t('lib_importBadJson', e instanceof Error ? e.message : String(e)));
+      return fail(t('lib_importBadJson', errorText(e)));
     }
     const unsafe = checkJsonTree(data);
     if (unsafe) return fail(unsafe);

@@ -11,12 +11,11 @@ import { listTags } from '../library/tags';
 import { CHANGE_KEY, type Change } from '../shared/messages';
 import type { Paper, TagCount } from '../shared/model';
 import { t, type MessageKey } from '../shared/i18n';
+import { errorText } from '../shared/errors';
 
 /** A message "Could not …: $1" ($1 the reason), the key written out where `run` is called. */
 export type FailKey = MessageKey & `popup_err${string}`;
 export type Run = (what: FailKey, fn: () => Promise<unknown>) => Promise<void>;
-
-export const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onChange: () => void) {
   const [papers, setPapers] = useState<Paper[] | null>(first);
@@ -31,7 +30,7 @@ export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onCh
       await fn();
       setError('');
     } catch (e) {
-      const text = message(e);
+      const text = errorText(e);
       // A downgrade: nothing here can be read or written; the rows of the last session's snapshot would mislead.
       if (isNewerDatabase(e)) {
         setPapers([]);

@@ -12,7 +12,7 @@ import type { Paper } from '../shared/model';
 import { t } from '../shared/i18n';
 import type { FirstPaint } from './first-paint';
 import type { Hits } from '../shared/query';
-import { message } from './useLibrary';
+import { errorText } from '../shared/errors';
 
 export function useSearch(db: () => Promise<Shelf>, complete: boolean, first: FirstPaint | null, onError: (text: string) => void) {
   const searcher = useMemo(() => new Searcher(db), [db]);
@@ -44,7 +44,7 @@ export function useSearch(db: () => Promise<Shelf>, complete: boolean, first: Fi
           setHits({ query: q, ids });
           performance.mark('papershelf:search-answered');
         } catch (e) {
-          fail.current(t('popup_searchFailed', message(e)));
+          fail.current(t('popup_searchFailed', errorText(e)));
         }
       })();
     },

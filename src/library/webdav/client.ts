@@ -12,6 +12,7 @@
  * the content, so 412 (the name exists) is a success once its content is ours.
  */
 import { sha256Hex } from './format';
+import { errorText } from '../../shared/errors';
 
 export class DavError extends Error {
   constructor(
@@ -113,7 +114,7 @@ export class DavClient {
       // credentials: 'omit': no cookies, no stored logins, and no browser login prompt on a 401.
       res = await this.fetcher(url, { method, headers, body: body as BodyInit | undefined, credentials: 'omit', cache: 'no-store', redirect: 'follow' });
     } catch (e) {
-      throw new DavError(0, method, path, e instanceof Error ? e.message : String(e));
+      throw new DavError(0, method, path, errorText(e));
     }
     return res;
   }
