@@ -13,12 +13,13 @@
  */
 import browser from 'webextension-polyfill';
 import type { Shelf } from '../library/db';
-import { SYNC_DEVICE_KEY as DEVICE_KEY, SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
+import { SYNC_DEVICE, SYNC_DEVICE_KEY as DEVICE_KEY, SYNC_SETTINGS, SYNC_STATUS, SYNC_STATUS_KEY, type SyncStatus } from '../shared/sync-status';
 import { syncOnce, type SyncArea } from '../library/sync';
 import { isSyncKey } from '../library/sync-codec';
 import { applySync, markTombstonesSynced, readForSync } from '../library/sync-local';
 import { errorText } from '../shared/errors';
 import { backoff, serialRounds } from './rounds';
+import { readStored } from '../shared/stored';
 
 const LOCAL_DEBOUNCE_MS = 3000;
 export const REMOTE_DEBOUNCE_MS = 1000;
@@ -47,12 +48,11 @@ export function createSyncer(deps: SyncerDeps): Syncer {
   const clock = deps.now ?? Date.now;
   const failures = backoff(deps.local, RETRY_KEY);
 
-  const get = async <T>(key: string): Promise<T | undefined> => (await deps.local.get(key))[key] as T | undefined;
-  const enabled = async () => (await get<SyncSettings>(SYNC_SETTINGS_KEY))?.enabled ?? true;
+  const enabled = async () => (await readStored(deps.local, SYNC_SETTINGS))[0].enabled;
 
   const device = async () => {
-    const have = await get<string>(DEVICE_KEY);
-    if (typeof have === 'string') return have;
+    const [have] = await readStored(deps.local, SYNC_DEVICE);
+    if (have !== undefined) return have;
     // A name the user recognises on another device's options page ("Firefox on Linux · k3j9"), kept once made.
     const id = `${deviceKind()} · ${Math.random().toString(36).slice(2, 6)}`;
     await deps.local.set({ [DEVICE_KEY]: id });
@@ -75,7 +75,7 @@ export function createSyncer(deps: SyncerDeps): Syncer {
         now: clock,
         device: await device(),
       });
-      const before = await get<SyncStatus>(SYNC_STATUS_KEY);
+      const [before] = await readStored(deps.local, SYNC_STATUS);
       // A device seen ahead stays named until it writes again with its clock right.
       const ahead = report.ahead ?? (before?.ahead && report.writer !== before.ahead.device ? before.ahead : undefined);
       status = {

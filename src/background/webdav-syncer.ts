@@ -13,9 +13,10 @@ import { idbCache, type FileCache } from '../library/webdav/cache';
 import { connectFolder, syncRound } from '../library/webdav/engine';
 import { b64, importKey, unb64 } from '../library/webdav/crypto';
 import { applyLocal, readLocalFull } from '../library/webdav/local';
-import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
+import { errorKind, WEBDAV_SETTINGS, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
 import { errorText } from '../shared/errors';
 import { backoff, serialRounds } from './rounds';
+import { readStored } from '../shared/stored';
 
 export const WEBDAV_RETRY_ALARM = 'papershelf.webdav.retry';
 export const WEBDAV_PERIODIC_ALARM = 'papershelf.webdav.periodic';
@@ -37,10 +38,9 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
   const clock = deps.now ?? Date.now;
   const cache = deps.cache ?? idbCache();
   const failures = backoff(deps.local, FAILURES_KEY);
-  const get = async <T>(key: string): Promise<T | undefined> => (await deps.local.get(key))[key] as T | undefined;
 
   const round = async (): Promise<WebDavStatus | null> => {
-    const s = await get<WebDavSettings>(WEBDAV_SETTINGS_KEY);
+    const [s] = await readStored(deps.local, WEBDAV_SETTINGS);
     if (!s?.url) return null;
     let status: WebDavStatus;
     try {
@@ -92,7 +92,7 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
     const url = c.url.endsWith('/') ? c.url : `${c.url}/`;
     try {
       const raw = await connectFolder(new DavClient(url, { user: c.user, password: c.password }, deps.fetch), c.passphrase);
-      const before = await get<WebDavSettings>(WEBDAV_SETTINGS_KEY);
+      const [before] = await readStored(deps.local, WEBDAV_SETTINGS);
       const device = before?.device ?? randomDevice();
       const next: WebDavSettings = { url, user: c.user, password: c.password, ...(raw ? { key: b64(raw) } : {}), device };
       // Another folder or another key: what was read of the old one says nothing of the new.

@@ -1,12 +1,13 @@
 /** Listing pages: the keyboard triage keys and the ranking on cards, each with its switch. */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { DEFAULTS, readSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
+import { DEFAULTS, LISTING_SETTINGS, SETTINGS_KEY, type Settings } from '../shared/settings';
+import { readStored } from '../shared/stored';
 import { t } from '../shared/i18n';
 
 export function ListingSection() {
   const [settings, setSettings] = useState<Settings>(DEFAULTS);
-  useEffect(() => void browser.storage.local.get(SETTINGS_KEY).then((r) => setSettings(readSettings(r[SETTINGS_KEY])), () => {}), []);
+  useEffect(() => void readStored(browser.storage.local, LISTING_SETTINGS).then(([s]) => setSettings(s), () => {}), []);
   const set = (next: Partial<Settings>) => {
     const s = { ...settings, ...next };
     setSettings(s);

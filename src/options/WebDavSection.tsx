@@ -10,7 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
 import { formatNumber, lang, t } from '../shared/i18n';
-import { errorKind, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavErrorKind, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
+import { errorKind, WEBDAV_SETTINGS, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS, WEBDAV_STATUS_KEY, type WebDavErrorKind, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
 import { DavClient } from '../library/webdav/client';
 import { stateOnDay } from '../library/webdav/engine';
 import { importKey, unb64 } from '../library/webdav/crypto';
@@ -20,6 +20,7 @@ import { connection } from '../library/db';
 import { importLibrary } from '../library/import-write';
 import { broadcast } from '../library/broadcast';
 import { errorText } from '../shared/errors';
+import { readStored } from '../shared/stored';
 
 const db = connection();
 
@@ -97,10 +98,9 @@ export function WebDavSection() {
 
   useEffect(() => {
     const read = () =>
-      void browser.storage.local.get([WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY]).then((r) => {
-        const s = (r[WEBDAV_SETTINGS_KEY] as WebDavSettings | undefined) ?? null;
+      void readStored(browser.storage.local, WEBDAV_SETTINGS, WEBDAV_STATUS).then(([s, st]) => {
         setSettings(s);
-        setStatus((r[WEBDAV_STATUS_KEY] as WebDavStatus | undefined) ?? null);
+        setStatus(st);
         if (s) {
           setUrl((u) => u || s.url);
           setUser((u) => u || s.user);

@@ -5,17 +5,18 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { leftOut, SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
+import { leftOut, SYNC_SETTINGS, SYNC_SETTINGS_KEY, SYNC_STATUS, SYNC_STATUS_KEY, type SyncStatus } from '../shared/sync-status';
 import { parts, t } from '../shared/i18n';
 import { leftOutList } from './sync-line';
+import { readStored } from '../shared/stored';
 
 export function SyncNote() {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   useEffect(() => {
     // With sync switched off nothing syncs, and the options page says so: no line here then.
     const read = () =>
-      void browser.storage.local.get([SYNC_STATUS_KEY, SYNC_SETTINGS_KEY]).then(
-        (r) => setStatus((r[SYNC_SETTINGS_KEY] as SyncSettings | undefined)?.enabled === false ? null : ((r[SYNC_STATUS_KEY] as SyncStatus | undefined) ?? null)),
+      void readStored(browser.storage.local, SYNC_SETTINGS, SYNC_STATUS).then(
+        ([settings, st]) => setStatus(settings.enabled ? st : null),
         () => setStatus(null),
       );
     read();

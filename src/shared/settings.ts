@@ -3,6 +3,8 @@
  * them; the options page writes them). `type Settings = typeof DEFAULTS`, and
  * anything stored that does not parse falls back to the default.
  */
+import type { Stored } from './stored';
+
 export const SETTINGS_KEY = 'papershelf.settings';
 
 export const DEFAULTS = {
@@ -20,3 +22,6 @@ export function readSettings(stored: unknown): Settings {
     ranking: typeof s.ranking === 'boolean' ? s.ranking : DEFAULTS.ranking,
   };
 }
+
+/** The listing settings as a stored value (stored.ts); read by hand, not by a schema: the content script stays small. */
+export const LISTING_SETTINGS: Stored<Settings> = { key: SETTINGS_KEY, read: readSettings };

@@ -1,4 +1,7 @@
 /** What the options page shows of sync, kept by the background in storage.local. */
+import * as v from 'valibot';
+import { stored } from './stored';
+
 export const SYNC_SETTINGS_KEY = 'papershelf.sync.settings';
 export const SYNC_STATUS_KEY = 'papershelf.sync.status';
 /** This browser's name in sync ("Firefox on Linux · k3j9"), made once by the background. */
@@ -26,6 +29,28 @@ export interface SyncStatus {
   /** After a failure: when the next try is due. */
   retryAt?: number;
 }
+
+const n = v.number();
+/** The stored values, read through their schemas (stored.ts). */
+export const SYNC_SETTINGS = stored(SYNC_SETTINGS_KEY, v.object({ enabled: v.boolean() }) satisfies v.GenericSchema<unknown, SyncSettings>, { enabled: true });
+export const SYNC_STATUS = stored(
+  SYNC_STATUS_KEY,
+  v.object({
+    at: n,
+    included: n,
+    excluded: n,
+    notesLeftOut: v.optional(n),
+    notesTooLong: v.optional(n),
+    tombstones: v.optional(n),
+    tombstonesLeftOut: v.optional(n),
+    bytes: v.optional(n),
+    ahead: v.optional(v.object({ device: v.string(), ms: n })),
+    error: v.optional(v.string()),
+    retryAt: v.optional(n),
+  }) satisfies v.GenericSchema<unknown, SyncStatus>,
+  null,
+);
+export const SYNC_DEVICE = stored(SYNC_DEVICE_KEY, v.string(), undefined);
 
 /** Whether a round left anything out that the user should know of. */
 export const leftOut = (s: SyncStatus | null | undefined): boolean =>

@@ -1,4 +1,7 @@
 /** What the options page and the background share of WebDAV sync, kept in storage.local. */
+import * as v from 'valibot';
+import { stored } from './stored';
+
 export const WEBDAV_SETTINGS_KEY = 'papershelf.webdav.settings';
 export const WEBDAV_STATUS_KEY = 'papershelf.webdav.status';
 
@@ -35,6 +38,25 @@ export interface WebDavStatus {
   /** After a failure: when the next try is due. */
   retryAt?: number;
 }
+
+const n = v.number();
+const KINDS = ['auth', 'full', 'busy', 'unreachable', 'passphrase', 'encrypted', 'newer', 'permission', 'other'] as const satisfies readonly WebDavErrorKind[];
+/** The stored values, read through their schemas (stored.ts). */
+export const WEBDAV_SETTINGS = stored(
+  WEBDAV_SETTINGS_KEY,
+  v.object({ url: v.string(), user: v.string(), password: v.string(), key: v.optional(v.string()), device: v.string() }) satisfies v.GenericSchema<unknown, WebDavSettings>,
+  null,
+);
+export const WEBDAV_STATUS = stored(
+  WEBDAV_STATUS_KEY,
+  v.object({
+    at: n,
+    ok: v.optional(v.object({ sentFiles: n, sentBytes: n, receivedFiles: n, receivedBytes: n, requests: n, papers: n, devices: n, pulled: n })),
+    error: v.optional(v.object({ kind: v.picklist(KINDS), status: v.optional(n), message: v.string() })),
+    retryAt: v.optional(n),
+  }) satisfies v.GenericSchema<unknown, WebDavStatus>,
+  null,
+);
 
 /** The kind of an error thrown by a round or a connect (by class name and HTTP status, never by text). */
 export function errorKind(e: unknown): { kind: WebDavErrorKind; status?: number } {

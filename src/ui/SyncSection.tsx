@@ -5,8 +5,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { SYNC_DEVICE_KEY, SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
+import { SYNC_DEVICE, SYNC_DEVICE_KEY, SYNC_SETTINGS, SYNC_SETTINGS_KEY, SYNC_STATUS, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
 import { formatNumber, lang, t, tn } from '../shared/i18n';
+import { readStored } from '../shared/stored';
 
 const when = (at?: number) => (at ? new Date(at).toLocaleString(lang()) : t('options_syncNever'));
 const DAY = 86_400_000;
@@ -42,10 +43,10 @@ export function SyncSection() {
   const [device, setDevice] = useState('');
   useEffect(() => {
     const read = () =>
-      void browser.storage.local.get([SYNC_SETTINGS_KEY, SYNC_STATUS_KEY, SYNC_DEVICE_KEY]).then((r) => {
-        setSettings((r[SYNC_SETTINGS_KEY] as SyncSettings) ?? { enabled: true });
-        setStatus((r[SYNC_STATUS_KEY] as SyncStatus) ?? null);
-        setDevice(typeof r[SYNC_DEVICE_KEY] === 'string' ? r[SYNC_DEVICE_KEY] : '');
+      void readStored(browser.storage.local, SYNC_SETTINGS, SYNC_STATUS, SYNC_DEVICE).then(([s, st, d]) => {
+        setSettings(s);
+        setStatus(st);
+        setDevice(d ?? '');
       });
     read();
     const onChange = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
