@@ -1,6 +1,15 @@
 /**
  * Puts exactly one set of controls on every card the page's adapter finds,
  * keeps them in step with the library, and takes them away cleanly.
+ *
+ * A card far from view costs the page nothing but its id read and one
+ * observation: its controls are a detached host and a JavaScript object.
+ * One IntersectionObserver over the cards (not over hosts) inserts a card's
+ * host and builds its controls as the card comes within UPGRADE_MARGIN of
+ * the viewport, and so does keyboard focus entering the card. A host inserted
+ * into a laid-out page costs a style recalculation and a layout of what
+ * follows it; 1,020 hosts at load cost the page more than everything else the
+ * extension does (docs/architecture.md, "Where the time goes").
  */
 import { ext as browser } from '../shared/ext';
 import type Browser from 'webextension-polyfill';
@@ -8,7 +17,9 @@ import { CHANGE_KEY, type Change } from '../shared/change';
 import { absUrl, hfUrl, tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
-import { createControls, HOST_ATTR, isLive, UPGRADE_MARGIN, upgradeSoon, type CardControls, type ControlEvents } from './ui/controls';
+import { createControls, type CardControls, type ControlEvents } from './ui/controls';
+import { CARD_ATTR, HOST_ATTR, isLive, timing, UPGRADE_MARGIN } from './ui/host';
+import { testAttr } from './exposure';
 import { nextFrame, whenIdle } from './observe';
 import { t } from '../shared/i18n';
 
@@ -22,6 +33,10 @@ export class Annotator {
   private byId = new Map<string, Set<CardControls>>();
   private known = new Map<string, PaperStatus>();
   private gone = false;
+  /** Controls whose host is in the page (and built). */
+  private shown = new WeakSet<CardControls>();
+  /** The one observer: cards (not hosts) nearing the viewport get their host and controls. */
+  private near = new IntersectionObserver((entries) => this.nearing(entries), { rootMargin: `${UPGRADE_MARGIN}px 0px` });
 
   constructor(
     private adapter: () => SiteAdapter | undefined,
@@ -34,7 +49,10 @@ export class Annotator {
       if (area === 'local' && changes[CHANGE_KEY]?.newValue) this.applyChange(changes[CHANGE_KEY].newValue as Change);
     };
     browser.storage.onChanged.addListener(onChange);
+    // Focus entering a card (Tab, Shift+Tab, a link's focus()) builds its controls before the next key moves on.
+    doc.addEventListener('focusin', (e) => this.focused(e), { capture: true, signal });
     signal.addEventListener('abort', () => {
+      this.near.disconnect();
       try {
         browser.storage.onChanged.removeListener(onChange);
       } catch {
@@ -98,8 +116,10 @@ export class Annotator {
       cards = [...all];
     }
     // On a whole-page scan (load, client-side navigation), where the cards are now, before any host
-    // moves them: those near the viewport get their controls in the next frame's layout, with the hosts.
+    // moves them: those near the viewport get their controls in the next frame, before its layout;
+    // the observer's first report would come a frame later and cost a second layout of the listing.
     const [nearFrom, nearTo] = whole ? nearViewport(cards) : [0, 0];
+    const soon: CardControls[] = [];
     // A re-render (markup replaced, cloneNode) may have copied our host, and an earlier
     // copy of this script (Firefox injects a new one when the extension is
     // reloaded or updated) may have left its own: a host that is not one of ours
@@ -117,13 +137,12 @@ export class Annotator {
       const id = adapter.cardId(card)?.id;
       const have = this.bound.get(card);
       if (have) {
-        if (have.id === id && have.host.isConnected && this.holds(adapter, card, have.host)) continue;
+        if (have.id === id && this.holds(adapter, card, have)) continue;
         this.unbind(have);
       }
       if (!id) continue;
-      const c = createControls(id, this.events);
-      const { parent, before } = adapter.mountPoint(card);
-      parent.insertBefore(c.host, before);
+      const c = createControls(id, card, this.events);
+      testAttr(card, CARD_ATTR, id);
       this.bound.set(card, c);
       this.cards.set(c, card);
       boundNow.push(c);
@@ -133,8 +152,10 @@ export class Annotator {
       const status = this.known.get(id);
       if (status) c.set(status);
       else fresh.push(id);
-      if (i >= nearFrom && i < nearTo) upgradeSoon(c);
+      if (i >= nearFrom && i < nearTo) soon.push(c);
+      else this.near.observe(card);
     }
+    if (soon.length) nextFrame(() => this.place(soon));
     if (fresh.length) this.ask(fresh);
     if (boundNow.length) this.onBound(boundNow);
     return cards.length;
@@ -146,16 +167,81 @@ export class Annotator {
   /** The card a control was mounted for (it may sit in another element of the card, as in an arXiv list's dd). */
   private cards = new WeakMap<CardControls, Element>();
 
-  /** `host` is still where the card's controls go: in the card, or in another of its parts. */
-  private holds(adapter: SiteAdapter, card: Element, host: Element): boolean {
+  /** `c` still fits `card`: not in the page yet, or its host is where the card's controls go (in the card, or in another of its parts). */
+  private holds(adapter: SiteAdapter, card: Element, c: CardControls): boolean {
+    if (!this.shown.has(c)) return true;
+    const host = c.host;
+    if (!host.isConnected) return false;
     if (card.contains(host)) return true;
     return adapter.parts?.(card).some((p) => p.contains(host)) ?? false;
   }
 
+  /** The card of `c` is in the page, and so is its host if it was inserted. */
+  private alive(c: CardControls): boolean {
+    return !!this.cards.get(c)?.isConnected && (!this.shown.has(c) || c.host.isConnected);
+  }
+
   private unbind(c: CardControls) {
     c.host.remove();
-    c.dispose();
+    this.forget(c);
     this.byId.get(c.id)?.delete(c);
+  }
+
+  private forget(c: CardControls) {
+    const card = this.cards.get(c);
+    if (card) this.near.unobserve(card);
+    c.dispose();
+  }
+
+  /**
+   * Inserts the hosts of these controls where their cards mount them and builds the controls,
+   * in one go: the page lays them out once. Times it as "papershelf:upgrade" (bench, DevTools).
+   */
+  private place(list: CardControls[]) {
+    const adapter = this.adapter();
+    if (!adapter) return;
+    const start = performance.now();
+    const todo = list.filter((c) => {
+      const card = this.cards.get(c);
+      return !this.shown.has(c) && card?.isConnected && this.bound.get(card) === c;
+    });
+    // A host inserted above the viewport (the reader scrolls up, or jumped down the list) pushes
+    // down what the reader sees, and the browsers' scroll anchoring does not always make up for it:
+    // what is in the middle of the viewport is put back where it was.
+    const above = todo.some((c) => this.cards.get(c)!.getBoundingClientRect().top < 0);
+    const anchor = above ? this.doc.elementFromPoint(innerWidth / 2, innerHeight / 2) : null;
+    const top = anchor?.getBoundingClientRect().top ?? 0;
+    for (const c of todo) {
+      const card = this.cards.get(c)!;
+      this.near.unobserve(card);
+      const { parent, before } = adapter.mountPoint(card);
+      parent.insertBefore(c.host, before);
+      this.shown.add(c);
+      c.upgrade();
+      this.onShown(c);
+    }
+    if (anchor?.isConnected) {
+      const moved = anchor.getBoundingClientRect().top - top;
+      if (Math.abs(moved) >= 1) scrollBy(0, moved);
+    }
+    timing('papershelf:upgrade', start, todo.length);
+  }
+
+  private nearing(entries: IntersectionObserverEntry[]) {
+    const list: CardControls[] = [];
+    for (const e of entries) {
+      const c = e.isIntersecting ? this.bound.get(e.target) : undefined;
+      if (c) list.push(c);
+    }
+    if (list.length) this.place(list);
+  }
+
+  /** Focus reached an element of a card whose controls are not in the page: they are, before the next key. */
+  private focused(e: FocusEvent) {
+    if (!e.isTrusted || !(e.target instanceof Element) || e.target.hasAttribute(HOST_ATTR)) return;
+    const card = this.adapter()?.cardOf(e.target);
+    const c = card && this.bound.get(card);
+    if (c && !this.shown.has(c)) this.place([c]);
   }
 
   /** Ids whose saved state this frame's scans want (repeats allowed): one papers.status message per frame. */
@@ -201,8 +287,8 @@ export class Annotator {
   private prune() {
     for (const [id, set] of this.byId) {
       for (const c of set) {
-        if (c.host.isConnected) continue;
-        c.dispose();
+        if (this.alive(c)) continue;
+        this.forget(c);
         set.delete(c);
       }
       if (!set.size) this.byId.delete(id);
@@ -219,9 +305,9 @@ export class Annotator {
       if (!set) continue;
       if (status.incomplete && !this.completing.has(id)) this.complete(id, set);
       for (const c of set) {
-        if (c.host.isConnected) c.set(status);
+        if (this.alive(c)) c.set(status);
         else {
-          c.dispose();
+          this.forget(c);
           set.delete(c);
         }
       }
@@ -303,6 +389,8 @@ export class Annotator {
 
   /** Called with the controls bound by each scan, after it: the ranking takes them from there. */
   onBound: (bound: CardControls[]) => void = () => {};
+  /** Called when a card's controls enter the page (it neared the viewport, or took focus). */
+  onShown: (c: CardControls) => void = () => {};
 
   /** How many controls are bound (cheap: no walk of the page). */
   boundCount(): number {
@@ -318,7 +406,7 @@ export class Annotator {
     for (const set of this.byId.values()) {
       for (const c of set) {
         const card = this.cards.get(c);
-        if (card?.isConnected && c.host.isConnected) out.push({ controls: c, card, parts: adapter?.parts?.(card) ?? [card] });
+        if (card && this.alive(c)) out.push({ controls: c, card, parts: adapter?.parts?.(card) ?? [card] });
       }
     }
     return out.sort((a, b) => (a.card.compareDocumentPosition(b.card) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));

@@ -12,7 +12,7 @@
  * each listing `dt`, as the adapters do. `insert()` is the timed part and
  * returns its duration in ms.
  */
-import { HOST_ATTR, HOST_ATTRIBUTES } from '../../src/content/ui/controls';
+import { HOST_ATTR, HOST_ATTRIBUTES } from '../../src/content/ui/host';
 
 interface Slot {
   id: string;

@@ -47,7 +47,10 @@ function readStored(id: string): Promise<{ tags: string[] } | null> {
   });
 }
 
-const hostsReady = (n: number) => document.querySelectorAll('[data-ps-host]').length === n;
+/** At least `n` hosts are in the page (a card gets its host as it nears the viewport: the first ones at once). */
+const hostsReady = (n: number) => document.querySelectorAll('[data-ps-host]').length >= n;
+/** The cards these tests use (0 to 4) are at the top of the digest, near the viewport. */
+const NEAR = 5;
 
 describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers nothing (dist/)', (name) => {
   const ctx = useSession(name, { release: true });
@@ -74,7 +77,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     popup = await ctx.open(ctx.s.popupUrl);
     await seed(0);
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     // Positive control: the controls are there and answer the user's real click (an unsaved card).
     const p = await page.evaluate(savePoint, 1);
     await page.mouseClick(p!.x, p!.y);
@@ -98,7 +101,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     await seed(2);
     const id = digest.cards[2].id;
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     await page.evaluate(() => {
       for (const h of Array.from(document.querySelectorAll<HTMLElement>('[data-ps-host]'))) {
         h.focus();
@@ -128,7 +131,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
   it('a faded card ignores the user\'s click (clickjacking by transparency); once visible, the click saves', async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     const id = digest.cards[3].id;
     const p = await page.evaluate(savePoint, 3);
     await page.evaluate(() => (document.querySelectorAll<HTMLElement>('[data-ps-host]')[3].parentElement!.style.opacity = '0.05'));
@@ -143,7 +146,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
   it.runIf(name === 'chromium')('a card under a transparent decoy ignores the user\'s click (IntersectionObserver v2)', async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     const id = digest.cards[4].id;
     const p = await page.evaluate(savePoint, 4);
     await page.evaluate(() => {
