@@ -35,7 +35,7 @@ export class Annotator {
   private gone = false;
   /** Controls whose host is in the page (and built). */
   private shown = new WeakSet<CardControls>();
-  /** The one observer: cards (not hosts) nearing the viewport get their host and controls. */
+  /** The one observer: cards (not hosts: the place in the card a host goes, see watch) nearing the viewport get their host and controls. */
   private near = new IntersectionObserver((entries) => this.nearing(entries), { rootMargin: `${UPGRADE_MARGIN}px 0px` });
 
   constructor(
@@ -153,7 +153,7 @@ export class Annotator {
       if (status) c.set(status);
       else fresh.push(id);
       if (i >= nearFrom && i < nearTo) soon.push(c);
-      else this.near.observe(card);
+      else this.watch(c, adapter.mountPoint(card).parent);
     }
     if (soon.length) nextFrame(() => this.place(soon));
     if (fresh.length) this.ask(fresh);
@@ -188,8 +188,7 @@ export class Annotator {
   }
 
   private forget(c: CardControls) {
-    const card = this.cards.get(c);
-    if (card) this.near.unobserve(card);
+    this.unwatch(c);
     c.dispose();
   }
 
@@ -213,7 +212,7 @@ export class Annotator {
     const top = anchor?.getBoundingClientRect().top ?? 0;
     for (const c of todo) {
       const card = this.cards.get(c)!;
-      this.near.unobserve(card);
+      this.unwatch(c);
       const { parent, before } = adapter.mountPoint(card);
       parent.insertBefore(c.host, before);
       this.shown.add(c);
@@ -227,10 +226,32 @@ export class Annotator {
     timing('papershelf:upgrade', start, todo.length);
   }
 
+  /**
+   * What the observer watches for a card: the element its host goes into (an arXiv entry's
+   * metadata in its dd, below the dt that is the card), so the host is in the page before
+   * the place it takes comes within the margin of the viewport.
+   */
+  private watched = new WeakMap<Element, CardControls>();
+  private watching = new WeakMap<CardControls, Element>();
+  private watch(c: CardControls, el: Element) {
+    this.watched.set(el, c);
+    this.watching.set(c, el);
+    this.near.observe(el);
+  }
+  private unwatch(c: CardControls) {
+    const el = this.watching.get(c);
+    if (!el) return;
+    this.watching.delete(c);
+    if (this.watched.get(el) === c) {
+      this.watched.delete(el);
+      this.near.unobserve(el);
+    }
+  }
+
   private nearing(entries: IntersectionObserverEntry[]) {
     const list: CardControls[] = [];
     for (const e of entries) {
-      const c = e.isIntersecting ? this.bound.get(e.target) : undefined;
+      const c = e.isIntersecting ? this.watched.get(e.target) : undefined;
       if (c) list.push(c);
     }
     if (list.length) this.place(list);
