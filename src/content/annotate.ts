@@ -18,7 +18,8 @@ import { absUrl, hfUrl, tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
 import { createControls, type CardControls, type ControlEvents } from './ui/controls';
-import { CARD_ATTR, HOST_ATTR, isLive, timing, UPGRADE_MARGIN } from './ui/host';
+import { CARD_ATTR, HOST_ATTR, isLive } from './ui/host';
+import { nearViewport, Placer } from './placer';
 import { testAttr } from './exposure';
 import { nextFrame, whenIdle } from './observe';
 import { t } from '../shared/i18n';
@@ -33,10 +34,8 @@ export class Annotator {
   private byId = new Map<string, Set<CardControls>>();
   private known = new Map<string, PaperStatus>();
   private gone = false;
-  /** Controls whose host is in the page (and built). */
-  private shown = new WeakSet<CardControls>();
-  /** The one observer: cards (not hosts: the place in the card a host goes, see watch) nearing the viewport get their host and controls. */
-  private near = new IntersectionObserver((entries) => this.nearing(entries), { rootMargin: `${UPGRADE_MARGIN}px 0px` });
+  /** Puts hosts in the page as their cards near the viewport (placer.ts). */
+  private placer: Placer;
 
   constructor(
     private adapter: () => SiteAdapter | undefined,
@@ -49,10 +48,12 @@ export class Annotator {
       if (area === 'local' && changes[CHANGE_KEY]?.newValue) this.applyChange(changes[CHANGE_KEY].newValue as Change);
     };
     browser.storage.onChanged.addListener(onChange);
-    // Focus entering a card (Tab, Shift+Tab, a link's focus()) builds its controls before the next key moves on.
-    doc.addEventListener('focusin', (e) => this.focused(e), { capture: true, signal });
+    this.placer = new Placer(
+      { adapter, cardOf: (c) => this.cards.get(c), controlsOf: (card) => this.bound.get(card), shown: (c) => this.onShown(c) },
+      doc,
+      signal,
+    );
     signal.addEventListener('abort', () => {
-      this.near.disconnect();
       try {
         browser.storage.onChanged.removeListener(onChange);
       } catch {
@@ -153,9 +154,9 @@ export class Annotator {
       if (status) c.set(status);
       else fresh.push(id);
       if (i >= nearFrom && i < nearTo) soon.push(c);
-      else this.watch(c, adapter.mountPoint(card).parent);
+      else this.placer.watch(c, adapter.mountPoint(card).parent);
     }
-    if (soon.length) nextFrame(() => this.place(soon));
+    if (soon.length) nextFrame(() => this.placer.place(soon));
     if (fresh.length) this.ask(fresh);
     if (boundNow.length) this.onBound(boundNow);
     return cards.length;
@@ -169,7 +170,7 @@ export class Annotator {
 
   /** `c` still fits `card`: not in the page yet, or its host is where the card's controls go (in the card, or in another of its parts). */
   private holds(adapter: SiteAdapter, card: Element, c: CardControls): boolean {
-    if (!this.shown.has(c)) return true;
+    if (!this.placer.placed(c)) return true;
     const host = c.host;
     if (!host.isConnected) return false;
     if (card.contains(host)) return true;
@@ -178,7 +179,7 @@ export class Annotator {
 
   /** The card of `c` is in the page, and so is its host if it was inserted. */
   private alive(c: CardControls): boolean {
-    return !!this.cards.get(c)?.isConnected && (!this.shown.has(c) || c.host.isConnected);
+    return !!this.cards.get(c)?.isConnected && (!this.placer.placed(c) || c.host.isConnected);
   }
 
   private unbind(c: CardControls) {
@@ -188,81 +189,8 @@ export class Annotator {
   }
 
   private forget(c: CardControls) {
-    this.unwatch(c);
+    this.placer.unwatch(c);
     c.dispose();
-  }
-
-  /**
-   * Inserts the hosts of these controls where their cards mount them and builds the controls,
-   * in one go: the page lays them out once. Times it as "papershelf:upgrade" (bench, DevTools).
-   */
-  private place(list: CardControls[]) {
-    const adapter = this.adapter();
-    if (!adapter) return;
-    const start = performance.now();
-    const todo = list.filter((c) => {
-      const card = this.cards.get(c);
-      return !this.shown.has(c) && card?.isConnected && this.bound.get(card) === c;
-    });
-    // A host inserted above the viewport (the reader scrolls up, or jumped down the list) pushes
-    // down what the reader sees, and the browsers' scroll anchoring does not always make up for it:
-    // what is in the middle of the viewport is put back where it was.
-    const above = todo.some((c) => this.cards.get(c)!.getBoundingClientRect().top < 0);
-    const anchor = above ? this.doc.elementFromPoint(innerWidth / 2, innerHeight / 2) : null;
-    const top = anchor?.getBoundingClientRect().top ?? 0;
-    for (const c of todo) {
-      const card = this.cards.get(c)!;
-      this.unwatch(c);
-      const { parent, before } = adapter.mountPoint(card);
-      parent.insertBefore(c.host, before);
-      this.shown.add(c);
-      c.upgrade();
-      this.onShown(c);
-    }
-    if (anchor?.isConnected) {
-      const moved = anchor.getBoundingClientRect().top - top;
-      if (Math.abs(moved) >= 1) scrollBy(0, moved);
-    }
-    timing('papershelf:upgrade', start, todo.length);
-  }
-
-  /**
-   * What the observer watches for a card: the element its host goes into (an arXiv entry's
-   * metadata in its dd, below the dt that is the card), so the host is in the page before
-   * the place it takes comes within the margin of the viewport.
-   */
-  private watched = new WeakMap<Element, CardControls>();
-  private watching = new WeakMap<CardControls, Element>();
-  private watch(c: CardControls, el: Element) {
-    this.watched.set(el, c);
-    this.watching.set(c, el);
-    this.near.observe(el);
-  }
-  private unwatch(c: CardControls) {
-    const el = this.watching.get(c);
-    if (!el) return;
-    this.watching.delete(c);
-    if (this.watched.get(el) === c) {
-      this.watched.delete(el);
-      this.near.unobserve(el);
-    }
-  }
-
-  private nearing(entries: IntersectionObserverEntry[]) {
-    const list: CardControls[] = [];
-    for (const e of entries) {
-      const c = e.isIntersecting ? this.watched.get(e.target) : undefined;
-      if (c) list.push(c);
-    }
-    if (list.length) this.place(list);
-  }
-
-  /** Focus reached an element of a card whose controls are not in the page: they are, before the next key. */
-  private focused(e: FocusEvent) {
-    if (!e.isTrusted || !(e.target instanceof Element) || e.target.hasAttribute(HOST_ATTR)) return;
-    const card = this.adapter()?.cardOf(e.target);
-    const c = card && this.bound.get(card);
-    if (c && !this.shown.has(c)) this.place([c]);
   }
 
   /** Ids whose saved state this frame's scans want (repeats allowed): one papers.status message per frame. */
@@ -464,29 +392,6 @@ export class Annotator {
   urlOf(c: CardControls): string {
     return this.doc.location?.hostname === 'huggingface.co' ? hfUrl(c.id) : absUrl(c.id);
   }
-}
-
-/**
- * The cards (in document order, which on a listing is top to bottom) within
- * the upgrade margin of the viewport, as [from, to): a binary search for the
- * first, then the ones after it until one is beyond. Reads positions only
- * (the layout is clean at load, so nothing is laid out here). A card it
- * misses, on a page not laid out top to bottom, is built when the observer
- * reports it, a frame later.
- */
-function nearViewport(cards: Element[]): [number, number] {
-  const top = -UPGRADE_MARGIN;
-  const bottom = innerHeight + UPGRADE_MARGIN;
-  let lo = 0;
-  let hi = cards.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cards[mid].getBoundingClientRect().bottom < top) lo = mid + 1;
-    else hi = mid;
-  }
-  let to = lo;
-  while (to < cards.length && cards[to].getBoundingClientRect().top <= bottom) to++;
-  return [lo, to];
 }
 
 /** Removes the hosts in `roots` that are not this script's own live controls (copies, or an earlier script's). */

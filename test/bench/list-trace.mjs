@@ -95,7 +95,7 @@ try {
         last = now;
         if (quiet === QUIET.windows && kind === 'ext' && !(await page.evaluate(() => performance.getEntriesByName('papershelf:scan').length))) quiet = 0;
       }
-      const events = await stop();
+      const events = await stop(120_000);
       await page.close();
       if (process.env.TRACE_OUT) writeFileSync(`${process.env.TRACE_OUT}-${kind}-${i}.json`, JSON.stringify({ traceEvents: events }));
       runs[kind].push(split(events));
