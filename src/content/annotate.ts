@@ -1,6 +1,15 @@
 /**
  * Puts exactly one set of controls on every card the page's adapter finds,
  * keeps them in step with the library, and takes them away cleanly.
+ *
+ * A card far from view costs the page nothing but its id read and one
+ * observation: its controls are a detached host and a JavaScript object.
+ * One IntersectionObserver over the cards (not over hosts) inserts a card's
+ * host and builds its controls as the card comes within UPGRADE_MARGIN of
+ * the viewport, and so does keyboard focus entering the card. A host inserted
+ * into a laid-out page costs a style recalculation and a layout of what
+ * follows it; 1,020 hosts at load cost the page more than everything else the
+ * extension does (docs/architecture.md, "Where the time goes").
  */
 import { ext as browser } from '../shared/ext';
 import type Browser from 'webextension-polyfill';
@@ -8,7 +17,10 @@ import { CHANGE_KEY, type Change } from '../shared/change';
 import { ABSTRACT_MAX, absUrl, hfUrl, tagKey, type PaperStatus } from '../shared/model';
 import { ContextGone, send } from '../shared/client';
 import type { SiteAdapter } from './sites/types';
-import { createControls, HOST_ATTR, isLive, UPGRADE_MARGIN, upgradeSoon, type CardControls, type ControlEvents } from './ui/controls';
+import { createControls, type CardControls, type ControlEvents } from './ui/controls';
+import { CARD_ATTR, HOST_ATTR, isLive } from './ui/host';
+import { nearViewport, Placer } from './placer';
+import { testAttr } from './exposure';
 import { nextFrame, whenIdle } from './observe';
 import { t } from '../shared/i18n';
 import { errorText } from '../shared/errors';
@@ -23,6 +35,8 @@ export class Annotator {
   private byId = new Map<string, Set<CardControls>>();
   private known = new Map<string, PaperStatus>();
   private gone = false;
+  /** Puts hosts in the page as their cards near the viewport (placer.ts). */
+  private placer: Placer;
 
   constructor(
     private adapter: () => SiteAdapter | undefined,
@@ -35,6 +49,11 @@ export class Annotator {
       if (area === 'local' && changes[CHANGE_KEY]?.newValue) this.applyChange(changes[CHANGE_KEY].newValue as Change);
     };
     browser.storage.onChanged.addListener(onChange);
+    this.placer = new Placer(
+      { adapter, cardOf: (c) => this.cards.get(c), controlsOf: (card) => this.bound.get(card), shown: (c) => this.onShown(c) },
+      doc,
+      signal,
+    );
     signal.addEventListener('abort', () => {
       try {
         browser.storage.onChanged.removeListener(onChange);
@@ -99,8 +118,10 @@ export class Annotator {
       cards = [...all];
     }
     // On a whole-page scan (load, client-side navigation), where the cards are now, before any host
-    // moves them: those near the viewport get their controls in the next frame's layout, with the hosts.
+    // moves them: those near the viewport get their controls in the next frame, before its layout;
+    // the observer's first report would come a frame later and cost a second layout of the listing.
     const [nearFrom, nearTo] = whole ? nearViewport(cards) : [0, 0];
+    const soon: CardControls[] = [];
     // A re-render (markup replaced, cloneNode) may have copied our host, and an earlier
     // copy of this script (Firefox injects a new one when the extension is
     // reloaded or updated) may have left its own: a host that is not one of ours
@@ -118,13 +139,12 @@ export class Annotator {
       const id = adapter.cardId(card)?.id;
       const have = this.bound.get(card);
       if (have) {
-        if (have.id === id && have.host.isConnected && this.holds(adapter, card, have.host)) continue;
+        if (have.id === id && this.holds(adapter, card, have)) continue;
         this.unbind(have);
       }
       if (!id) continue;
-      const c = createControls(id, this.events);
-      const { parent, before } = adapter.mountPoint(card);
-      parent.insertBefore(c.host, before);
+      const c = createControls(id, card, this.events);
+      testAttr(card, CARD_ATTR, id);
       this.bound.set(card, c);
       this.cards.set(c, card);
       boundNow.push(c);
@@ -134,8 +154,10 @@ export class Annotator {
       const status = this.known.get(id);
       if (status) c.set(status);
       else fresh.push(id);
-      if (i >= nearFrom && i < nearTo) upgradeSoon(c);
+      if (i >= nearFrom && i < nearTo) soon.push(c);
+      else this.placer.watch(c, adapter.mountPoint(card).parent);
     }
+    if (soon.length) nextFrame(() => this.placer.place(soon));
     if (fresh.length) this.ask(fresh);
     if (boundNow.length) this.onBound(boundNow);
     return cards.length;
@@ -147,16 +169,29 @@ export class Annotator {
   /** The card a control was mounted for (it may sit in another element of the card, as in an arXiv list's dd). */
   private cards = new WeakMap<CardControls, Element>();
 
-  /** `host` is still where the card's controls go: in the card, or in another of its parts. */
-  private holds(adapter: SiteAdapter, card: Element, host: Element): boolean {
+  /** `c` still fits `card`: not in the page yet, or its host is where the card's controls go (in the card, or in another of its parts). */
+  private holds(adapter: SiteAdapter, card: Element, c: CardControls): boolean {
+    if (!this.placer.placed(c)) return true;
+    const host = c.host;
+    if (!host.isConnected) return false;
     if (card.contains(host)) return true;
     return adapter.parts?.(card).some((p) => p.contains(host)) ?? false;
   }
 
+  /** The card of `c` is in the page, and so is its host if it was inserted. */
+  private alive(c: CardControls): boolean {
+    return !!this.cards.get(c)?.isConnected && (!this.placer.placed(c) || c.host.isConnected);
+  }
+
   private unbind(c: CardControls) {
     c.host.remove();
-    c.dispose();
+    this.forget(c);
     this.byId.get(c.id)?.delete(c);
+  }
+
+  private forget(c: CardControls) {
+    this.placer.unwatch(c);
+    c.dispose();
   }
 
   /** Ids whose saved state this frame's scans want (repeats allowed): one papers.status message per frame. */
@@ -202,8 +237,8 @@ export class Annotator {
   private prune() {
     for (const [id, set] of this.byId) {
       for (const c of set) {
-        if (c.host.isConnected) continue;
-        c.dispose();
+        if (this.alive(c)) continue;
+        this.forget(c);
         set.delete(c);
       }
       if (!set.size) this.byId.delete(id);
@@ -220,9 +255,9 @@ export class Annotator {
       if (!set) continue;
       if (status.incomplete && !this.completing.has(id)) this.complete(id, set);
       for (const c of set) {
-        if (c.host.isConnected) c.set(status);
+        if (this.alive(c)) c.set(status);
         else {
-          c.dispose();
+          this.forget(c);
           set.delete(c);
         }
       }
@@ -304,6 +339,8 @@ export class Annotator {
 
   /** Called with the controls bound by each scan, after it: the ranking takes them from there. */
   onBound: (bound: CardControls[]) => void = () => {};
+  /** Called when a card's controls enter the page (it neared the viewport, or took focus). */
+  onShown: (c: CardControls) => void = () => {};
 
   /** How many controls are bound (cheap: no walk of the page). */
   boundCount(): number {
@@ -319,7 +356,7 @@ export class Annotator {
     for (const set of this.byId.values()) {
       for (const c of set) {
         const card = this.cards.get(c);
-        if (card?.isConnected && c.host.isConnected) out.push({ controls: c, card, parts: adapter?.parts?.(card) ?? [card] });
+        if (card && this.alive(c)) out.push({ controls: c, card, parts: adapter?.parts?.(card) ?? [card] });
       }
     }
     return out.sort((a, b) => (a.card.compareDocumentPosition(b.card) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
@@ -356,29 +393,6 @@ export class Annotator {
   urlOf(c: CardControls): string {
     return this.doc.location?.hostname === 'huggingface.co' ? hfUrl(c.id) : absUrl(c.id);
   }
-}
-
-/**
- * The cards (in document order, which on a listing is top to bottom) within
- * the upgrade margin of the viewport, as [from, to): a binary search for the
- * first, then the ones after it until one is beyond. Reads positions only
- * (the layout is clean at load, so nothing is laid out here). A card it
- * misses, on a page not laid out top to bottom, is built when the observer
- * reports it, a frame later.
- */
-function nearViewport(cards: Element[]): [number, number] {
-  const top = -UPGRADE_MARGIN;
-  const bottom = innerHeight + UPGRADE_MARGIN;
-  let lo = 0;
-  let hi = cards.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cards[mid].getBoundingClientRect().bottom < top) lo = mid + 1;
-    else hi = mid;
-  }
-  let to = lo;
-  while (to < cards.length && cards[to].getBoundingClientRect().top <= bottom) to++;
-  return [lo, to];
 }
 
 /** Removes the hosts in `roots` that are not this script's own live controls (copies, or an earlier script's). */

@@ -53,6 +53,7 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
   /** Cards bound before the settings were read: ranked then, if the ranking is on. null once read. */
   let early: CardControls[] | null = [];
   const rank = (bound: CardControls[]) => ranking.add(bound.map((c) => ({ controls: c, read: () => annotator.listed(c) })));
+  annotator.onShown = (c) => ranking.shown(c);
   view.tagsOf = (id) => annotator.tagsOf(id);
   view.accept = (c, name) => annotator.addTag(c, name);
   const listing = () => annotator.boundCount() > 1;

@@ -5,7 +5,7 @@
  * elements that were added or changed, batched once per frame; ignores our own
  * inserted nodes. Teardown is one AbortSignal.
  */
-import { HOST_ATTR } from './ui/controls';
+import { HOST_ATTR } from './ui/host';
 
 export interface Batch {
   /** Elements added or whose paper link changed, outside our own controls. */

@@ -9,7 +9,8 @@
  */
 import { testAttr } from './exposure';
 import type { CardVerdict, ListedCard, RankReply } from '../shared/rank-wire';
-import { idOfHost, type CardControls } from './ui/controls';
+import type { CardControls } from './ui/controls';
+import { idOfHost } from './ui/host';
 import { showRank } from './ui/rank-view';
 import { whenIdle } from './observe';
 
@@ -61,51 +62,53 @@ export class PageRanking {
     );
     signal.addEventListener('abort', () => {
       this.io.disconnect();
-      this.near.disconnect();
       clearTimeout(this.seenTimer);
     });
   }
 
-  /** Cards not ranked yet, by host: ranked when they near the viewport (or all at once for the sort). */
-  private waiting = new Map<Element, Rankable>();
-  private near = new IntersectionObserver(
-    (entries) => {
-      const now: Rankable[] = [];
-      for (const e of entries) {
-        if (!e.isIntersecting) continue;
-        this.near.unobserve(e.target);
-        const it = this.waiting.get(e.target);
-        this.waiting.delete(e.target);
-        if (it) now.push(it);
-      }
-      if (now.length) this.enqueue(now);
-    },
-    // Well ahead of the reader: a page of cards above and below is ranked before it is seen.
-    { rootMargin: '1500px 0px' },
-  );
+  /** Cards not ranked yet: ranked when their controls enter the page (or all at once for the sort). */
+  private waiting = new Map<CardControls, Rankable>();
+  /** Controls handed to add(), and controls in the page (shown): either may come first (the settings are read late). */
+  private added = new WeakSet<CardControls>();
+  private inPage = new WeakSet<CardControls>();
 
   /**
    * Cards just annotated. Reading a card's text costs; a 1,000-entry list is
    * read only where the reader is (and all of it when the sort asks).
    */
   add(items: Rankable[]) {
+    const now: Rankable[] = [];
     for (const it of items) {
-      this.io.observe(it.controls.host);
-      const v = this.verdicts.get(it.controls.id);
-      if (v) {
-        apply(it.controls, v);
-        continue;
-      }
-      this.waiting.set(it.controls.host, it);
-      this.near.observe(it.controls.host);
+      const c = it.controls;
+      this.added.add(c);
+      if (this.inPage.has(c)) this.io.observe(c.host);
+      const v = this.verdicts.get(c.id);
+      if (v) apply(c, v);
+      else if (this.inPage.has(c)) now.push(it);
+      else this.waiting.set(c, it);
     }
+    if (now.length) this.enqueue(now);
+  }
+
+  /**
+   * A card's controls entered the page (the annotator's observer: the card neared the viewport,
+   * or took focus): it is ranked now, and watched for being seen. No observer of ours watches
+   * a card before that.
+   */
+  shown(c: CardControls) {
+    this.inPage.add(c);
+    if (!this.added.has(c)) return;
+    this.io.observe(c.host);
+    const it = this.waiting.get(c);
+    if (!it) return;
+    this.waiting.delete(c);
+    this.enqueue([it]);
   }
 
   /** Ranks every card still waiting (the sort needs them all); resolves when they are ranked. */
   async rankAll(): Promise<void> {
     const all = [...this.waiting.values()];
     this.waiting.clear();
-    this.near.disconnect();
     if (all.length) await this.flushNow(all);
   }
 

@@ -14,7 +14,8 @@
  * ranking.
  */
 import { SHADOW_MODE } from './exposure';
-import { HOST_ATTR, type CardControls } from './ui/controls';
+import type { CardControls } from './ui/controls';
+import { HOST_ATTR } from './ui/host';
 import { t } from '../shared/i18n';
 
 export interface TriageCard {

@@ -1,7 +1,8 @@
 /**
- * The floor for the content script's figures: the same light host elements
- * the content script puts on every card (`data-papershelf="<id>"` and
- * HOST_ATTRIBUTES), inserted where it mounts them, in the barest way (one
+ * The floor for the content script's figures: the host elements the content
+ * script puts on cards (`data-papershelf="<id>"` and HOST_ATTRIBUTES), on every
+ * card (the content script now inserts them only near the viewport:
+ * docs/architecture.md, "Where the time goes"), where it mounts them, in the barest way (one
  * template clone, one attribute, one insertBefore per card), with no
  * detection, no observer and no messaging. Bundled as an IIFE by
  * test/bench/run.mjs and injected into a page the content script does not
@@ -12,7 +13,7 @@
  * each listing `dt`, as the adapters do. `insert()` is the timed part and
  * returns its duration in ms.
  */
-import { HOST_ATTR, HOST_ATTRIBUTES } from '../../src/content/ui/controls';
+import { HOST_ATTR, HOST_ATTRIBUTES } from '../../src/content/ui/host';
 
 interface Slot {
   id: string;

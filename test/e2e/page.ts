@@ -1,59 +1,85 @@
 /** Functions that run inside the page (through Tab.evaluate) to read what a user sees. */
 
+/*
+ * A card far from view has no host yet: the content script inserts a card's host and builds its
+ * controls as the card nears the viewport (or takes focus). Test builds mark every card it found
+ * at once, hosted or not: `data-papershelf-card="<id>"` and, once the library answered,
+ * `data-papershelf-saved`. These functions read the marks for the whole page and the hosts where
+ * they are. Each runs in the page on its own (serialised): no helper outside it.
+ */
+
 export interface ControlState {
   id: string;
   /**
-   * What the save control says: aria-pressed of the save button once the
-   * controls are built (the card came near the viewport), else the host's
-   * data-saved (what the button will show); null while the state is unknown.
-   * "disagree:<aria-pressed>/<data-saved>" if the two differ.
+   * What the save control says: the card's saved mark, the host's data-saved
+   * where the host is in the page, and aria-pressed of the save button where
+   * the controls are built; null while the state is unknown.
+   * "disagree:<mark>/<data-saved>/<aria-pressed>" if they differ.
    */
   pressed: string | null;
-  /** The shadow root with the buttons exists (controls are built lazily, near the viewport). */
+  /** The host is in the page with its shadow root (controls are built lazily, near the viewport). */
   upgraded: boolean;
 }
 
-/** Every PaperShelf control on the page, in document order. */
+/** Every card PaperShelf annotated on the page, in document order. */
 export function readControls(): ControlState[] {
-  return Array.from(document.querySelectorAll('[data-papershelf]')).map((host) => {
-    const saved = host.getAttribute('data-saved');
-    const pressed = host.shadowRoot?.querySelector('button[aria-label="Save to PaperShelf"]')?.getAttribute('aria-pressed') ?? null;
+  const hosts = new Map<string, Element>();
+  for (const h of Array.from(document.querySelectorAll('[data-papershelf]'))) {
+    const id = h.getAttribute('data-papershelf') ?? '';
+    if (!hosts.has(id)) hosts.set(id, h);
+  }
+  return Array.from(document.querySelectorAll('[data-papershelf-card]')).map((card) => {
+    const id = card.getAttribute('data-papershelf-card') ?? '';
+    const host = hosts.get(id);
+    const marks = [
+      card.getAttribute('data-papershelf-saved'),
+      host?.getAttribute('data-saved') ?? null,
+      host?.shadowRoot?.querySelector('button[aria-label="Save to PaperShelf"]')?.getAttribute('aria-pressed') ?? null,
+    ];
+    const known = marks.filter((m) => m !== null);
     return {
-      id: host.getAttribute('data-papershelf') ?? '',
-      pressed: pressed !== null && saved !== null && pressed !== saved ? `disagree:${pressed}/${saved}` : (pressed ?? saved),
-      upgraded: host.shadowRoot !== null,
+      id,
+      pressed: known.length === 0 ? null : known.every((m) => m === known[0]) ? known[0] : `disagree:${marks.join('/')}`,
+      upgraded: host?.shadowRoot != null,
     };
   });
 }
 
 /**
- * True when there are `n` controls, each with its paper's saved state known
- * (data-saved; and the same on the button where it is built), one per paper.
- * Controls are built only near the viewport, so most hosts have no shadow root
- * yet. A host copied by the page's own re-render (cloneNode, innerHTML) copies
- * data-saved too; a copied card then shows its paper twice, which is why the
- * ids must differ (every fixture lists a paper once).
+ * True when `n` cards are annotated, each with its paper's saved state known
+ * (the card's mark; and the same on its host and button where they are in the
+ * page), one per paper, and no card has two hosts. Hosts exist only near the
+ * viewport. A card copied by the page's own re-render (cloneNode, innerHTML)
+ * copies our marks too; a copied card then shows its paper twice, which is why
+ * the ids must differ (every fixture lists a paper once).
  */
 export function controlsReady(n: number): boolean {
+  const cards = Array.from(document.querySelectorAll('[data-papershelf-card]'));
+  if (cards.length !== n) return false;
+  const saved = new Map(cards.map((c) => [c.getAttribute('data-papershelf-card'), c.getAttribute('data-papershelf-saved')]));
+  if (saved.size !== n || [...saved.values()].some((s) => s === null)) return false;
   const hosts = Array.from(document.querySelectorAll('[data-papershelf]'));
-  if (hosts.length !== n) return false;
-  const ids = new Set(hosts.map((h) => h.getAttribute('data-papershelf')));
-  return ids.size === n && hosts.every((h) => {
-    const saved = h.getAttribute('data-saved');
-    if (saved === null) return false;
+  // The cards at the top of every fixture are near the viewport: their hosts go in at once.
+  if (n > 0 && hosts.length === 0) return false;
+  if (new Set(hosts.map((h) => h.getAttribute('data-papershelf'))).size !== hosts.length) return false;
+  return hosts.every((h) => {
+    const want = saved.get(h.getAttribute('data-papershelf'));
+    if (want === undefined || h.getAttribute('data-saved') !== want) return false;
     const pressed = h.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed');
-    return pressed === undefined || pressed === saved;
+    return pressed === undefined || pressed === want;
   });
 }
 
 /**
- * Every control of paper `id` shows `value`: data-saved on each host, and
- * where the controls are built, aria-pressed too, not busy (the state shown
- * is the stored one, not only the optimistic one).
+ * Every card of paper `id` shows `value`: its mark, data-saved on its host
+ * where the host is in the page, and where the controls are built
+ * aria-pressed too, not busy (the state shown is the stored one, not only the
+ * optimistic one).
  */
 export function pressedIs([id, value]: [string, string]): boolean {
+  const cards = Array.from(document.querySelectorAll(`[data-papershelf-card="${CSS.escape(id)}"]`));
   const hosts = Array.from(document.querySelectorAll(`[data-papershelf="${CSS.escape(id)}"]`));
-  return hosts.length > 0 && hosts.every((h) => {
+  return cards.length > 0 && cards.every((c) => c.getAttribute('data-papershelf-saved') === value) && hosts.every((h) => {
     if (h.getAttribute('data-saved') !== value) return false;
     if (!h.shadowRoot) return true;
     const b = h.shadowRoot.querySelector('button');
@@ -62,19 +88,20 @@ export function pressedIs([id, value]: [string, string]): boolean {
 }
 
 /**
- * Brings the first host matching `selector` into view as a user scrolls to a
- * card, unless its controls are built already; returns whether they are.
- * Tab.click calls it before clicking inside a card's controls.
+ * Brings the card of the first host matching `selector` (`[data-papershelf="<id>"]`, or
+ * `[data-papershelf]` for any) into view as a user scrolls to a card, unless its controls are
+ * built already; returns whether they are. Tab.click calls it before clicking inside a card's
+ * controls. A card far from view has no host yet: its mark is scrolled to instead.
  */
 export function revealHost(selector: string): boolean {
   const host = document.querySelector(selector);
-  if (!host) return false;
-  if (host.shadowRoot) return true;
-  host.scrollIntoView({ block: 'center' });
+  if (host?.shadowRoot) return true;
+  const target = host ?? document.querySelector(selector.replace(/^\[data-papershelf(?=[=\]])/, '[data-papershelf-card'));
+  target?.scrollIntoView({ block: 'center' });
   return false;
 }
 
-/** The first host matching `selector` has its controls built. */
+/** The first host matching `selector` is in the page with its controls built. */
 export function hostUpgraded(selector: string): boolean {
   return document.querySelector(selector)?.shadowRoot != null;
 }
@@ -91,17 +118,20 @@ export const saveButton = (id: string) => [`[data-papershelf="${id}"]`, 'button[
 
 /** What the controls on a page show, for the message of a failed wait. */
 export function dumpControls(): string {
+  const cards = Array.from(document.querySelectorAll('[data-papershelf-card]'));
   const hosts = Array.from(document.querySelectorAll('[data-papershelf]'));
   const shown = 40; // a long listing would bury the message
-  return `${location.href}: ${hosts.length} controls (id=data-saved/aria-pressed, "lazy" before the controls are built): ` + hosts
+  return `${location.href}: ${cards.length} cards, ${hosts.length} hosts (id=mark/data-saved/aria-pressed, "none" before the host is in the page, "lazy" before the controls are built): ` + cards
     .slice(0, shown)
-    .map((h) => {
-      const r = h.shadowRoot;
+    .map((c) => {
+      const id = c.getAttribute('data-papershelf-card') ?? '';
+      const h = hosts.find((x) => x.getAttribute('data-papershelf') === id);
+      const r = h?.shadowRoot;
       const msg = r?.querySelector('[role="status"]')?.textContent;
-      const pressed = r ? (r.querySelector('button')?.getAttribute('aria-pressed') ?? '?') : 'lazy';
-      return `${h.getAttribute('data-papershelf')}=${h.getAttribute('data-saved') ?? 'unknown'}/${pressed}${msg ? ` (${msg})` : ''}`;
+      const pressed = r ? (r.querySelector('button')?.getAttribute('aria-pressed') ?? '?') : h ? 'lazy' : 'none';
+      return `${id}=${c.getAttribute('data-papershelf-saved') ?? 'unknown'}/${h?.getAttribute('data-saved') ?? '-'}/${pressed}${msg ? ` (${msg})` : ''}`;
     })
-    .join(', ') + (hosts.length > shown ? `, … ${hosts.length - shown} more` : '');
+    .join(', ') + (cards.length > shown ? `, … ${cards.length - shown} more` : '');
 }
 
 /** Picks an option of a <select> as a user does (value, then input and change events). */
@@ -121,14 +151,14 @@ export function choose([selector, value]: [string, string]): void {
  */
 export function cardTags(id: string): string[] {
   const host = document.querySelector(`[data-papershelf="${CSS.escape(id)}"]`);
-  if (host && !host.shadowRoot) host.scrollIntoView({ block: 'center' });
+  if (!host?.shadowRoot) (host ?? document.querySelector(`[data-papershelf-card="${CSS.escape(id)}"]`))?.scrollIntoView({ block: 'center' });
   return Array.from(host?.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).map((s) => s.textContent ?? '');
 }
 
 export function cardTagsAre([id, want]: [string, string[]]): boolean {
   const host = document.querySelector(`[data-papershelf="${CSS.escape(id)}"]`);
-  if (host && !host.shadowRoot) {
-    host.scrollIntoView({ block: 'center' });
+  if (!host?.shadowRoot) {
+    (host ?? document.querySelector(`[data-papershelf-card="${CSS.escape(id)}"]`))?.scrollIntoView({ block: 'center' });
     return false;
   }
   const got = Array.from(host?.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).map((s) => s.textContent ?? '');

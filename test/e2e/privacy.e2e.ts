@@ -47,7 +47,28 @@ function readStored(id: string): Promise<{ tags: string[] } | null> {
   });
 }
 
-const hostsReady = (n: number) => document.querySelectorAll('[data-ps-host]').length === n;
+/**
+ * Resolves once the page's scroll is at rest: moved (or 1 s passed), then still for 10 frames.
+ * A Space on the body scrolls the page by most of a viewport, animated over several frames
+ * that can start after the key's promise resolved; anything done meanwhile races it.
+ */
+async function scrollSettled(): Promise<number> {
+  const from = scrollY;
+  const until = performance.now() + 1000;
+  let y = from;
+  let still = 0;
+  while (still < 10) {
+    await new Promise((r) => requestAnimationFrame(r));
+    if (scrollY !== y) [y, still] = [scrollY, 0];
+    else if (y !== from || performance.now() > until) still++;
+  }
+  return y;
+}
+
+/** At least `n` hosts are in the page (a card gets its host as it nears the viewport: the first ones at once). */
+const hostsReady = (n: number) => document.querySelectorAll('[data-ps-host]').length >= n;
+/** The cards these tests use (0 to 4) are at the top of the digest, near the viewport. */
+const NEAR = 5;
 
 describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers nothing (dist/)', (name) => {
   const ctx = useSession(name, { release: true });
@@ -74,7 +95,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     popup = await ctx.open(ctx.s.popupUrl);
     await seed(0);
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     // Positive control: the controls are there and answer the user's real click (an unsaved card).
     const p = await page.evaluate(savePoint, 1);
     await page.mouseClick(p!.x, p!.y);
@@ -98,7 +119,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     await seed(2);
     const id = digest.cards[2].id;
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     await page.evaluate(() => {
       for (const h of Array.from(document.querySelectorAll<HTMLElement>('[data-ps-host]'))) {
         h.focus();
@@ -111,7 +132,11 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
       document.querySelectorAll<HTMLElement>('[data-ps-host]')[2].focus();
     });
     // Had any of that put focus on a Save button, this Space (a trusted click) would remove the paper.
+    // None did: focus is on the body, and this Space scrolls the page; that scroll is done before the
+    // user's own keys, or it carries card 2 out of view under the Space on its Save (ignored then, as
+    // a click on a card the user cannot see).
     await page.press(' ');
+    await page.evaluate(scrollSettled);
     // The user's own way: focus the link before the card's controls, Tab, Space. It removes the
     // paper once; had the page's Space acted already, this one would save it again.
     await page.evaluate(() => {
@@ -128,7 +153,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
   it('a faded card ignores the user\'s click (clickjacking by transparency); once visible, the click saves', async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     const id = digest.cards[3].id;
     const p = await page.evaluate(savePoint, 3);
     await page.evaluate(() => (document.querySelectorAll<HTMLElement>('[data-ps-host]')[3].parentElement!.style.opacity = '0.05'));
@@ -143,7 +168,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
   it.runIf(name === 'chromium')('a card under a transparent decoy ignores the user\'s click (IntersectionObserver v2)', async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     const page = await ctx.open(digest.url);
-    await page.waitFor(hostsReady, digest.count, 15_000);
+    await page.waitFor(hostsReady, NEAR, 15_000);
     const id = digest.cards[4].id;
     const p = await page.evaluate(savePoint, 4);
     await page.evaluate(() => {

@@ -105,14 +105,14 @@ describe('release', () => {
       expect(content).toMatch(/attachShadow\(\{mode:/);
       expect(content).toMatch(/[`"']closed[`"']/);
       expect(content).not.toMatch(/[`"']open[`"']/);
-      for (const attr of ['data-papershelf', 'data-saved', 'data-relevance', 'data-suggested', 'data-new', 'data-not-relevant']) {
+      for (const attr of ['data-papershelf', 'data-papershelf-card', 'data-papershelf-saved', 'data-saved', 'data-relevance', 'data-suggested', 'data-new', 'data-not-relevant']) {
         expect(content, attr).not.toMatch(new RegExp(`[\`"'\\[]${attr}[\`"'=\\]]`));
       }
       // The test build keeps the contracts tests drive the cards by.
       const testDir = join(ROOT, 'dist-test', target);
       const testManifest = JSON.parse(readFileSync(join(testDir, 'manifest.json'), 'utf8'));
       const testContent = (testManifest.content_scripts as { js: string[] }[]).flatMap((c) => c.js).map((f) => readFileSync(join(testDir, f), 'utf8')).join('\n');
-      for (const attr of ['data-papershelf', 'data-saved', 'data-relevance', 'data-suggested']) expect(testContent, attr).toContain(attr);
+      for (const attr of ['data-papershelf', 'data-papershelf-card', 'data-papershelf-saved', 'data-saved', 'data-relevance', 'data-suggested']) expect(testContent, attr).toContain(attr);
       expect(testContent).toMatch(/[`"']open[`"']/);
     });
   }

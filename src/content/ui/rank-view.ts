@@ -34,31 +34,25 @@ const CSS = `
 `;
 
 let seq = 0;
-const pending = new WeakMap<Element, () => void>();
-let io: IntersectionObserver | undefined;
+/** The latest verdict of a card whose controls are not built yet: drawn when they are. */
+const pending = new WeakMap<CardControls, () => void>();
 
-/** Shows `v` on the card now if its controls are built, else when the card nears the viewport. */
+/** Shows `v` on the card now if its controls are built, else when they are (the card nears the viewport). */
 export function showRank(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: (name: string) => void) {
   const render = () => draw(c, v, tagsNow, accept);
   if (c.upgraded) return render();
-  pending.set(c.host, render);
-  io ??= new IntersectionObserver(
-    (entries) => {
-      for (const e of entries) {
-        if (!e.isIntersecting) continue;
-        io!.unobserve(e.target);
-        pending.get(e.target)?.();
-        pending.delete(e.target);
-      }
-    },
-    { rootMargin: '600px 0px' },
-  );
-  io.observe(c.host);
+  if (!pending.has(c)) {
+    c.later(() => {
+      const latest = pending.get(c);
+      pending.delete(c);
+      latest?.();
+    });
+  }
+  pending.set(c, render);
 }
 
 function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: (name: string) => void) {
-  c.upgrade();
-  const root = c.host.shadowRoot;
+  const root = c.shadow();
   if (!root) return;
   let box = root.querySelector<HTMLElement>('.rank');
   if (!box) {
