@@ -125,11 +125,16 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
     await t.press('j');
     await t.press('1');
     await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.getAttribute('data-saved') === 'true', ids[2]);
-    // o opens the paper's own page, not the listing it is on (Chromium: window.open seen in the content script's world).
-    if (t.evalInContentScript) {
-      await t.evalInContentScript('window.__opened = []; window.open = (u) => { window.__opened.push(String(u)); return null; }; true');
+    // o opens the paper's own page, not the listing it is on, in both browsers: the page served at that
+    // URL (same origin as the listing) says it was opened through localStorage, which the listing reads.
+    const own = `https://huggingface.co/papers/${ids[2]}`;
+    ctx.s.pages.set(own, '<!doctype html><title>paper</title><script>localStorage.setItem("papershelf-test-opened", location.href)</script>');
+    try {
+      await t.evaluate(() => localStorage.removeItem('papershelf-test-opened'));
       await t.press('o');
-      expect(await t.evalInContentScript('window.__opened')).toEqual([`https://huggingface.co/papers/${ids[2]}`]);
+      await t.waitFor((url) => localStorage.getItem('papershelf-test-opened') === url, own, 10_000);
+    } finally {
+      ctx.s.pages.delete(own);
     }
     await t.press('?');
     await t.waitFor(() => !!document.querySelector('[data-papershelf-help]')?.shadowRoot?.querySelector('[role="dialog"]'));
@@ -150,6 +155,8 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
   });
 
   it('cards that were on screen are not new after a reload; the others still are', async () => {
+    // Opened first, so that the listing is the tab in front: it reads the seen marks the listing reports.
+    const popup = await ctx.open(ctx.s.popupUrl);
     const t = await ctx.open(month.url);
     await t.waitFor(controlsReady, month.count);
     await t.waitFor(allRanked, month.count, 30_000);
@@ -162,7 +169,26 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
         .map((h) => h.getAttribute('data-papershelf')),
     );
     expect(inView.length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 2000)); // on screen long enough to count as seen, and reported
+    // Signal, instead of a sleep: the seen marks of the cards in view are stored (corpus.seenAt).
+    const seenStored = (ids: (string | null)[]) =>
+      new Promise<boolean>((resolve) => {
+        const req = indexedDB.open('papershelf');
+        req.onerror = () => resolve(false);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction('corpus', 'readonly');
+          const gets = ids.map((id) => tx.objectStore('corpus').get(id ?? ''));
+          tx.oncomplete = () => {
+            db.close();
+            resolve(gets.every((g) => !!g.result?.seenAt));
+          };
+          tx.onerror = () => {
+            db.close();
+            resolve(false);
+          };
+        };
+      });
+    await popup.waitFor(seenStored, inView, 10_000);
     await t.reload();
     await t.waitFor(controlsReady, month.count);
     await t.waitFor(allRanked, month.count, 30_000);
