@@ -134,11 +134,12 @@ describe.each(BROWSERS)('%s: in Simplified Chinese (browser language zh-CN)', (n
   });
 
   it('the options and welcome pages', async () => {
+    // What each page reads after its first render, shown once read (test ids of the test build): checked only then.
+    const loaded = { 'src/options/index.html': ['library-count', 'persistence'], 'src/welcome/index.html': ['shortcuts', 'persistence'] };
     for (const [path, title] of [['src/options/index.html', 'optionsTitle'], ['src/welcome/index.html', 'welcomeTitle']] as const) {
       const page = await ctx.open(url(path));
       await page.waitFor(() => !!document.querySelector('h1'));
-      // What loads after the first render (library count, sync state, shortcuts) is in too.
-      await new Promise((r) => setTimeout(r, 1000));
+      await page.waitFor((ids) => ids.every((id) => !!document.querySelector(`[data-testid="${id}"]`)), loaded[path]);
       expect(await page.evaluate(() => [document.documentElement.lang, document.title])).toEqual(['zh-CN', zh[title].message]);
       expect(await englishShown(page), path).toEqual([]);
       const v = await axe(page);

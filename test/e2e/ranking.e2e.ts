@@ -46,18 +46,31 @@ const toolbarSort = ['[data-papershelf-toolbar]', 'button'];
 
 describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
   const ctx = useSession(name);
-  let page: Tab;
+  /**
+   * The tagged library every scenario ranks against, imported once by whichever scenario runs
+   * first, so that each runs alone (and the import is checked there).
+   */
+  let imported: Promise<void> | undefined;
+  const importLibrary = () =>
+    (imported ??= (async () => {
+      const popup = await ctx.open(ctx.s.popupUrl);
+      const r = await popup.evaluate(
+        ([papers, tags]) => (globalThis as any).browser.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }),
+        [library, tagKeys.map((key) => ({ key, name: key, hue: 10 }))] as const,
+      );
+      expect(r).toMatchObject({ ok: true, value: { added: library.length } });
+    })());
+  /** A ranked listing of the scenario's own, on the imported library. */
+  const ranked = async (f: Fixture): Promise<Tab> => {
+    await importLibrary();
+    const t = await ctx.open(f.url);
+    await t.waitFor(controlsReady, f.count);
+    await t.waitFor(allRanked, f.count, 30_000);
+    return t;
+  };
 
   it('imports a tagged library; the digest shows meters and suggested tags on every card', async () => {
-    const popup = await ctx.open(ctx.s.popupUrl);
-    const r = await popup.evaluate(
-      ([papers, tags]) => (globalThis as any).browser.runtime.sendMessage({ papershelf: 1, name: 'library.import', body: { papers, tags } }),
-      [library, tagKeys.map((key) => ({ key, name: key, hue: 10 }))] as const,
-    );
-    expect(r).toMatchObject({ ok: true, value: { added: library.length } });
-    page = await ctx.open(digest.url);
-    await page.waitFor(controlsReady, digest.count);
-    await page.waitFor(allRanked, digest.count, 30_000);
+    const page = await ranked(digest);
     const rs = await page.evaluate(ranks);
     for (const r of rs) {
       expect(Number(r.relevance)).toBeGreaterThanOrEqual(0);
@@ -78,6 +91,7 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
   });
 
   it('accepts a suggestion by click, and one by key', async () => {
+    const page = await ranked(digest);
     const rs = (await page.evaluate(ranks)).filter((r) => r.suggested);
     // The seeded library suggests tags for several digest cards: one is accepted by click, one by key.
     expect(rs.length, 'cards with a suggestion').toBeGreaterThanOrEqual(2);
@@ -101,6 +115,7 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
   });
 
   it('sorts the cards by relevance in place, and puts them back', async () => {
+    const page = await ranked(digest);
     const before = await page.evaluate(order);
     await page.click(...toolbarSort);
     // The sort ranks every card first, then orders them (the hosts in the page show it).
@@ -116,9 +131,7 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
   });
 
   it('triage by keyboard alone: j moves, s saves, x dismisses, 1 tags, ? shows the keys', async () => {
-    const t = await ctx.open(month.url);
-    await t.waitFor(controlsReady, month.count);
-    await t.waitFor(allRanked, month.count, 30_000);
+    const t = await ranked(month);
     const ids = await t.evaluate(order);
     await t.press('j');
     await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.hasAttribute('data-cursor'), ids[0]);
@@ -130,11 +143,16 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
     await t.press('j');
     await t.press('1');
     await t.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.getAttribute('data-saved') === 'true', ids[2]);
-    // o opens the paper's own page, not the listing it is on (Chromium: window.open seen in the content script's world).
-    if (t.evalInContentScript) {
-      await t.evalInContentScript('window.__opened = []; window.open = (u) => { window.__opened.push(String(u)); return null; }; true');
+    // o opens the paper's own page, not the listing it is on, in both browsers: the page served at that
+    // URL (same origin as the listing) says it was opened through localStorage, which the listing reads.
+    const own = `https://huggingface.co/papers/${ids[2]}`;
+    ctx.s.pages.set(own, '<!doctype html><title>paper</title><script>localStorage.setItem("papershelf-test-opened", location.href)</script>');
+    try {
+      await t.evaluate(() => localStorage.removeItem('papershelf-test-opened'));
       await t.press('o');
-      expect(await t.evalInContentScript('window.__opened')).toEqual([`https://huggingface.co/papers/${ids[2]}`]);
+      await t.waitFor((url) => localStorage.getItem('papershelf-test-opened') === url, own, 10_000);
+    } finally {
+      ctx.s.pages.delete(own);
     }
     await t.press('?');
     await t.waitFor(() => !!document.querySelector('[data-papershelf-help]')?.shadowRoot?.querySelector('[role="dialog"]'));
@@ -155,9 +173,10 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
   });
 
   it('cards that were on screen are not new after a reload; the others still are', async () => {
-    const t = await ctx.open(month.url);
-    await t.waitFor(controlsReady, month.count);
-    await t.waitFor(allRanked, month.count, 30_000);
+    // Opened first, so that the listing is the tab in front: it reads the seen marks the listing reports.
+    await importLibrary();
+    const popup = await ctx.open(ctx.s.popupUrl);
+    const t = await ranked(month);
     const inView = await t.evaluate(() =>
       Array.from(document.querySelectorAll('[data-papershelf]'))
         .filter((h) => {
@@ -167,12 +186,32 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
         .map((h) => h.getAttribute('data-papershelf')),
     );
     expect(inView.length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 2000)); // on screen long enough to count as seen, and reported
+    // Signal, instead of a sleep: the seen marks of the cards in view are stored (corpus.seenAt).
+    const seenStored = (ids: (string | null)[]) =>
+      new Promise<boolean>((resolve) => {
+        const req = indexedDB.open('papershelf');
+        req.onerror = () => resolve(false);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction('corpus', 'readonly');
+          const gets = ids.map((id) => tx.objectStore('corpus').get(id ?? ''));
+          tx.oncomplete = () => {
+            db.close();
+            resolve(gets.every((g) => !!g.result?.seenAt));
+          };
+          tx.onerror = () => {
+            db.close();
+            resolve(false);
+          };
+        };
+      });
+    await popup.waitFor(seenStored, inView, 10_000);
     await t.reload();
     await t.waitFor(controlsReady, month.count);
     await t.waitFor(allRanked, month.count, 30_000);
     const after = await t.evaluate(ranks);
-    for (const r of after) if (inView.includes(r.id)) expect(r.isNew, r.id).toBe(false);
+    // Every card that was in view is there, and not new.
+    expect(Object.fromEntries(after.filter((r) => inView.includes(r.id)).map((r) => [r.id, r.isNew]))).toEqual(Object.fromEntries(inView.map((id) => [id, false])));
     // The month view is longer than the screen: some cards were never seen.
     expect(after.some((r) => r.isNew)).toBe(true);
   });

@@ -1,12 +1,15 @@
 /**
  * Issue 2, as a user does it: cards on Hugging Face listings get one save
  * control each; saving survives reloads, tabs and a killed worker; the popup
- * lists and removes. Runs in every browser of BROWSERS (default: both).
+ * lists and removes. Runs in every browser of BROWSERS (default: both). Each
+ * scenario empties the library and seeds what it starts from (shelf.ts) in a
+ * tab of its own, so each runs alone.
  */
 import { describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, useSession, type Tab } from './session';
 import { controlsReady, popupItems, pressedIs, readControls, saveButton } from './page';
+import { resetLibrary, type Seed } from './shelf';
 
 const fixtures = expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>;
 const hf = (file: string) => fixtures[`hf/${file}.html`];
@@ -14,11 +17,21 @@ const hf = (file: string) => fixtures[`hf/${file}.html`];
 describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   const ctx = useSession(name);
   const open = ctx.open;
-  /** The digest tab that the save scenarios share, left open between them. */
-  let page: Tab;
+  /** An extension page the library is reset and seeded from. */
+  let admin: Tab | undefined;
+  /** The library holds `papers` only (the last one newest). */
+  const given = async (...papers: Seed[]) => resetLibrary((admin ??= await open(ctx.s.popupUrl)), papers);
+  /** A digest tab of the scenario's own, its controls ready. */
+  const digestPage = async () => {
+    const digest = hf('digest');
+    const t = await open(digest.url);
+    await t.waitFor(controlsReady, digest.count);
+    return t;
+  };
 
   it.each(['digest', 'date', 'week', 'month', 'trending', 'search'])('every card on %s gets exactly one control', async (file) => {
     const f = hf(file);
+    await given();
     const t = await open(f.url);
     await t.waitFor(controlsReady, f.count);
     const controls = await t.evaluate(readControls);
@@ -30,8 +43,8 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('saves two papers; they stay saved after a reload, in another tab and on another listing', async () => {
     const digest = hf('digest');
     const [a, b] = digest.cards;
-    const t = (page = await open(digest.url));
-    await t.waitFor(controlsReady, digest.count);
+    await given();
+    const t = await digestPage();
     await t.click(...saveButton(a.id));
     await t.waitFor(pressedIs, [a.id, 'true']);
     await t.click(...saveButton(b.id));
@@ -56,6 +69,10 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('lists saved papers in the popup, newest first; removing one there flips the open card', async () => {
     const digest = hf('digest');
     const [a, b] = digest.cards;
+    await given(a, b);
+    const page = await digestPage();
+    await page.waitFor(pressedIs, [a.id, 'true']);
+    await page.waitFor(pressedIs, [b.id, 'true']);
     const popup = await open(ctx.s.popupUrl);
     await popup.waitFor(() => document.querySelectorAll('li').length === 2);
     const items = await popup.evaluate(popupItems);
@@ -69,20 +86,27 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
     await page.waitFor(pressedIs, [a.id, 'false']);
     await page.waitFor(pressedIs, [b.id, 'true']);
     await popup.close();
+    await page.close();
   });
 
   it('unsaves with a second click', async () => {
     const digest = hf('digest');
     const b = digest.cards[1];
+    await given(b);
+    const page = await digestPage();
+    await page.waitFor(pressedIs, [b.id, 'true']);
     await page.click(...saveButton(b.id));
     await page.waitFor(pressedIs, [b.id, 'false']);
     await page.reload();
     await page.waitFor(controlsReady, digest.count);
     expect((await page.evaluate(readControls)).every((c) => c.pressed === 'false')).toBe(true);
+    await page.close();
   });
 
   it('gives controls to cards added after load, and never two to one card', async () => {
     const digest = hf('digest');
+    await given();
+    const page = await digestPage();
     // Infinite scroll: clone a card with another paper id and append it; re-render another in place.
     await page.evaluate(() => {
       const first = document.querySelector('article')!;
@@ -99,10 +123,12 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
     expect(ids).toHaveLength(digest.count + 1);
     expect(new Set(ids).size).toBe(digest.count + 1);
     expect(ids).toContain('2511.99999');
+    await page.close();
   });
 
   it('renders a hostile title as text and runs nothing', async () => {
     const f = fixtures['hf/hostile.html'];
+    await given();
     const t = await open(f.url);
     await t.waitFor(controlsReady, f.count);
     const evil = f.cards.find((c) => c.title.includes('<img'))!;
@@ -122,22 +148,45 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
   it('still saves on the first click after the background was stopped', async () => {
     const digest = hf('digest');
     const c = digest.cards[2];
+    await given();
+    const page = await digestPage();
     await ctx.s.stopWorker();
     await page.click(...saveButton(c.id));
     await page.waitFor(pressedIs, [c.id, 'true']);
     await page.reload();
     await page.waitFor(controlsReady, digest.count);
     await page.waitFor(pressedIs, [c.id, 'true']);
+    await page.close();
   });
 
   it('after the extension is reloaded, controls left in an open tab stop quietly or are taken over', async () => {
     const digest = hf('digest');
     const d = digest.cards[3];
+    await given();
+    const page = await digestPage();
+    // The hosts this copy of the content script made, told apart from any a fresh copy makes.
+    await page.evaluate(() => document.querySelectorAll('[data-papershelf]').forEach((h) => ((h as any).__before = true)));
     const popup = await ctx.s.open(ctx.s.popupUrl);
-    await popup.evaluate(() => void setTimeout(() => ((globalThis as any).browser ?? (globalThis as any).chrome).runtime.reload(), 50));
-    await new Promise((r) => setTimeout(r, 2000));
+    await popup.evaluate(() => {
+      (window as any).__before = true;
+      setTimeout(() => ((globalThis as any).browser ?? (globalThis as any).chrome).runtime.reload(), 50);
+    });
+    admin = undefined; // its page goes with the extension
+    // Signal, instead of a sleep: the old extension is gone once its page is (closed or navigated away).
+    const deadline = Date.now() + 15_000;
+    while (await popup.evaluate(() => (window as any).__before === true).catch(() => false)) {
+      expect(Date.now(), 'the extension page outlived runtime.reload()').toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 100)); // polling the signal, not a sleep for it
+    }
+    // One outcome per browser: Firefox injects a fresh content script, whose host replaces the old one
+    // (the wait holds once it has); Chrome injects none, and the old host stays (holds at once).
+    const fresh = ([id, want]: [string, boolean]) => {
+      const hosts = Array.from(document.querySelectorAll(`[data-papershelf="${id}"]`));
+      return hosts.length === 1 && !(hosts[0] as any).__before === want;
+    };
+    await page.waitFor(fresh, [d.id, name === 'firefox'], 10_000);
     await page.click(...saveButton(d.id));
-    // One outcome per browser. Chrome leaves the old script orphaned: it says so. Firefox injects a fresh one: it saves.
+    // Chrome leaves the old script orphaned: it says so. Firefox's fresh one saves.
     const outcome = (id: string) => {
       const root = document.querySelector(`[data-papershelf="${id}"]`)?.shadowRoot;
       const b = root?.querySelector('button');

@@ -36,7 +36,11 @@ describe.each(BROWSERS)('%s: page scripts and content scripts get only what they
       return { editorOpened: !!root.querySelector('input'), expanded: add.getAttribute('aria-expanded') };
     }, a.id);
     expect(probe).toEqual({ editorOpened: false, expanded: 'false' });
-    await new Promise((r) => setTimeout(r, 800));
+    // Positive control instead of a sleep: a real click on another card of the same page, made after
+    // the page's events, saves; an untrusted save would have been stored and shown by then too.
+    const control = digest.cards[2];
+    await t.click(...saveButton(control.id));
+    await t.waitFor(pressedIs, [control.id, 'true']);
     const after = await t.evaluate((id) => {
       const root = document.querySelector(`[data-papershelf="${id}"]`)!.shadowRoot!;
       return {
