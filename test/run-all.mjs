@@ -2,7 +2,7 @@
 /**
  * `npm test`: builds both targets, then runs every test there is: unit tests
  * (Vitest, happy-dom), browser tests (the built extension in real Chromium and
- * Firefox), and web-ext lint of the Firefox build. Ends with one line
+ * Firefox), Biome's format check and linter, and web-ext lint of the Firefox build. Ends with one line
  * "N passed, N failed" counting all of them; exits non-zero if any failed.
  * Set BROWSERS=chromium (or firefox) to run the browser tests in one only.
  */
@@ -49,6 +49,13 @@ if (build.status !== 0 || testBuild.status !== 0) {
 } else {
   vitest('test');
   vitest('e2e');
+  // Biome: the formatter's check and the linter (biome.json); a finding that is an error fails it, a warning does not.
+  const biome = run('npx', ['biome', 'ci', '.']);
+  if (biome.status === 0) passed++;
+  else {
+    failed++;
+    failures.push('biome ci (format and lint): run `npm run format` and `npm run lint`');
+  }
   const lint = run('npx', ['web-ext', 'lint', '--source-dir', 'dist/firefox', '--output', 'json'], { capture: true });
   try {
     const j = JSON.parse(lint.stdout);
