@@ -90,15 +90,15 @@ export default defineConfig(({ mode }) => {
       mode === 'test' || mode === 'e2e'
         ? []
         : [
-          crx({
-            manifest: manifestFor(target) as ManifestV3Export,
-            browser: target,
-            // One self-contained IIFE: no loader, and no web_accessible_resources
-            // that would let huggingface.co pages probe for the extension.
-            contentScripts: { standaloneFiles: ['src/content/index.ts'] },
-          }),
-          firstPaintScript(define),
-        ],
+            crx({
+              manifest: manifestFor(target) as ManifestV3Export,
+              browser: target,
+              // One self-contained IIFE: no loader, and no web_accessible_resources
+              // that would let huggingface.co pages probe for the extension.
+              contentScripts: { standaloneFiles: ['src/content/index.ts'] },
+            }),
+            firstPaintScript(define),
+          ],
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     resolve: {
       alias: {

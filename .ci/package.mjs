@@ -19,7 +19,17 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 
 run('npm', ['run', 'build', '--silent']);
 for (const target of ['chrome', 'firefox']) {
-  run('npx', ['web-ext', 'build', '--source-dir', `dist/${target}`, '--artifacts-dir', out, '--filename', `papershelf-${target}-${version}.zip`, '--overwrite-dest']);
+  run('npx', [
+    'web-ext',
+    'build',
+    '--source-dir',
+    `dist/${target}`,
+    '--artifacts-dir',
+    out,
+    '--filename',
+    `papershelf-${target}-${version}.zip`,
+    '--overwrite-dest',
+  ]);
 }
 const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no']).toString().trim();
 if (dirty) console.warn(`warning: uncommitted changes are not in the source archive:\n${dirty}`);

@@ -7,7 +7,19 @@
  */
 import type { Shelf } from '../library/db';
 import { CONTENT_CAPABILITIES, parseRequest, type MessageName, type Request, type Responses, type Result, type TestMessageName } from '../shared/messages';
-import { completePaper, getPapers, listPapers, removePapers, restorePapers, savePaper, setNote, setStatus, statusOf, tagPapers, untagPaper } from '../library/papers';
+import {
+  completePaper,
+  getPapers,
+  listPapers,
+  removePapers,
+  restorePapers,
+  savePaper,
+  setNote,
+  setStatus,
+  statusOf,
+  tagPapers,
+  untagPaper,
+} from '../library/papers';
 import { deleteTag, listTags, mergeTags, renameTag } from '../library/tags';
 import { importLibrary } from '../library/import-write';
 import { restoreFromTrash } from '../library/trash';
@@ -126,7 +138,11 @@ export function createDispatcher(b: Backend) {
     },
     'paper.unsave': async ({ id }) => {
       const removed = await removePapers(await db(), [id]);
-      if (removed.length) await changed([id], removed.some((p) => p.tags.length > 0));
+      if (removed.length)
+        await changed(
+          [id],
+          removed.some((p) => p.tags.length > 0),
+        );
       return { removed: removed.length > 0 };
     },
     'paper.restore': async ({ id }) => {
@@ -141,7 +157,10 @@ export function createDispatcher(b: Backend) {
     },
     'papers.remove': async ({ ids }) => {
       const removed = await removePapers(await db(), ids);
-      await changed(removed.map((p) => p.id), true);
+      await changed(
+        removed.map((p) => p.id),
+        true,
+      );
       return { removed };
     },
     'papers.setStatus': async ({ ids, status }) => {
@@ -158,7 +177,10 @@ export function createDispatcher(b: Backend) {
       // A card tags its own paper: one id, and the ref (if any) of that paper.
       if (kind === 'content' && (ids.length !== 1 || (ref && ref.id !== ids[0]))) throw new Refused('a card tags one paper, its own');
       const updated = await tagPapers(await db(), ids, name, ref);
-      await changed(updated.map((p) => p.id), true);
+      await changed(
+        updated.map((p) => p.id),
+        true,
+      );
       return { updated: updated.length };
     },
     'paper.untag': async ({ id, key }) => {
@@ -181,9 +203,27 @@ export function createDispatcher(b: Backend) {
       const saved = new Set(await d.getAllKeys('papers'));
       // A cursor with a limit: a flooded corpus never comes into memory whole.
       const fresh = await recentlyListed(d, Date.now() - days * DAY, 2000, (e) => !e.notRelevant && !saved.has(e.id));
-      const verdicts = b.ranker ? (await b.ranker.rank(fresh.map(({ id, title, authors, abstract, version }) => ({ id, title, authors, ...(abstract ? { abstract } : {}), ...(version ? { version } : {}) })))).cards : {};
+      const verdicts = b.ranker
+        ? (
+            await b.ranker.rank(
+              fresh.map(({ id, title, authors, abstract, version }) => ({
+                id,
+                title,
+                authors,
+                ...(abstract ? { abstract } : {}),
+                ...(version ? { version } : {}),
+              })),
+            )
+          ).cards
+        : {};
       return fresh
-        .map((e) => ({ ...(verdicts[e.id] ?? { suggested: [], why: [], seen: !!e.seenAt, notRelevant: false }), id: e.id, title: e.title, authors: e.authors, firstAt: e.firstAt }))
+        .map((e) => ({
+          ...(verdicts[e.id] ?? { suggested: [], why: [], seen: !!e.seenAt, notRelevant: false }),
+          id: e.id,
+          title: e.title,
+          authors: e.authors,
+          firstAt: e.firstAt,
+        }))
         .sort((a, b) => Number(a.seen) - Number(b.seen) || (b.relevance ?? 0) - (a.relevance ?? 0) || b.firstAt - a.firstAt);
     },
     'tags.names': async () => (await listTags(await db())).map((t) => t.tag.name),

@@ -164,11 +164,17 @@ function startup() {
   syncer.request(0);
   webdav.request(0);
   void browser.alarms.create(WEBDAV_PERIODIC_ALARM, { periodInMinutes: PERIOD_MINUTES }).catch(log('could not schedule WebDAV rounds'));
-  void db().then((d) => collectTombstones(d)).catch(log('could not collect old tombstones'));
+  void db()
+    .then((d) => collectTombstones(d))
+    .catch(log('could not collect old tombstones'));
   // An import whose search index did not finish (its page closed): the index catches up.
-  void db().then((d) => catchUpIndex(d)).catch(log('could not finish indexing an import'));
+  void db()
+    .then((d) => catchUpIndex(d))
+    .catch(log('could not finish indexing an import'));
   // Removals are soft for 30 days (library/trash.ts); their tombstones stay as long as sync needs them.
-  void db().then((d) => purgeTrash(d)).catch(log('could not empty the old trash'));
+  void db()
+    .then((d) => purgeTrash(d))
+    .catch(log('could not empty the old trash'));
 }
 browser.runtime.onStartup.addListener(startup);
 

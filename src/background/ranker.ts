@@ -52,14 +52,23 @@ export function createRanker(db: () => Promise<Shelf>, changed: (ids: string[]) 
     const tx = d.transaction(['papers', 'corpus']);
     const [papers, notRelevant] = await Promise.all([tx.objectStore('papers').getAll(), tx.objectStore('corpus').index('notRelevant').getAllKeys()]);
     await tx.done;
-    const lib = papers.filter((p) => p.tags.length).map((p) => `${p.id}:${p.tags.join(',')}`).sort().join('\n');
+    const lib = papers
+      .filter((p) => p.tags.length)
+      .map((p) => `${p.id}:${p.tags.join(',')}`)
+      .sort()
+      .join('\n');
     return `${papers.length}|${hashString(lib)}|${notRelevant.length}:${hashString(notRelevant.sort().join(','))}`;
   }
 
   async function build(d: Shelf): Promise<Ready> {
     const sig = await signature(d);
     if (ready && ready.signature === sig) return ready;
-    const [vocabRec, modelsRec, papers, corpusCount] = await Promise.all([d.get('rank', 'vocab'), d.get('rank', 'models'), d.count('papers'), d.count('corpus')]);
+    const [vocabRec, modelsRec, papers, corpusCount] = await Promise.all([
+      d.get('rank', 'vocab'),
+      d.get('rank', 'models'),
+      d.count('papers'),
+      d.count('corpus'),
+    ]);
     let vocab = (vocabRec?.vocab as Vocab | undefined) ?? null;
     const docs = Number(vocabRec?.docs ?? 0);
     const stale = !vocab || papers + Math.min(corpusCount, VOCAB_DOCS) >= 1.1 * docs + 1;
@@ -73,7 +82,8 @@ export function createRanker(db: () => Promise<Shelf>, changed: (ids: string[]) 
     // Train: the library with its abstracts, the recent corpus, the "not relevant" marks.
     const library = await readFull(d);
     const recent: CorpusEntry[] = [];
-    for (let c = await d.transaction('corpus').store.index('listedAt').openCursor(null, 'prev'); c && recent.length < VOCAB_DOCS; c = await c.continue()) recent.push(c.value);
+    for (let c = await d.transaction('corpus').store.index('listedAt').openCursor(null, 'prev'); c && recent.length < VOCAB_DOCS; c = await c.continue())
+      recent.push(c.value);
     const notRelevant = await d.getAllFromIndex('corpus', 'notRelevant');
     const saved = new Set(library.map((p) => p.id));
     if (stale) {

@@ -27,7 +27,12 @@ export function senderAllowed(sender: SenderLike, extensionId: string, extension
  */
 export type SenderKind = 'page' | 'content';
 
-export function classifySender(sender: SenderLike, extensionId: string, extensionOrigin: string, hosts: readonly string[]): { kind: SenderKind } | { refused: string } {
+export function classifySender(
+  sender: SenderLike,
+  extensionId: string,
+  extensionOrigin: string,
+  hosts: readonly string[],
+): { kind: SenderKind } | { refused: string } {
   if (sender.id !== extensionId) return { refused: 'message from another extension or a web page' };
   const url = sender.url ?? sender.tab?.url;
   if (!url) return { refused: 'message without a sender URL' };

@@ -63,7 +63,16 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
       if (touched.length) await deps.changed(touched).catch((e) => console.error('PaperShelf: WebDAV round written; telling the pages failed', e));
       status = {
         at: clock(),
-        ok: { sentFiles: r.wrote.files, sentBytes: r.sent, receivedFiles: r.read.files, receivedBytes: r.read.bytes, requests: r.requests, papers: r.papers, devices: r.devices, pulled: touched.length },
+        ok: {
+          sentFiles: r.wrote.files,
+          sentBytes: r.sent,
+          receivedFiles: r.read.files,
+          receivedBytes: r.read.bytes,
+          requests: r.requests,
+          papers: r.papers,
+          devices: r.devices,
+          pulled: touched.length,
+        },
       };
       await failures.succeeded();
     } catch (e) {

@@ -44,10 +44,7 @@ function start() {
  * (options page), read once and followed through storage.onChanged.
  */
 function wireRanking(annotator: Annotator, signal: AbortSignal) {
-  const ranking = new PageRanking(
-    { rank: (cards) => send('cards.rank', { cards }), seen: (ids) => send('cards.seen', { ids }) },
-    signal,
-  );
+  const ranking = new PageRanking({ rank: (cards) => send('cards.rank', { cards }), seen: (ids) => send('cards.seen', { ids }) }, signal);
   let triage: Triage | null = null;
   let settings = readSettings(undefined);
   /** Cards bound before the settings were read: ranked then, if the ranking is on. null once read. */
@@ -100,7 +97,10 @@ function wireRanking(annotator: Annotator, signal: AbortSignal) {
       early = null;
     }
   };
-  void browser.storage.local.get(SETTINGS_KEY).then((r) => apply(r[SETTINGS_KEY]), () => apply(undefined));
+  void browser.storage.local.get(SETTINGS_KEY).then(
+    (r) => apply(r[SETTINGS_KEY]),
+    () => apply(undefined),
+  );
   const onChange = (changes: Record<string, Browser.Storage.StorageChange>, area: string) => {
     if (area === 'local' && changes[SETTINGS_KEY]) apply(changes[SETTINGS_KEY].newValue);
   };

@@ -133,4 +133,3 @@ export function nearViewport(cards: Element[]): [number, number] {
   while (to < cards.length && cards[to].getBoundingClientRect().top <= bottom) to++;
   return [lo, to];
 }
-

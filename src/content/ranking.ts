@@ -51,7 +51,11 @@ export class PageRanking {
         for (const e of entries) {
           const host = e.target as HTMLElement;
           if (e.isIntersecting) {
-            if (!this.visible.has(host)) this.visible.set(host, setTimeout(() => this.markSeen(host), SEEN_AFTER_MS));
+            if (!this.visible.has(host))
+              this.visible.set(
+                host,
+                setTimeout(() => this.markSeen(host), SEEN_AFTER_MS),
+              );
           } else {
             clearTimeout(this.visible.get(host));
             this.visible.delete(host);
@@ -194,5 +198,10 @@ export function apply(c: CardControls, v: CardVerdict) {
   }
   testAttr(h, 'data-new', v.seen ? null : '');
   if (v.notRelevant) testAttr(h, 'data-not-relevant', '');
-  showRank(c, v, () => view.tagsOf(c.id), (name) => view.accept(c, name));
+  showRank(
+    c,
+    v,
+    () => view.tagsOf(c.id),
+    (name) => view.accept(c, name),
+  );
 }

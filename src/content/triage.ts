@@ -157,7 +157,11 @@ export class Triage {
     if (!this.enabled || !e.isTrusted || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
     // Events from inside our controls' shadow roots are retargeted to their host; their editor stops its own keys.
     const target = e.target as HTMLElement | null;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.closest?.('[contenteditable=""], [contenteditable="true"]'))) return;
+    if (
+      target &&
+      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.closest?.('[contenteditable=""], [contenteditable="true"]'))
+    )
+      return;
     const cards = this.act.cards();
     if (!cards.length) return;
     const cur = cards[this.at];

@@ -47,7 +47,18 @@ const OUTER = /@[ \t]*[A-Za-z]+\s*[{(]|%/g;
 const BRACES = /[\\{}]/g;
 const QUOTED = /[\\{"]/g;
 
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f || c === 0x205f || c === 0x3000;
+const isSpace = (c: number) =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0xfeff ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x1680 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
 
 /**
  * The offset just past the "}" that closes the group whose "{" is at `open`, or -1.

@@ -48,8 +48,6 @@ export interface CorpusEntry {
   notRelevant?: number;
 }
 
-
-
 /** Records cards a page listed; returns the entries as stored (seen marks, versions). */
 export async function recordListed(db: Shelf, listed: ListedCard[], now = Date.now()): Promise<Map<string, CorpusEntry>> {
   const cards = listed.map(clipCard);
@@ -75,14 +73,26 @@ export async function recordListed(db: Shelf, listed: ListedCard[], now = Date.n
     };
     out.set(c.id, e);
     // Listed again within the hour and nothing new: no write (a page re-rendering must not churn the store).
-    if (o && now - o.listedAt < 3_600_000 && o.title === e.title && o.abstract === e.abstract && o.version === e.version && o.authors.length === e.authors.length) return;
+    if (
+      o &&
+      now - o.listedAt < 3_600_000 &&
+      o.title === e.title &&
+      o.abstract === e.abstract &&
+      o.version === e.version &&
+      o.authors.length === e.authors.length
+    )
+      return;
     bytes += entryBytes(e) - (o ? entryBytes(o) : 0);
     writes.push(store.put(e));
   });
   await Promise.all(writes);
   // The caps: the least recently listed go, except what the user marked "not relevant".
   let over = (await store.count()) - CORPUS_MAX;
-  for (let c = over > 0 || bytes > CORPUS_BYTES ? await store.index('listedAt').openCursor() : null; c && (over > 0 || bytes > CORPUS_BYTES); c = await c.continue()) {
+  for (
+    let c = over > 0 || bytes > CORPUS_BYTES ? await store.index('listedAt').openCursor() : null;
+    c && (over > 0 || bytes > CORPUS_BYTES);
+    c = await c.continue()
+  ) {
     if (c.value.notRelevant) continue;
     bytes -= entryBytes(c.value);
     over--;

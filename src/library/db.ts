@@ -165,7 +165,12 @@ export function connection(name = DB_NAME): () => Promise<Shelf> {
     }));
 }
 
-function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: number | null, transaction: IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'versionchange'>) {
+function upgrade(
+  db: IDBPDatabase<ShelfDB>,
+  oldVersion: number,
+  _newVersion: number | null,
+  transaction: IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'versionchange'>,
+) {
   /** The v2 fill's walk, when it runs: v4's walk starts after it, or the two would write the same records in turn. */
   let filled: Promise<void> | undefined;
   if (oldVersion < 1) {
@@ -197,16 +202,17 @@ function upgrade(db: IDBPDatabase<ShelfDB>, oldVersion: number, _newVersion: num
     const abstracts = transaction.objectStore('abstracts');
     const words = transaction.objectStore('words');
     const terms: [string, null, Terms][] = [];
-    const walk = () => papers.openCursor().then(async function move(cursor): Promise<void> {
-      if (!cursor) return indexMany(words, terms);
-      const { abstract, ...rest } = cursor.value;
-      if (abstract) {
-        void abstracts.put({ id: rest.id, text: abstract });
-        void cursor.update(rest as Paper);
-      }
-      terms.push([rest.id, null, termsOf({ title: rest.title, authors: rest.authors, tags: rest.tags ?? [], note: rest.note ?? '' }, abstract)]);
-      return move(await cursor.continue());
-    });
+    const walk = () =>
+      papers.openCursor().then(async function move(cursor): Promise<void> {
+        if (!cursor) return indexMany(words, terms);
+        const { abstract, ...rest } = cursor.value;
+        if (abstract) {
+          void abstracts.put({ id: rest.id, text: abstract });
+          void cursor.update(rest as Paper);
+        }
+        terms.push([rest.id, null, termsOf({ title: rest.title, authors: rest.authors, tags: rest.tags ?? [], note: rest.note ?? '' }, abstract)]);
+        return move(await cursor.continue());
+      });
     void (filled ? filled.then(walk) : walk());
   }
   if (oldVersion < 5) {

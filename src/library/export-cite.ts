@@ -54,7 +54,31 @@ function asciiWord(s: string): string {
 }
 
 const NAME_SUFFIX = /^(jr\.?|sr\.?|ii|iii|iv)$/i;
-const PARTICLES = new Set(['von', 'van', 'de', 'der', 'den', 'la', 'le', 'du', 'di', 'da', 'dos', 'das', 'del', 'della', 'des', 'ten', 'ter', 'zu', 'zur', 'bin', 'al', 'el', "d'"]);
+const PARTICLES = new Set([
+  'von',
+  'van',
+  'de',
+  'der',
+  'den',
+  'la',
+  'le',
+  'du',
+  'di',
+  'da',
+  'dos',
+  'das',
+  'del',
+  'della',
+  'des',
+  'ten',
+  'ter',
+  'zu',
+  'zur',
+  'bin',
+  'al',
+  'el',
+  "d'",
+]);
 
 interface NameParts {
   given?: string;

@@ -93,7 +93,11 @@ function cslItem(p: Paper, names: Map<string, string>, key: string): CslItem {
  */
 export function cslJsonItems(papers: readonly Paper[], names: Map<string, string>, keys: Map<string, string>): string {
   // JSON.stringify(items, null, 2) is "[\n" + the items, two spaces in, + "\n]".
-  return JSON.stringify(papers.map((p) => cslItem(p, names, keys.get(p.id)!)), null, 2).slice(2, -2);
+  return JSON.stringify(
+    papers.map((p) => cslItem(p, names, keys.get(p.id)!)),
+    null,
+    2,
+  ).slice(2, -2);
 }
 
 /** CSL-JSON (Zotero, Pandoc, citeproc): arXiv preprints as CSL "article" items with the arXiv DOI. */
@@ -157,7 +161,12 @@ function mdItem(p: Paper): string {
   const note = p.note.trim();
   if (note) {
     // The note is the user's own Markdown; only raw HTML is neutralised.
-    line += '\n' + note.split(/\r?\n/).map((l) => (l.trim() ? `  > ${l.replace(/</g, '&lt;')}` : '  >')).join('\n');
+    line +=
+      '\n' +
+      note
+        .split(/\r?\n/)
+        .map((l) => (l.trim() ? `  > ${l.replace(/</g, '&lt;')}` : '  >'))
+        .join('\n');
   }
   return line;
 }

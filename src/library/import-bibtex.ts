@@ -357,7 +357,8 @@ export function parseBibTeX(text: string, now: number): ImportResult {
     let csl: CslData = {};
     try {
       // Nothing to convert (plain title, no authors or date): citation-js's cost per call spared.
-      if (Object.keys(picked).length) csl = (Bib.input.data([{ type: entry.type, label: entry.label, properties: picked }], '@biblatex/entries+list') as CslData[])[0];
+      if (Object.keys(picked).length)
+        csl = (Bib.input.data([{ type: entry.type, label: entry.label, properties: picked }], '@biblatex/entries+list') as CslData[])[0];
     } catch (e) {
       out.skipped.push({ entry: label(), reason: t('lib_skipUnreadable', errorText(e).split('\n')[0]) });
       continue;

@@ -51,7 +51,9 @@ function pathString(path: Path): string {
  */
 function issueMessage(issue: v.BaseIssue<unknown>): string {
   const { expected, received } = issue;
-  const label = { max_length: 'length', min_length: 'length', max_value: 'value', min_value: 'value', regex: 'format', integer: 'integer', url: 'URL' }[issue.type];
+  const label = { max_length: 'length', min_length: 'length', max_value: 'value', min_value: 'value', regex: 'format', integer: 'integer', url: 'URL' }[
+    issue.type
+  ];
   // valibot's default text (see its _addIssue): a schema's own message differs from it.
   if (!label || issue.message !== `Invalid ${label}: ${expected ? `Expected ${expected} but r` : 'R'}eceived ${received}`) return issue.message;
   if (expected) {

@@ -189,7 +189,9 @@ export function readImport(text: string, fileName = '', now = Date.now()): Impor
     const pm = paperMemoryEntries(data);
     if (pm) return parsePaperMemory(pm, now);
     // PaperMemory's "BibTeX JSON" export: an object of BibTeX strings.
-    const values = Object.entries(data).filter(([k]) => !k.startsWith('__')).map(([, x]) => x);
+    const values = Object.entries(data)
+      .filter(([k]) => !k.startsWith('__'))
+      .map(([, x]) => x);
     if (values.length && values.every((x) => typeof x === 'string') && values.some((x) => /^\s*@/.test(x as string))) {
       return { bibtex: values.join('\n\n') };
     }

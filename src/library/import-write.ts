@@ -33,7 +33,13 @@ export const REINDEX_KEY = 'reindex';
  * database holds inside the same transaction (so a save in another tab is not
  * overwritten), and every write is in that transaction: if one fails, none lands.
  */
-export async function importLibrary(db: Shelf, papers: Paper[], tags: Tag[], now = Date.now(), opts: { undo?: boolean } = {}): Promise<ImportSummary & { indexed: Promise<void> }> {
+export async function importLibrary(
+  db: Shelf,
+  papers: Paper[],
+  tags: Tag[],
+  now = Date.now(),
+  opts: { undo?: boolean } = {},
+): Promise<ImportSummary & { indexed: Promise<void> }> {
   const tx = writeTx(db);
   const pending: Owed[] = [];
   const summary = await importInto(tx, papers, tags, now, { ...opts, deferIndex: pending });
@@ -59,7 +65,8 @@ export async function writeIndex(db: Shelf, owed: readonly Owed[]): Promise<void
   const changes: (readonly [string, Terms | null, Terms])[] = [];
   for (let i = 0; i < owed.length; i += TERMS_CHUNK) {
     await tx.objectStore('meta').get(REINDEX_KEY);
-    for (const [id, before, after] of owed.slice(i, i + TERMS_CHUNK)) changes.push([id, before && termsOf(before, before.abstract), termsOf(after, after.abstract)]);
+    for (const [id, before, after] of owed.slice(i, i + TERMS_CHUNK))
+      changes.push([id, before && termsOf(before, before.abstract), termsOf(after, after.abstract)]);
   }
   await indexMany(tx.objectStore('words'), changes);
   await tx.objectStore('meta').delete(REINDEX_KEY);
@@ -77,7 +84,10 @@ export async function catchUpIndex(db: Shelf): Promise<number> {
   const ids = rec?.ids ?? [];
   if (!ids.length) return 0;
   const papers = await readFull(db, ids);
-  await writeIndex(db, papers.map((p) => [p.id, null, p] as const));
+  await writeIndex(
+    db,
+    papers.map((p) => [p.id, null, p] as const),
+  );
   return papers.length;
 }
 
@@ -86,7 +96,13 @@ export async function catchUpIndex(db: Shelf): Promise<number> {
  * writes to the same one). On a failed request the transaction is aborted and the
  * first error thrown: nothing of it lands.
  */
-export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall: number, opts: { undo?: boolean; deferIndex?: Owed[] } = {}): Promise<ImportSummary> {
+export async function importInto(
+  tx: WriteTx,
+  papers: Paper[],
+  tags: Tag[],
+  wall: number,
+  opts: { undo?: boolean; deferIndex?: Owed[] } = {},
+): Promise<ImportSummary> {
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
   const graves = tx.objectStore('tombstones');
@@ -100,7 +116,12 @@ export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall
   try {
     // Only the papers the import names that exist: their keys first (one cheap read), so an import
     // into an empty or small library does not wait on 10,000 reads that find nothing.
-    const [held, existingTags, tombstones, trashed] = await Promise.all([handled(paperStore.getAllKeys()), handled(tagStore.getAll()), handled(graves.getAll()), handled(trash.getAllKeys())]);
+    const [held, existingTags, tombstones, trashed] = await Promise.all([
+      handled(paperStore.getAllKeys()),
+      handled(tagStore.getAll()),
+      handled(graves.getAll()),
+      handled(trash.getAllKeys()),
+    ]);
     const heldIds = new Set(held);
     const found = await Promise.all(papers.map((p) => (heldIds.has(p.id) ? handled(paperStore.get(p.id)) : undefined)));
     const inTrash = new Set(trashed);
@@ -150,7 +171,12 @@ export async function importInto(tx: WriteTx, papers: Paper[], tags: Tag[], wall
         const p = before.get(id);
         return p ? termsOf(p, p.abstract) : null;
       };
-      queue(indexMany(tx.objectStore('words'), written.map((p) => [p.id, old(p.id), termsOf(p, p.abstract)] as const)));
+      queue(
+        indexMany(
+          tx.objectStore('words'),
+          written.map((p) => [p.id, old(p.id), termsOf(p, p.abstract)] as const),
+        ),
+      );
     }
     const known = new Set(existingTags.map((t) => t.key));
     for (const t of plan.tags) if (!known.has(t.key)) queue(tagStore.put(t));

@@ -200,14 +200,15 @@ export async function getPapers(db: Shelf, ids: string[]): Promise<Paper[]> {
 export async function statusOf(db: Shelf, ids: string[]): Promise<Record<string, PaperStatus>> {
   const tx = db.transaction(['papers', 'tags']);
   const papers = await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)));
-  const names = await tagNames(tx.objectStore('tags'), papers.flatMap((p) => p?.tags ?? []));
+  const names = await tagNames(
+    tx.objectStore('tags'),
+    papers.flatMap((p) => p?.tags ?? []),
+  );
   await tx.done;
   const out: Record<string, PaperStatus> = {};
   ids.forEach((id, i) => {
     const p = papers[i];
-    out[id] = p
-      ? { saved: true, tags: p.tags.map((k) => names.get(k) ?? k), ...(p.authors.length ? {} : { incomplete: true }) }
-      : { saved: false, tags: [] };
+    out[id] = p ? { saved: true, tags: p.tags.map((k) => names.get(k) ?? k), ...(p.authors.length ? {} : { incomplete: true }) } : { saved: false, tags: [] };
   });
   return out;
 }
@@ -225,7 +226,11 @@ export const VERSION_STEP = 2;
  * fake card cannot set "updated: v999" on a saved paper.
  * Returns, for the saved papers among `cards`, the newer version, and the ids written.
  */
-export async function noteNewVersions(db: Shelf, cards: { id: string; version?: string }[], ownPage: string | null = null): Promise<{ updated: Map<string, string>; written: string[] }> {
+export async function noteNewVersions(
+  db: Shelf,
+  cards: { id: string; version?: string }[],
+  ownPage: string | null = null,
+): Promise<{ updated: Map<string, string>; written: string[] }> {
   const updated = new Map<string, string>();
   const written: string[] = [];
   const withVersion = cards.filter((c) => c.version);

@@ -285,4 +285,3 @@ export function encode(state: SyncState, now: number, opts: { device?: string; a
     bytes: out.bytes,
   };
 }
-

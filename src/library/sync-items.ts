@@ -235,4 +235,5 @@ export function build(picks: Iterable<Chosen>, tombstones: [string, number][], t
   return { items, bytes, biggest, count: chunks.length + 1 };
 }
 
-export const within = (out: { bytes: number; count: number; biggest: number }) => out.bytes <= LIMITS.bytes && out.count <= LIMITS.items && out.biggest <= LIMITS.perItem;
+export const within = (out: { bytes: number; count: number; biggest: number }) =>
+  out.bytes <= LIMITS.bytes && out.count <= LIMITS.items && out.biggest <= LIMITS.perItem;

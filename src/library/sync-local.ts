@@ -19,7 +19,11 @@ import { TOMBSTONE_TTL, type LocalLibrary } from './sync';
 
 export async function readForSync(db: Shelf): Promise<LocalLibrary> {
   const tx = db.transaction(['papers', 'tags', 'tombstones']);
-  const [papers, tags, tombstones] = await Promise.all([tx.objectStore('papers').getAll(), tx.objectStore('tags').getAll(), tx.objectStore('tombstones').getAll()]);
+  const [papers, tags, tombstones] = await Promise.all([
+    tx.objectStore('papers').getAll(),
+    tx.objectStore('tags').getAll(),
+    tx.objectStore('tombstones').getAll(),
+  ]);
   await tx.done;
   return { papers, tags, tombstones };
 }

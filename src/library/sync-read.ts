@@ -130,7 +130,9 @@ export function decode(items: unknown): SyncState | null {
       keys = [...new Set(m.output.k)].filter((k) => k !== 'm');
     } else {
       // Chunks without a manifest (it has not arrived yet): read what is there.
-      keys = Object.keys(all).filter((k) => k !== 'm' && isSyncKey(k)).slice(0, QUOTA.items);
+      keys = Object.keys(all)
+        .filter((k) => k !== 'm' && isSyncKey(k))
+        .slice(0, QUOTA.items);
       if (!keys.length) return null;
     }
     const papers: SyncPaper[] = [];
@@ -182,4 +184,3 @@ export function diffItems(prev: Record<string, unknown>, next: Record<string, un
   }
   return { set, remove };
 }
-

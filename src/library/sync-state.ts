@@ -193,9 +193,5 @@ export function fromLocal(papers: readonly Paper[], tags: readonly Tag[], tombst
 
 /** Joins two states: commutative, associative, idempotent. Neither input is changed. */
 export function merge(a: SyncState, b: SyncState): SyncState {
-  return canonical(
-    [...a.papers.values(), ...b.papers.values()],
-    [...a.tombstones, ...b.tombstones],
-    [...a.tags.values(), ...b.tags.values()],
-  );
+  return canonical([...a.papers.values(), ...b.papers.values()], [...a.tombstones, ...b.tombstones], [...a.tags.values(), ...b.tags.values()]);
 }

@@ -56,7 +56,13 @@ export async function restoreFromTrash(db: Shelf, ids: string[], now = Date.now(
     await tx.done;
     return [];
   }
-  const summary = await importInto(tx, entries.map((e) => e.paper), [], now, { undo: true });
+  const summary = await importInto(
+    tx,
+    entries.map((e) => e.paper),
+    [],
+    now,
+    { undo: true },
+  );
   for (const e of entries) await trash.delete(e.id);
   await tx.done;
   return [...new Set([...summary.ids, ...entries.map((e) => e.id)])];
@@ -66,7 +72,14 @@ export async function restoreFromTrash(db: Shelf, ids: string[], now = Date.now(
 export async function purgeTrash(db: Shelf, now = Date.now()): Promise<number> {
   const tx = db.transaction(['trash'], 'readwrite');
   let n = 0;
-  for (let c = await tx.objectStore('trash').index('removedAt').openCursor(IDBKeyRange.upperBound(now - TRASH_TTL, true)); c; c = await c.continue()) {
+  for (
+    let c = await tx
+      .objectStore('trash')
+      .index('removedAt')
+      .openCursor(IDBKeyRange.upperBound(now - TRASH_TTL, true));
+    c;
+    c = await c.continue()
+  ) {
     await c.delete();
     n++;
   }

@@ -74,7 +74,12 @@ export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
 export async function deletePapers(tx: WriteTx, before: readonly Paper[]): Promise<void> {
   const papers = tx.objectStore('papers');
   const abstracts = tx.objectStore('abstracts');
-  const writes: Promise<unknown>[] = [indexMany(tx.objectStore('words'), before.map((p) => [p.id, termsOf(p, p.abstract), null] as const))];
+  const writes: Promise<unknown>[] = [
+    indexMany(
+      tx.objectStore('words'),
+      before.map((p) => [p.id, termsOf(p, p.abstract), null] as const),
+    ),
+  ];
   for (const p of before) writes.push(papers.delete(p.id), abstracts.delete(p.id));
   await Promise.all(writes);
 }
@@ -91,9 +96,7 @@ export async function readFull(db: Shelf, ids?: string[]): Promise<Paper[]> {
   const papers = ids
     ? (await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)))).filter((p): p is Paper => !!p)
     : (await tx.objectStore('papers').index('savedAt').getAll()).reverse();
-  const abstracts = ids
-    ? await Promise.all(papers.map((p) => tx.objectStore('abstracts').get(p.id)))
-    : null;
+  const abstracts = ids ? await Promise.all(papers.map((p) => tx.objectStore('abstracts').get(p.id))) : null;
   const all = abstracts ? null : new Map((await tx.objectStore('abstracts').getAll()).map((a) => [a.id, a.text]));
   await tx.done;
   return papers.map((p, i) => {

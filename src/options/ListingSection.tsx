@@ -7,7 +7,14 @@ import { t } from '../shared/i18n';
 
 export function ListingSection() {
   const [settings, setSettings] = useState<Settings>(DEFAULTS);
-  useEffect(() => void readStored(browser.storage.local, LISTING_SETTINGS).then(([s]) => setSettings(s), () => {}), []);
+  useEffect(
+    () =>
+      void readStored(browser.storage.local, LISTING_SETTINGS).then(
+        ([s]) => setSettings(s),
+        () => {},
+      ),
+    [],
+  );
   const set = (next: Partial<Settings>) => {
     const s = { ...settings, ...next };
     setSettings(s);
@@ -23,7 +30,8 @@ export function ListingSection() {
       </p>
       <p>
         <label>
-          <input type="checkbox" checked={settings.triageKeys} onChange={(e) => set({ triageKeys: e.currentTarget.checked })} /> {t('options_listingsTriageKeys')}
+          <input type="checkbox" checked={settings.triageKeys} onChange={(e) => set({ triageKeys: e.currentTarget.checked })} />{' '}
+          {t('options_listingsTriageKeys')}
         </label>
       </p>
       <p class="muted">{t('options_listingsKeysNote')}</p>

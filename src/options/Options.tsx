@@ -45,7 +45,6 @@ const FORMATS: { value: ExportFormat; label: MessageKey; mime: string }[] = [
 /** What kind of file an import read, by the parser's name for it. */
 const SOURCES = { backup: 'options_sourceBackup', bibtex: 'options_sourceBibtex', papermemory: 'options_sourcePaperMemory' } as const;
 
-
 export function Options() {
   return (
     <main>
@@ -104,12 +103,18 @@ function download(parts: string[], name: string, mime: string) {
 }
 
 function Export() {
-  const [format, setFormat] = useState<ExportFormat>(new URLSearchParams(location.hash.split('?')[1]).get('format') as ExportFormat || 'bibtex');
+  const [format, setFormat] = useState<ExportFormat>((new URLSearchParams(location.hash.split('?')[1]).get('format') as ExportFormat) || 'bibtex');
   const [scope, setScope] = useState<string>(location.hash.startsWith('#export') && location.hash.includes('scope=view') ? 'view' : 'all');
   const [tags, setTags] = useState<TagCount[]>([]);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
-  useEffect(() => void db().then(listTags).then(setTags, () => {}), []);
+  useEffect(
+    () =>
+      void db()
+        .then(listTags)
+        .then(setTags, () => {}),
+    [],
+  );
 
   const run = async () => {
     setError('');
@@ -202,7 +207,11 @@ function Import() {
       // Only the papers the file names, whole (abstracts joined): what the merge compares with.
       const d = await db();
       const [existing, tags] = await Promise.all([readFull(d, [...new Set(parsed.papers.map((p) => p.id))]), listTags(d)]);
-      const plan = planMerge(existing, tags.map((c) => c.tag), parsed);
+      const plan = planMerge(
+        existing,
+        tags.map((c) => c.tag),
+        parsed,
+      );
       setPreview({ file: file.name, parsed, plan });
     } catch (e) {
       setError(t('options_fileErrorNothingImported', file.name, errorText(e)));
@@ -222,7 +231,9 @@ function Import() {
       // Written: a failed broadcast must not read as a failed import.
       await broadcast(d, r.ids, true, 'page').catch((e) => console.warn('PaperShelf: imported; telling open pages failed', e));
       // The search index catches up in its own transaction; a failure there is retried at the next start.
-      void r.indexed.then(() => performance.mark('papershelf:import-indexed')).catch((e) => console.warn('PaperShelf: imported; indexing for search failed, retried later', e));
+      void r.indexed
+        .then(() => performance.mark('papershelf:import-indexed'))
+        .catch((e) => console.warn('PaperShelf: imported; indexing for search failed, retried later', e));
       setStatus(t('options_imported', preview.file, formatNumber(r.added), formatNumber(r.updated), formatNumber(r.unchanged)));
       setPreview(null);
     } catch (e) {
@@ -253,7 +264,14 @@ function Import() {
       >
         <label>
           {t('options_importChoose')}
-          <input ref={input} type="file" aria-label={t('options_importFileLabel')} accept=".json,.bib,.bibtex,application/json,text/x-bibtex" disabled={busy} onChange={(e) => void take(e.currentTarget.files?.[0])} />
+          <input
+            ref={input}
+            type="file"
+            aria-label={t('options_importFileLabel')}
+            accept=".json,.bib,.bibtex,application/json,text/x-bibtex"
+            disabled={busy}
+            onChange={(e) => void take(e.currentTarget.files?.[0])}
+          />
         </label>
         <p class="muted">{t('options_importDrop')}</p>
       </div>

@@ -10,7 +10,16 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { send } from '../shared/client';
 import { formatNumber, lang, t } from '../shared/i18n';
-import { errorKind, WEBDAV_SETTINGS, WEBDAV_SETTINGS_KEY, WEBDAV_STATUS, WEBDAV_STATUS_KEY, type WebDavErrorKind, type WebDavSettings, type WebDavStatus } from '../shared/webdav-status';
+import {
+  errorKind,
+  WEBDAV_SETTINGS,
+  WEBDAV_SETTINGS_KEY,
+  WEBDAV_STATUS,
+  WEBDAV_STATUS_KEY,
+  type WebDavErrorKind,
+  type WebDavSettings,
+  type WebDavStatus,
+} from '../shared/webdav-status';
 import { DavClient } from '../library/webdav/client';
 import { stateOnDay } from '../library/webdav/engine';
 import { importKey, unb64 } from '../library/webdav/crypto';
@@ -54,9 +63,17 @@ function statusLine(s: WebDavStatus | null, settings: WebDavSettings | null): st
   if (!settings) return t('options_webdavNotConnected');
   if (!s?.ok) return s?.error ? t('options_webdavLastFailed', new Date(s.at).toLocaleString(lang())) : t('options_webdavWaiting');
   const o = s.ok;
-  return t('options_webdavLast', new Date(s.at).toLocaleString(lang()), formatNumber(o.sentFiles), kB(o.sentBytes), formatNumber(o.receivedFiles), kB(o.receivedBytes), formatNumber(o.papers), formatNumber(o.devices));
+  return t(
+    'options_webdavLast',
+    new Date(s.at).toLocaleString(lang()),
+    formatNumber(o.sentFiles),
+    kB(o.sentBytes),
+    formatNumber(o.receivedFiles),
+    kB(o.receivedBytes),
+    formatNumber(o.papers),
+    formatNumber(o.devices),
+  );
 }
-
 
 /** A state from the folder as papers and tags for importLibrary. */
 function asLibrary(s: DavState): { papers: Paper[]; tags: Tag[] } {

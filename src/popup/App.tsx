@@ -81,7 +81,10 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
   const tagOf = useCallback((k: string) => tagMap.get(k), [tagMap]);
   const suggestions = useMemo(() => tags.map((t) => t.tag.name), [tags]);
 
-  const byId = useMemo(() => (complete ? new Map((papers ?? []).map((p) => [p.id, p])) : new Map([...extra, ...(papers ?? []).map((p) => [p.id, p] as const)])), [papers, extra, complete]);
+  const byId = useMemo(
+    () => (complete ? new Map((papers ?? []).map((p) => [p.id, p])) : new Map([...extra, ...(papers ?? []).map((p) => [p.id, p] as const)])),
+    [papers, extra, complete],
+  );
   // On what the list depends, not on the query's text: a letter that does not change the answer (yet) changes nothing here.
   const hasQuery = view.query.trim() !== '';
   const shown = useMemo(
@@ -89,7 +92,12 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
     [papers, hits, byId, hasQuery, view.tags, view.status, view.sort],
   );
 
-  const virtual = useVirtual(shown.length, () => scroller.current, 92, (i) => shown[i]?.id ?? i);
+  const virtual = useVirtual(
+    shown.length,
+    () => scroller.current,
+    92,
+    (i) => shown[i]?.id ?? i,
+  );
   const items = virtual.getVirtualItems();
 
   // The first paint's box had focus (and a caret): this one has them now, in the commit that removes it.
@@ -228,7 +236,12 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
               aria-label={t('popup_searchLabel')}
               placeholder={t('popup_searchPlaceholder')}
               value={view.query}
-              onInput={(e) => setView({ query: e.currentTarget.value, ...(e.currentTarget.value && viewRef.current.sort === 'saved' ? { sort: 'relevance' as SortKey } : {}) })}
+              onInput={(e) =>
+                setView({
+                  query: e.currentTarget.value,
+                  ...(e.currentTarget.value && viewRef.current.sort === 'saved' ? { sort: 'relevance' as SortKey } : {}),
+                })
+              }
             />
             <Filters status={view.status} tags={view.tags} sort={view.sort} query={view.query !== ''} allTags={tags} tag={tagOf} setView={setView} />
           </div>
@@ -236,7 +249,11 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
             <div class="bulk" role="toolbar" aria-label={t('popup_selectedLabel')}>
               <span>{tn('popup_selectedCount', selected.size)}</span>
               <TagInput label={t('popup_tagSelected')} suggestions={suggestions} onAdd={(name) => void addTag([...selected], name)} onClose={() => {}} />
-              <select aria-label={t('popup_setStatusSelected')} value="" onChange={(e) => e.currentTarget.value && void setStatus([...selected], e.currentTarget.value as ReadingStatus)}>
+              <select
+                aria-label={t('popup_setStatusSelected')}
+                value=""
+                onChange={(e) => e.currentTarget.value && void setStatus([...selected], e.currentTarget.value as ReadingStatus)}
+              >
                 <option value="">{t('popup_setStatus')}</option>
                 {READING_STATUSES.map((s) => (
                   <option value={s}>{STATUS_LABEL[s]}</option>

@@ -39,7 +39,12 @@ export function DigestView() {
     }
   };
 
-  if (error) return <p class="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   if (!rows) return <p class="empty">{tn('popup_digestRanking', DAYS)}</p>;
   if (!rows.length) return <p class="empty">{tn('popup_digestEmpty', DAYS)}</p>;
   return (
@@ -58,7 +63,14 @@ export function DigestView() {
                 {!r.seen && <span class="new">{t('popup_new')}</span>}
                 {r.relevance !== undefined && (
                   <span class="relevance" title={r.why.length ? t('popup_becauseOf', r.why.join(', ')) : undefined}>
-                    <meter min={0} max={1} value={r.relevance} aria-label={r.bestTag ? t('popup_relevanceClosest', Math.round(r.relevance * 100), r.bestTag) : t('popup_relevance', Math.round(r.relevance * 100))} />{' '}
+                    <meter
+                      min={0}
+                      max={1}
+                      value={r.relevance}
+                      aria-label={
+                        r.bestTag ? t('popup_relevanceClosest', Math.round(r.relevance * 100), r.bestTag) : t('popup_relevance', Math.round(r.relevance * 100))
+                      }
+                    />{' '}
                     {r.bestTag}
                   </span>
                 )}

@@ -33,7 +33,13 @@ interface Props {
 
 export const ListRow = memo(function ListRow({ paper: p, index, start, focused, selected, tagging, tag, suggestions, actions, measure }: Props) {
   return (
-    <li data-index={index} ref={measure} tabIndex={focused ? 0 : -1} onFocusCapture={() => actions.focus(index)} style={{ transform: `translateY(${start}px)` }}>
+    <li
+      data-index={index}
+      ref={measure}
+      tabIndex={focused ? 0 : -1}
+      onFocusCapture={() => actions.focus(index)}
+      style={{ transform: `translateY(${start}px)` }}
+    >
       <Row
         paper={p}
         tag={tag}

@@ -45,7 +45,13 @@ export function Row(p: RowProps) {
   const title = paper.title;
   return (
     <div class={`row${p.focused ? ' focused' : ''}`}>
-      <input type="checkbox" class="pick" aria-label={t('popup_selectPaper', title)} checked={p.selected} onChange={(e) => p.onSelect(e.currentTarget.checked)} />
+      <input
+        type="checkbox"
+        class="pick"
+        aria-label={t('popup_selectPaper', title)}
+        checked={p.selected}
+        onChange={(e) => p.onSelect(e.currentTarget.checked)}
+      />
       <div class="main">
         <a class="title" href={href} target="_blank" rel="noopener noreferrer">
           {title}
@@ -86,7 +92,12 @@ export function Row(p: RowProps) {
               {t('popup_addTag')}
             </button>
           )}
-          <select aria-label={t('popup_readingStatus')} class={`status st-${paper.status}`} value={paper.status} onChange={(e) => p.onStatus(e.currentTarget.value as ReadingStatus)}>
+          <select
+            aria-label={t('popup_readingStatus')}
+            class={`status st-${paper.status}`}
+            value={paper.status}
+            onChange={(e) => p.onStatus(e.currentTarget.value as ReadingStatus)}
+          >
             {READING_STATUSES.map((s) => (
               <option value={s}>{STATUS_LABEL[s]}</option>
             ))}
@@ -155,7 +166,17 @@ function NoteEditor({ note, onNote, onDone }: { note: string; onNote(n: string):
   );
 }
 
-export function TagInput({ suggestions, onAdd, onClose, label = t('popup_tagName') }: { suggestions: string[]; onAdd(name: string): void; onClose(byKey: boolean): void; label?: string }) {
+export function TagInput({
+  suggestions,
+  onAdd,
+  onClose,
+  label = t('popup_tagName'),
+}: {
+  suggestions: string[];
+  onAdd(name: string): void;
+  onClose(byKey: boolean): void;
+  label?: string;
+}) {
   const ref = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
   const id = useRef(`tags-${Math.random().toString(36).slice(2)}`).current;

@@ -56,7 +56,13 @@ export const Tabs = memo(function Tabs({ tab, setTab, total, tagCount }: Props) 
           </button>
         ))}
       </div>
-      <button type="button" class="menu" title={t('popup_menuTitle')} aria-label={t('popup_menuLabel')} onClick={() => void browser.runtime.openOptionsPage().then(() => close())}>
+      <button
+        type="button"
+        class="menu"
+        title={t('popup_menuTitle')}
+        aria-label={t('popup_menuLabel')}
+        onClick={() => void browser.runtime.openOptionsPage().then(() => close())}
+      >
         ⋯
       </button>
     </header>

@@ -31,7 +31,14 @@ export function TagsView({ tags, onRename, onMerge, onDelete, onFilter }: TagsVi
                 setRenaming(null);
               }}
             >
-              <input name="name" aria-label={t('popup_newNameFor', tag.name)} defaultValue={tag.name} maxLength={TAG_MAX} ref={(el) => el?.focus()} onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)} />
+              <input
+                name="name"
+                aria-label={t('popup_newNameFor', tag.name)}
+                defaultValue={tag.name}
+                maxLength={TAG_MAX}
+                ref={(el) => el?.focus()}
+                onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
+              />
               <button type="submit">{t('popup_save')}</button>
             </form>
           ) : (

@@ -27,7 +27,6 @@ function removedWhen(at: number, now: number): string {
   return t('popup_trashRemovedAgo', relative.format(...a));
 }
 
-
 export function TrashView({ db, tag }: { db: () => Promise<Shelf>; tag: (key: string) => Tag | undefined }) {
   const [entries, setEntries] = useState<TrashEntry[] | null>(null);
   const [error, setError] = useState('');

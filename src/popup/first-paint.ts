@@ -93,7 +93,11 @@ function paint(rows: Paper[]) {
     const main = row.appendChild(el('div', 'main'));
     const a = main.appendChild(el('a', 'title', p.title));
     // model.ts absUrl/hfUrl, written out: importing them would add the model's code to the first paint.
-    Object.assign(a, { href: p.source === 'arxiv' ? `https://arxiv.org/abs/${p.id}` : `https://huggingface.co/papers/${p.id}`, target: '_blank', rel: 'noopener noreferrer' });
+    Object.assign(a, {
+      href: p.source === 'arxiv' ? `https://arxiv.org/abs/${p.id}` : `https://huggingface.co/papers/${p.id}`,
+      target: '_blank',
+      rel: 'noopener noreferrer',
+    });
     main.append(el('div', 'meta', p.authors.slice(0, 3).join(', ')));
   }
   scroller.replaceChildren(ul);

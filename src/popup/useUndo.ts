@@ -29,7 +29,10 @@ export function useUndo(db: () => Promise<Shelf>, run: Run, onRemoved: () => voi
       // Back from the trash as they were (tags, status, note, abstract): a bulk write of this page,
       // through the library, in one transaction, then one broadcast.
       const d = await db();
-      const ids = await restoreFromTrash(d, undo.papers.map((p) => p.id));
+      const ids = await restoreFromTrash(
+        d,
+        undo.papers.map((p) => p.id),
+      );
       if (ids.length) await broadcast(d, ids, true, 'page');
     });
 

@@ -104,7 +104,10 @@ export function evaluate(papers: readonly EvalPaper[], cfg: EvalConfig = {}): Ev
       }
       continue;
     }
-    const { vocab, vecs } = vectorizeAll(trainIdx.map((i) => text(papers[i])), cfg.features);
+    const { vocab, vecs } = vectorizeAll(
+      trainIdx.map((i) => text(papers[i])),
+      cfg.features,
+    );
     const testVecs = testIdx.map((i) => vectorize(vocab, text(papers[i])));
     tags.forEach((tag, t) => {
       const pos = vecs.filter((_, k) => papers[trainIdx[k]].labels.includes(tag));
@@ -133,7 +136,11 @@ export function evaluate(papers: readonly EvalPaper[], cfg: EvalConfig = {}): Ev
   const ap: Record<string, number> = {};
   tags.forEach((tag, t) => {
     const s = Array.from(oof[t], (x) => (x === -Infinity ? -1e9 : x));
-    ap[tag] = averagePrecision(s, papers.map((p) => p.labels.includes(tag)), tieBreak);
+    ap[tag] = averagePrecision(
+      s,
+      papers.map((p) => p.labels.includes(tag)),
+      tieBreak,
+    );
   });
   const aps = Object.values(ap);
   return { top1: top1 / n, top1Suggested: top1Suggested / n, map: aps.reduce((a, b) => a + b, 0) / aps.length, ap, n };

@@ -155,7 +155,10 @@ function fitVocabulary(docTerms: string[][], opts: TfidfOptions): Vocab {
 /** Fits a vocabulary (terms and idf) on `docs` (already `paperText`-ed strings). */
 export function buildVocabulary(docs: readonly string[], opts: TfidfOptions = {}): Vocab {
   const bigrams = opts.bigrams ?? TFIDF_DEFAULTS.bigrams;
-  return fitVocabulary(docs.map((d) => terms(d, bigrams)), opts);
+  return fitVocabulary(
+    docs.map((d) => terms(d, bigrams)),
+    opts,
+  );
 }
 
 // ------------------------------------------------------------------ vectors

@@ -30,7 +30,7 @@ const lbfgs: Solver = (xs, y, Ci, dim, o) => {
       // log(1 + e^-m) without overflow
       f += Ci[i] * (m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m)));
       z[i] = m;
-      coef[i] = -Ci[i] * y[i] / (1 + Math.exp(m)); // d loss / d (w·x)
+      coef[i] = (-Ci[i] * y[i]) / (1 + Math.exp(m)); // d loss / d (w·x)
     }
     for (let j = 0; j < dim; j++) g[j] = x[j];
     g[dim] = 0;

@@ -202,7 +202,13 @@ export function train(positives: readonly SparseVec[], negatives: readonly Spars
 }
 
 /** What a solver is given: the rows, labels ±1, each row's C·cw, the dimension and the options; it returns w and b. */
-export type Solver = (xs: readonly SparseVec[], y: Int8Array, Ci: Float64Array, dim: number, o: Required<Omit<TrainOptions, 'dim'>>) => { w: ArrayLike<number>; b: number };
+export type Solver = (
+  xs: readonly SparseVec[],
+  y: Int8Array,
+  Ci: Float64Array,
+  dim: number,
+  o: Required<Omit<TrainOptions, 'dim'>>,
+) => { w: ArrayLike<number>; b: number };
 
 /** The training around a solver: labels, balanced weights, the model's scale. `kindDefaults` go over TRAIN_DEFAULTS. */
 export function fit(

@@ -85,16 +85,34 @@ export function trainTags(
   const extra = [...notRelevant, ...seen].filter((p) => !taken.has(p.id) && (taken.add(p.id), true));
   const tags = [...new Set(library.flatMap((p) => p.tags))].sort();
   const cached = new Map(previous.map((m) => [m.tag, m]));
-  const trainOpts: TrainOptions = { kind: opts.kind, C: opts.C, loss: opts.loss, balanced: opts.balanced, maxIter: opts.maxIter, tol: opts.tol, seed: opts.seed };
+  const trainOpts: TrainOptions = {
+    kind: opts.kind,
+    C: opts.C,
+    loss: opts.loss,
+    balanced: opts.balanced,
+    maxIter: opts.maxIter,
+    tol: opts.tol,
+    seed: opts.seed,
+  };
   return tags.map((tag) => {
     const pos: LibraryPaper[] = [];
     const neg: SeenPaper[] = [];
     for (const p of library) (p.tags.includes(tag) ? pos : neg).push(p);
     neg.push(...extra);
-    const key = tagCacheKey(tag, pos.map((p) => p.id), neg.map((p) => p.id), vocab, trainOpts);
+    const key = tagCacheKey(
+      tag,
+      pos.map((p) => p.id),
+      neg.map((p) => p.id),
+      vocab,
+      trainOpts,
+    );
     const old = cached.get(tag);
     if (old && old.key === key) return old;
-    const model = train(pos.map((p) => p.vec), neg.map((p) => p.vec), { ...trainOpts, dim: vocab.terms.length });
+    const model = train(
+      pos.map((p) => p.vec),
+      neg.map((p) => p.vec),
+      { ...trainOpts, dim: vocab.terms.length },
+    );
     return { tag, key, model };
   });
 }
@@ -177,7 +195,12 @@ export function rankCards(vocab: Vocab, models: readonly TagModel[], cards: read
 
 /** Convenience for callers holding texts: vectorise the cards, then rankCards. */
 export function rankTexts(vocab: Vocab, models: readonly TagModel[], cards: readonly { id: string; text: string }[], opts: RankOptions = {}): CardRank[] {
-  return rankCards(vocab, models, cards.map((c) => ({ id: c.id, vec: vectorize(vocab, c.text) })), opts);
+  return rankCards(
+    vocab,
+    models,
+    cards.map((c) => ({ id: c.id, vec: vectorize(vocab, c.text) })),
+    opts,
+  );
 }
 
 // ------------------------------------------------------------------ title-keyword baseline

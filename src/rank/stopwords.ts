@@ -12,8 +12,28 @@
  * Entries with an apostrophe or a space ("couldn't", "no one") can never match a token and are left out.
  */
 const REMOVED = new Set([
-  'system', 'top', 'bottom', 'fire', 'detail', 'describe', 'move', 'full', 'empty', 'thin', 'thick',
-  'side', 'part', 'name', 'call', 'interest', 'serious', 'bill', 'mill', 'cry', 'sincere', 'con',
+  'system',
+  'top',
+  'bottom',
+  'fire',
+  'detail',
+  'describe',
+  'move',
+  'full',
+  'empty',
+  'thin',
+  'thick',
+  'side',
+  'part',
+  'name',
+  'call',
+  'interest',
+  'serious',
+  'bill',
+  'mill',
+  'cry',
+  'sincere',
+  'con',
 ]);
 
 const GLASGOW = `a about above across after afterwards again against all almost alone along already also although always

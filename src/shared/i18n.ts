@@ -90,7 +90,9 @@ export function localizePage(title: MessageKey): void {
  */
 export function parts<T>(key: MessageKey, ...subs: T[]): (string | T)[] {
   const out: (string | T)[] = [];
-  for (const [i, piece] of template(key).split(/\uE000([1-9])/).entries()) {
+  for (const [i, piece] of template(key)
+    .split(/\uE000([1-9])/)
+    .entries()) {
     // split() with a group: text, digit, text, digit, …
     if (i % 2 === 0) {
       if (piece) out.push(piece);

@@ -18,10 +18,21 @@ export interface DigestEntry extends CardVerdict {
 }
 
 // One definition of an id (model.ts), not a second regex that can drift from it.
-const Id = v.pipe(v.string(), v.maxLength(64), v.check((s) => parseArxivId(s)?.id === s, () => t('lib_invalidArxivId')));
+const Id = v.pipe(
+  v.string(),
+  v.maxLength(64),
+  v.check(
+    (s) => parseArxivId(s)?.id === s,
+    () => t('lib_invalidArxivId'),
+  ),
+);
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 // Only web links: a javascript: or data: URL saved from a hostile page must never become a link in the popup.
-const WebUrl = v.pipe(Text(2000), v.url(), v.regex(/^https?:\/\//, () => t('lib_invalidHttpUrl')));
+const WebUrl = v.pipe(
+  Text(2000),
+  v.url(),
+  v.regex(/^https?:\/\//, () => t('lib_invalidHttpUrl')),
+);
 
 export const PaperRefSchema = v.strictObject({
   id: Id,
@@ -56,11 +67,23 @@ export const NOTE_MAX = 100_000;
 const SIMPLE_KEY = /^[!-@[-~]+(?: [!-@[-~]+)*$/;
 const isTagKey = (k: string) => (k.length <= 40 && SIMPLE_KEY.test(k)) || tagKey(k) === k;
 
-const TagKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.check(isTagKey, () => t('lib_invalidTagKey')));
+const TagKeySchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(100),
+  v.check(isTagKey, () => t('lib_invalidTagKey')),
+);
 
 export const TagSchema = v.strictObject({
   key: TagKeySchema,
-  name: v.pipe(v.string(), v.maxLength(100), v.check((n) => normaliseTag(n) !== '', () => t('lib_emptyTagName'))),
+  name: v.pipe(
+    v.string(),
+    v.maxLength(100),
+    v.check(
+      (n) => normaliseTag(n) !== '',
+      () => t('lib_emptyTagName'),
+    ),
+  ),
   hue: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(359)),
   updatedAt: v.optional(Time),
 });
@@ -139,7 +162,8 @@ const productionRequests = {
 } as const;
 
 /** Every message the build answers: the test-only ones in test builds only. */
-export const requests = { ...productionRequests, ...(__PAPERSHELF_TEST_HOOKS__ ? testRequests() : {}) } as typeof productionRequests & ReturnType<typeof testRequests>;
+export const requests = { ...productionRequests, ...(__PAPERSHELF_TEST_HOOKS__ ? testRequests() : {}) } as typeof productionRequests &
+  ReturnType<typeof testRequests>;
 
 export type MessageName = keyof typeof productionRequests | TestMessageName;
 

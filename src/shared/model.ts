@@ -85,7 +85,11 @@ export const ABSTRACT_MAX = 20_000;
 
 /** Trims, collapses spaces and caps a tag as typed; '' when nothing is left. */
 export function normaliseTag(name: string): string {
-  return name.replace(/[\s\u200b]+/g, ' ').trim().slice(0, TAG_MAX).trim();
+  return name
+    .replace(/[\s\u200b]+/g, ' ')
+    .trim()
+    .slice(0, TAG_MAX)
+    .trim();
 }
 
 /** The key a tag is matched by: normalised, Unicode-normalised and case-folded. */

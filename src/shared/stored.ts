@@ -28,7 +28,10 @@ export interface LocalArea {
 }
 
 /** Reads several stored values in one request. */
-export async function readStored<T extends readonly Stored<unknown>[]>(area: LocalArea, ...s: T): Promise<{ [K in keyof T]: T[K] extends Stored<infer U> ? U : never }> {
+export async function readStored<T extends readonly Stored<unknown>[]>(
+  area: LocalArea,
+  ...s: T
+): Promise<{ [K in keyof T]: T[K] extends Stored<infer U> ? U : never }> {
   const r = await area.get(s.map((x) => x.key));
   return s.map((x) => x.read(r[x.key])) as { [K in keyof T]: T[K] extends Stored<infer U> ? U : never };
 }

@@ -63,7 +63,8 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) i++, (n += 2); // a pair: 2 units, 4 bytes
+    else if (c >= 0xd800 && c <= 0xdbff)
+      i++, (n += 2); // a pair: 2 units, 4 bytes
     else n += 2;
   }
   return n;

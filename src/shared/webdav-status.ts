@@ -44,7 +44,10 @@ const KINDS = ['auth', 'full', 'busy', 'unreachable', 'passphrase', 'encrypted',
 /** The stored values, read through their schemas (stored.ts). */
 export const WEBDAV_SETTINGS = stored(
   WEBDAV_SETTINGS_KEY,
-  v.object({ url: v.string(), user: v.string(), password: v.string(), key: v.optional(v.string()), device: v.string() }) satisfies v.GenericSchema<unknown, WebDavSettings>,
+  v.object({ url: v.string(), user: v.string(), password: v.string(), key: v.optional(v.string()), device: v.string() }) satisfies v.GenericSchema<
+    unknown,
+    WebDavSettings
+  >,
   null,
 );
 export const WEBDAV_STATUS = stored(

@@ -5,7 +5,16 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { SYNC_DEVICE, SYNC_DEVICE_KEY, SYNC_SETTINGS, SYNC_SETTINGS_KEY, SYNC_STATUS, SYNC_STATUS_KEY, type SyncSettings, type SyncStatus } from '../shared/sync-status';
+import {
+  SYNC_DEVICE,
+  SYNC_DEVICE_KEY,
+  SYNC_SETTINGS,
+  SYNC_SETTINGS_KEY,
+  SYNC_STATUS,
+  SYNC_STATUS_KEY,
+  type SyncSettings,
+  type SyncStatus,
+} from '../shared/sync-status';
 import { formatNumber, lang, t, tn } from '../shared/i18n';
 import { readStored } from '../shared/stored';
 
@@ -16,7 +25,9 @@ function stateLine(settings: SyncSettings, status: SyncStatus | null): string {
   if (!settings.enabled) return t('options_syncOff');
   if (!status) return t('options_syncWaiting');
   if (status.error) {
-    return status.retryAt ? t('options_syncFailedRetry', status.error, new Date(status.retryAt).toLocaleTimeString(lang())) : t('options_syncFailed', status.error);
+    return status.retryAt
+      ? t('options_syncFailedRetry', status.error, new Date(status.retryAt).toLocaleTimeString(lang()))
+      : t('options_syncFailed', status.error);
   }
   return status.excluded > 0
     ? t('options_syncPartial', formatNumber(status.included), formatNumber(status.excluded), when(status.at))

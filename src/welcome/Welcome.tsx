@@ -117,11 +117,7 @@ function Data() {
       <p>{t('welcome_dataText')}</p>
       {kept !== undefined && (
         <p role="status" {...testId('persistence')}>
-          {kept === true
-            ? t('welcome_dataPersistent')
-            : kept === false
-              ? t('welcome_dataNotPersistent')
-              : t('welcome_dataUnknown')}
+          {kept === true ? t('welcome_dataPersistent') : kept === false ? t('welcome_dataNotPersistent') : t('welcome_dataUnknown')}
         </p>
       )}
     </section>
@@ -209,9 +205,7 @@ export function Welcome() {
       </section>
       <SyncSection />
 
-      <p class="muted">
-        {parts('welcome_alsoOnSettings', <a href={browser.runtime.getURL('src/options/index.html')}>{t('welcome_settingsLink')}</a>)}
-      </p>
+      <p class="muted">{parts('welcome_alsoOnSettings', <a href={browser.runtime.getURL('src/options/index.html')}>{t('welcome_settingsLink')}</a>)}</p>
     </main>
   );
 }

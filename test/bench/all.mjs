@@ -69,7 +69,10 @@ const missing = [];
 for (const [name, file, env] of parts) {
   console.log(`\n===== ${name} (${file})`);
   const r = await runPart(file, env);
-  const said = r.out.split('\n').filter((l) => l.startsWith('COULD NOT MEASURE: ')).map((l) => `${name}: ${l.slice('COULD NOT MEASURE: '.length)}`);
+  const said = r.out
+    .split('\n')
+    .filter((l) => l.startsWith('COULD NOT MEASURE: '))
+    .map((l) => `${name}: ${l.slice('COULD NOT MEASURE: '.length)}`);
   missing.push(...said);
   if (r.stopped) missing.push(`${name}: stopped after ${PART_MS / 60_000} min without ending`);
   else if (r.code !== 0 && !said.length) {
@@ -109,7 +112,11 @@ const rows = figures.map((f) => ({
 }));
 const cols = ['name', 'median', 'p95', 'unit', 'budget', 'status', 'floor', 'ratio'];
 const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => r[c].length))]));
-const line = (r) => cols.map((c) => (c === 'median' || c === 'p95' ? r[c].padStart(width[c]) : r[c].padEnd(width[c]))).join('  ').trimEnd();
+const line = (r) =>
+  cols
+    .map((c) => (c === 'median' || c === 'p95' ? r[c].padStart(width[c]) : r[c].padEnd(width[c])))
+    .join('  ')
+    .trimEnd();
 
 console.log(`\n===== summary: ${figures.length} figures measured in ${((Date.now() - started) / 60_000).toFixed(1)} min (floor and ratio: medians)\n`);
 console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
@@ -117,7 +124,11 @@ console.log(cols.map((c) => '-'.repeat(width[c])).join('  '));
 for (const r of rows) console.log(line(r));
 console.log('');
 // Wall-clock figures grow with other work on the machine (each part prints the load during its own run).
-console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min) at the end`);
+console.log(
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (1, 5, 15 min) at the end`,
+);
 for (const f of figures) if (over(f)) console.log(`OVER BUDGET: ${f.name} ${held(f)[1]} > ${f.budget} ${f.unit} (${held(f)[0]})`);
 for (const m of missing) console.log(`COULD NOT MEASURE: ${m}`);
 console.log(

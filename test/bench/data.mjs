@@ -16,18 +16,100 @@ export function rng(seed) {
   };
 }
 
-const ADJ = ['Scalable', 'Efficient', 'Robust', 'Sparse', 'Unified', 'Adaptive', 'Hierarchical', 'Multimodal', 'Self-Supervised', 'Contrastive',
-  'Lightweight', 'Generalised', 'Causal', 'Latent', 'Compositional', 'Interpretable', 'Federated', 'Continual', 'Zero-Shot', 'Few-Shot',
-  'Recurrent', 'Equivariant', 'Probabilistic', 'Differentiable', 'Long-Context', 'Retrieval-Augmented', 'Parameter-Efficient', 'Open-Vocabulary'];
-const NOUN = ['Transformers', 'Attention', 'Diffusion Models', 'Language Models', 'Vision Transformers', 'Graph Neural Networks', 'Agents',
-  'Reward Models', 'Tokenizers', 'State Space Models', 'Mixture of Experts', 'Autoencoders', 'Policies', 'World Models', 'Embeddings',
-  'Retrievers', 'Optimizers', 'Normalizing Flows', 'Neural Fields', 'Speech Models', 'Video Generators', 'Code Models', 'KV Caches'];
-const TASK = ['Reasoning', 'Video Generation', 'Image Editing', 'Question Answering', 'Program Synthesis', 'Machine Translation', 'Robot Manipulation',
-  'Protein Design', 'Speech Recognition', 'Text-to-3D', 'Mathematical Reasoning', 'Long Document Summarisation', 'Tool Use', 'Visual Grounding',
-  'Time Series Forecasting', 'Weather Prediction', 'Semantic Segmentation', 'Instruction Following', 'Preference Alignment', 'In-Context Learning'];
-const METHOD = ['Periodic Cache Consolidation', 'Token Merging', 'Curriculum Distillation', 'Low-Rank Adaptation', 'Speculative Decoding',
-  'Reinforcement Learning from Feedback', 'Masked Prediction', 'Flow Matching', 'Chain-of-Thought Supervision', 'Quantisation-Aware Training',
-  'Sliding Window Attention', 'Synthetic Data Bootstrapping', 'Test-Time Scaling', 'Rotary Position Interpolation', 'Contrastive Decoding'];
+const ADJ = [
+  'Scalable',
+  'Efficient',
+  'Robust',
+  'Sparse',
+  'Unified',
+  'Adaptive',
+  'Hierarchical',
+  'Multimodal',
+  'Self-Supervised',
+  'Contrastive',
+  'Lightweight',
+  'Generalised',
+  'Causal',
+  'Latent',
+  'Compositional',
+  'Interpretable',
+  'Federated',
+  'Continual',
+  'Zero-Shot',
+  'Few-Shot',
+  'Recurrent',
+  'Equivariant',
+  'Probabilistic',
+  'Differentiable',
+  'Long-Context',
+  'Retrieval-Augmented',
+  'Parameter-Efficient',
+  'Open-Vocabulary',
+];
+const NOUN = [
+  'Transformers',
+  'Attention',
+  'Diffusion Models',
+  'Language Models',
+  'Vision Transformers',
+  'Graph Neural Networks',
+  'Agents',
+  'Reward Models',
+  'Tokenizers',
+  'State Space Models',
+  'Mixture of Experts',
+  'Autoencoders',
+  'Policies',
+  'World Models',
+  'Embeddings',
+  'Retrievers',
+  'Optimizers',
+  'Normalizing Flows',
+  'Neural Fields',
+  'Speech Models',
+  'Video Generators',
+  'Code Models',
+  'KV Caches',
+];
+const TASK = [
+  'Reasoning',
+  'Video Generation',
+  'Image Editing',
+  'Question Answering',
+  'Program Synthesis',
+  'Machine Translation',
+  'Robot Manipulation',
+  'Protein Design',
+  'Speech Recognition',
+  'Text-to-3D',
+  'Mathematical Reasoning',
+  'Long Document Summarisation',
+  'Tool Use',
+  'Visual Grounding',
+  'Time Series Forecasting',
+  'Weather Prediction',
+  'Semantic Segmentation',
+  'Instruction Following',
+  'Preference Alignment',
+  'In-Context Learning',
+];
+const METHOD = [
+  'Periodic Cache Consolidation',
+  'Token Merging',
+  'Curriculum Distillation',
+  'Low-Rank Adaptation',
+  'Speculative Decoding',
+  'Reinforcement Learning from Feedback',
+  'Masked Prediction',
+  'Flow Matching',
+  'Chain-of-Thought Supervision',
+  'Quantisation-Aware Training',
+  'Sliding Window Attention',
+  'Synthetic Data Bootstrapping',
+  'Test-Time Scaling',
+  'Rotary Position Interpolation',
+  'Contrastive Decoding',
+];
 const SHAPES = [
   (p) => `${p(ADJ)} ${p(NOUN)} for ${p(TASK)}`,
   (p) => `${p(NOUN)} via ${p(METHOD)}`,
@@ -36,20 +118,109 @@ const SHAPES = [
   (p) => `${p(['Towards', 'Rethinking', 'Revisiting', 'Scaling', 'Taming', 'Understanding'])} ${p(ADJ)} ${p(NOUN)}: ${p(METHOD)} for ${p(TASK)}`,
   (p) => `${p(METHOD)} Makes ${p(NOUN)} Better at ${p(TASK)}`,
 ];
-const FIRST = ['Rania', 'Farhan', 'Owen', 'Mei', 'Lukas', 'Ana', 'Kwame', 'Sofia', 'Hiroshi', 'Priya', 'Mateo', 'Ingrid', 'Yusuf', 'Chloe', 'Dmitri',
-  'Aisha', 'Tomás', 'Hana', 'Elias', 'Zara', 'Nikolai', 'Leila', 'Ravi', 'Camille', 'Jonas', 'Amara', 'Wei', 'Isabel', 'Arjun', 'Freya'];
-const LAST = ['Silva', 'Szabó', 'Mercer', 'Nakamura', 'Okafor', 'Lindqvist', 'Haddad', 'Kowalski', 'Chen', 'Rossi', 'Müller', 'Dubois', 'Patel',
-  'García', 'Novak', 'Ivanova', 'Kim', 'Andersen', 'Mensah', 'Tanaka', 'Schmidt', 'Moreau', 'Costa', 'Yilmaz', 'Nguyen', 'Fischer', 'Ortiz', 'Berg'];
-const WORDS = ('we propose method model training data results show performance benchmark tasks learning large scale approach framework '
-  + 'experiments demonstrate improves state art baseline inference efficient memory compute tokens layers attention representation '
-  + 'generalisation evaluation dataset outperforms existing methods across settings robust analysis theoretical empirical novel simple '
-  + 'effective objective loss optimisation gradient parameters pretrained fine tuning alignment reasoning capability context length '
-  + 'sequence retrieval generation quality latency throughput hardware accelerators code release open source ablation study').split(' ');
+const FIRST = [
+  'Rania',
+  'Farhan',
+  'Owen',
+  'Mei',
+  'Lukas',
+  'Ana',
+  'Kwame',
+  'Sofia',
+  'Hiroshi',
+  'Priya',
+  'Mateo',
+  'Ingrid',
+  'Yusuf',
+  'Chloe',
+  'Dmitri',
+  'Aisha',
+  'Tomás',
+  'Hana',
+  'Elias',
+  'Zara',
+  'Nikolai',
+  'Leila',
+  'Ravi',
+  'Camille',
+  'Jonas',
+  'Amara',
+  'Wei',
+  'Isabel',
+  'Arjun',
+  'Freya',
+];
+const LAST = [
+  'Silva',
+  'Szabó',
+  'Mercer',
+  'Nakamura',
+  'Okafor',
+  'Lindqvist',
+  'Haddad',
+  'Kowalski',
+  'Chen',
+  'Rossi',
+  'Müller',
+  'Dubois',
+  'Patel',
+  'García',
+  'Novak',
+  'Ivanova',
+  'Kim',
+  'Andersen',
+  'Mensah',
+  'Tanaka',
+  'Schmidt',
+  'Moreau',
+  'Costa',
+  'Yilmaz',
+  'Nguyen',
+  'Fischer',
+  'Ortiz',
+  'Berg',
+];
+const WORDS = (
+  'we propose method model training data results show performance benchmark tasks learning large scale approach framework ' +
+  'experiments demonstrate improves state art baseline inference efficient memory compute tokens layers attention representation ' +
+  'generalisation evaluation dataset outperforms existing methods across settings robust analysis theoretical empirical novel simple ' +
+  'effective objective loss optimisation gradient parameters pretrained fine tuning alignment reasoning capability context length ' +
+  'sequence retrieval generation quality latency throughput hardware accelerators code release open source ablation study'
+).split(' ');
 
 /** 30 tags: [display name, key]. Keys are what tagKey() makes of the names (lower case, single spaces). */
-export const TAGS = ['LLM', 'Diffusion', 'RL', 'Vision', 'NLP', 'Robotics', 'Audio', 'Theory', 'Efficiency', 'Benchmarks', 'Agents', 'Alignment',
-  'Multimodal', 'Graphs', 'Survey', 'To Reproduce', 'Reading Group', 'Code Available', 'Datasets', 'Safety', 'Optimisation', 'Retrieval',
-  'Video', '3D', 'Medical', 'Math', 'Speech', 'Compression', 'Interpretability', 'Favourites'].map((name) => [name, name.toLowerCase()]);
+export const TAGS = [
+  'LLM',
+  'Diffusion',
+  'RL',
+  'Vision',
+  'NLP',
+  'Robotics',
+  'Audio',
+  'Theory',
+  'Efficiency',
+  'Benchmarks',
+  'Agents',
+  'Alignment',
+  'Multimodal',
+  'Graphs',
+  'Survey',
+  'To Reproduce',
+  'Reading Group',
+  'Code Available',
+  'Datasets',
+  'Safety',
+  'Optimisation',
+  'Retrieval',
+  'Video',
+  '3D',
+  'Medical',
+  'Math',
+  'Speech',
+  'Compression',
+  'Interpretability',
+  'Favourites',
+].map((name) => [name, name.toLowerCase()]);
 
 /** A word only one paper's abstract holds: searching it shows 1 row only once the full-text index is built. */
 export const ABSTRACT_ONLY_WORD = 'zanzibarite';
@@ -102,8 +273,10 @@ export function makePapers(n = 10_000, seed = 1) {
 
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const UPVOTE_SVG = '<svg class="text-sm" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" aria-hidden="true" focusable="false" role="img" width="1em" height="1em" preserveAspectRatio="xMidYMid meet" viewBox="0 0 12 12"><path fill="currentColor" d="M5.19 2.67a.94.94 0 0 1 1.62 0l3.31 5.72a.94.94 0 0 1-.82 1.4H2.7a.94.94 0 0 1-.82-1.4l3.31-5.7v-.02Z"></path></svg>';
-const COMMENT_SVG = '<svg class="text-xs" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" aria-hidden="true" focusable="false" role="img" width="1em" height="1em" preserveAspectRatio="xMidYMid meet" viewBox="0 0 32 32"><path d="M17.74 30L16 29l4-7h6a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h9v2H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4h-4.84Z" fill="currentColor"></path></svg>';
+const UPVOTE_SVG =
+  '<svg class="text-sm" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" aria-hidden="true" focusable="false" role="img" width="1em" height="1em" preserveAspectRatio="xMidYMid meet" viewBox="0 0 12 12"><path fill="currentColor" d="M5.19 2.67a.94.94 0 0 1 1.62 0l3.31 5.72a.94.94 0 0 1-.82 1.4H2.7a.94.94 0 0 1-.82-1.4l3.31-5.7v-.02Z"></path></svg>';
+const COMMENT_SVG =
+  '<svg class="text-xs" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" aria-hidden="true" focusable="false" role="img" width="1em" height="1em" preserveAspectRatio="xMidYMid meet" viewBox="0 0 32 32"><path d="M17.74 30L16 29l4-7h6a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h9v2H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4h-4.84Z" fill="currentColor"></path></svg>';
 
 /** One card, as on the HF daily digest (test/fixtures/hf/digest.html). `{ID}`-free: the id and title are filled in. */
 export function hfCard({ id, title, upvotes = 0, submitter = 'Owen Mercer', comments = 0 }) {
@@ -121,7 +294,8 @@ export function listingCards(n, seed = 7, offset = 0) {
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
   return Array.from({ length: n }, (_, k) => {
     const i = k + offset;
-    const id = i % 10 === 9 ? `24${String(1 + (i % 12)).padStart(2, '0')}.${String(Math.floor(i / 12) + 1).padStart(5, '0')}` : `2501.${String(i + 1).padStart(5, '0')}`;
+    const id =
+      i % 10 === 9 ? `24${String(1 + (i % 12)).padStart(2, '0')}.${String(Math.floor(i / 12) + 1).padStart(5, '0')}` : `2501.${String(i + 1).padStart(5, '0')}`;
     return { id, title: pick(SHAPES)(pick), upvotes: Math.floor(r() * 300), submitter: `${pick(FIRST)} ${pick(LAST)}`, comments: Math.floor(r() * 9) };
   });
 }
@@ -206,7 +380,12 @@ export function arxivListPage({ fixtureHtml, seeds, n = 1020 }) {
       const oldId = /<a href="\/abs\/[^"]*" title="Abstract" id="([^"]+)"/.exec(tpl)[1];
       // arXiv's author pages: /a/<last>_<first initial>_1.
       const authorHref = (a) => {
-        const parts = a.toLowerCase().normalize('NFD').replace(/[^a-z ]+/g, '').split(' ').filter(Boolean);
+        const parts = a
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^a-z ]+/g, '')
+          .split(' ')
+          .filter(Boolean);
         return `https://arxiv.org/a/${parts.at(-1) ?? 'x'}_${(parts[0] ?? 'x')[0]}_1`;
       };
       const authors = (seed.authors ?? []).map((a) => `<a href="${authorHref(a)}" rel="nofollow">${esc(a)}</a>`).join(', ');
@@ -221,12 +400,10 @@ export function arxivListPage({ fixtureHtml, seeds, n = 1020 }) {
     }
     return `    <dl id="articles">\n  <h3>${s.heading} (showing ${counts[si]} of ${counts[si]} entries)</h3>\n${out.join('\n')}\n    </dl>`;
   });
-  const top = head
-    .replace(/Total of \d+ entries/, `Total of ${n} entries`)
-    .replace(/<ul>\s*<li><a href="#item\d+">[\s\S]*?<\/ul>/, (ul) => {
-      let j = 0;
-      return ul.replace(/#item\d+/g, () => `#item${anchors[j++] ?? 1}`);
-    });
+  const top = head.replace(/Total of \d+ entries/, `Total of ${n} entries`).replace(/<ul>\s*<li><a href="#item\d+">[\s\S]*?<\/ul>/, (ul) => {
+    let j = 0;
+    return ul.replace(/#item\d+/g, () => `#item${anchors[j++] ?? 1}`);
+  });
   const html = top + dls.join('\n') + tail.replace(/Total of \d+ entries/, `Total of ${n} entries`);
   return { html, ids, savedIds };
 }

@@ -147,7 +147,8 @@ export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log
       const wrong = [
         t.shown.toAdd !== n && `the preview shows ${t.shown.toAdd} to add`,
         // Sorted: a language may put "added", "updated" and "unchanged" in another order.
-        [...t.shown.status].sort((x, y) => y - x).join(' ') !== `${n} 0 0` && `the status has the numbers ${t.shown.status.join(', ') || 'none'} (added, updated, unchanged)`,
+        [...t.shown.status].sort((x, y) => y - x).join(' ') !== `${n} 0 0` &&
+          `the status has the numbers ${t.shown.status.join(', ') || 'none'} (added, updated, unchanged)`,
         t.shown.entries !== n && `the BibTeX file has ${t.shown.entries} entries`,
       ].filter(Boolean);
       if (wrong.length) throw new Error(`${wrong.join('; ')}: expected ${n} papers`);
@@ -185,7 +186,14 @@ export function libraryFigures({ n, series }) {
     [`import.total.${k}`, series.total, null],
     [`import.indexed.${k}`, series.indexed, null],
     [`export.bibtex.${k}`, series.bibtex, 1000],
-  ].map(([name, xs, budget]) => ({ name, median: xs.length ? round(pct(xs, 50)) : null, p95: xs.length ? round(pct(xs, 95)) : null, unit: 'ms', budget, runs: xs.length }));
+  ].map(([name, xs, budget]) => ({
+    name,
+    median: xs.length ? round(pct(xs, 50)) : null,
+    p95: xs.length ? round(pct(xs, 95)) : null,
+    unit: 'ms',
+    budget,
+    runs: xs.length,
+  }));
 }
 
 async function main() {

@@ -32,7 +32,10 @@ const KIND = [
   ['paint', /Paint|Composite|Layerize|UpdateLayer|RasterTask|Commit|Decode/],
   ['gc', /GC|Scavenge|MinorMS|MajorMS|BlinkGC/],
   ['parse', /ParseHTML/],
-  ['script', /EvaluateScript|FunctionCall|v8\.|V8\.|TimerFire|EventDispatch|FireAnimationFrame|FireIdleCallback|RunMicrotasks|CompileScript|CompileCode|EvaluateModule|XHR/],
+  [
+    'script',
+    /EvaluateScript|FunctionCall|v8\.|V8\.|TimerFire|EventDispatch|FireAnimationFrame|FireIdleCallback|RunMicrotasks|CompileScript|CompileCode|EvaluateModule|XHR/,
+  ],
 ];
 const kindOf = (name) => KIND.find(([, re]) => re.test(name))?.[0] ?? 'other';
 const urlOf = (e) => e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.fileName ?? '';
@@ -40,9 +43,13 @@ const urlOf = (e) => e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.fi
 function split(events) {
   const meta = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   // The page's renderer: the main thread that parsed the list's HTML.
-  const parse = events.find((e) => e.name === 'ParseHTML' && /bench-floor|\/list\//.test(e.args?.beginData?.url ?? '') && meta.some((m) => m.pid === e.pid && m.tid === e.tid));
+  const parse = events.find(
+    (e) => e.name === 'ParseHTML' && /bench-floor|\/list\//.test(e.args?.beginData?.url ?? '') && meta.some((m) => m.pid === e.pid && m.tid === e.tid),
+  );
   if (!parse) throw new Error('no ParseHTML on a renderer main thread in the trace');
-  const mine = events.filter((e) => e.pid === parse.pid && e.tid === parse.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const mine = events
+    .filter((e) => e.pid === parse.pid && e.tid === parse.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   const start = parse.ts;
   const end = Infinity;
   const out = {};
@@ -75,7 +82,10 @@ function split(events) {
 const fixtureHtml = readFileSync(join(ROOT, 'test/fixtures/arxiv/list-new.html'), 'utf8');
 const seeds = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8'));
 const { html } = arxivListPage({ fixtureHtml, seeds, n: 1020 });
-const pages = new Map([[URL, html], [FLOOR_URL, html]]);
+const pages = new Map([
+  [URL, html],
+  [FLOOR_URL, html],
+]);
 const browser = await launchChromium({ extension: DIST, pages });
 const runs = { ext: [], floor: [] };
 try {
@@ -110,9 +120,21 @@ const med = (xs) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const rows = keys.map((k) => ({ kind: k, ext: med(runs.ext.map((r) => r[k] ?? 0)), floor: med(runs.floor.map((r) => r[k] ?? 0)) }));
-const total = (side, after = false) => med(runs[side].map((r) => Object.entries(r).filter(([k]) => !after || k.startsWith('+ ')).reduce((a, [, b]) => a + b, 0)));
+const total = (side, after = false) =>
+  med(
+    runs[side].map((r) =>
+      Object.entries(r)
+        .filter(([k]) => !after || k.startsWith('+ '))
+        .reduce((a, [, b]) => a + b, 0),
+    ),
+  );
 console.log(`main thread CPU of the page, from its HTML parse until idle (and annotated), ms (median of ${PAIRS} loads each; ${DIST})`);
 console.log('kind'.padEnd(18), 'with'.padStart(8), 'without'.padStart(8), 'added'.padStart(8));
 for (const r of rows) console.log(r.kind.padEnd(18), r.ext.toFixed(1).padStart(8), r.floor.toFixed(1).padStart(8), (r.ext - r.floor).toFixed(1).padStart(8));
-console.log('total'.padEnd(18), total('ext').toFixed(1).padStart(8), total('floor').toFixed(1).padStart(8), (total('ext') - total('floor')).toFixed(1).padStart(8));
+console.log(
+  'total'.padEnd(18),
+  total('ext').toFixed(1).padStart(8),
+  total('floor').toFixed(1).padStart(8),
+  (total('ext') - total('floor')).toFixed(1).padStart(8),
+);
 console.log(`"+ …": from the content script's start on (with the extension), ${total('ext', true).toFixed(1)} ms in all`);

@@ -98,7 +98,9 @@ async function open(path) {
   const page = await b.context.newPage();
   await page.goto(b.extensionUrl(path));
   await page.waitForFunction(() => performance.getEntriesByName('papershelf:first-rows').length > 0, null, { timeout: 30_000, polling: 20 });
-  const marks = await page.evaluate(() => Object.fromEntries(['papershelf:script', 'papershelf:db-open', 'papershelf:first-rows'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])));
+  const marks = await page.evaluate(() =>
+    Object.fromEntries(['papershelf:script', 'papershelf:db-open', 'papershelf:first-rows'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])),
+  );
   return { page, first: marks['papershelf:first-rows'], marks };
 }
 
@@ -127,7 +129,10 @@ await group('popup set-up (a copy of the build, Chromium, 10,000 papers seeded)'
   if (r.toAdd !== N) throw new Error(`seeding failed: the import preview shows ${r.toAdd} papers to add, not ${N}`);
   console.log(`seeded ${N} papers in ${((Date.now() - t0) / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`);
   // The floor's rows: the same 30 newest papers the popup shows first.
-  const newest = [...papers].sort((a, b) => b.savedAt - a.savedAt).slice(0, 30).map(({ id, title, authors }) => ({ id, title, authors }));
+  const newest = [...papers]
+    .sort((a, b) => b.savedAt - a.savedAt)
+    .slice(0, 30)
+    .map(({ id, title, authors }) => ({ id, title, authors }));
   await page0.evaluate((rows) => localStorage.setItem('bench.rows', JSON.stringify(rows)), newest);
   await page0.evaluate(() => chrome.storage.local.remove('papershelf.popup.view'));
   await page0.close();
@@ -160,7 +165,9 @@ if (seeded) {
     figure('popup.floor', floorFirst);
     const ratios = popupFirst.map((x, i) => x / floorFirst[i]);
     figure('popup.firstRow.ratio', ratios, { unit: 'x', budget: 1.3, by: 'median' });
-    notes.push(`popup.firstRow, where the time goes (medians): first-paint script starts at ${round(pct(phases.script, 50))} ms, opening IndexedDB takes ${round(pct(phases.db, 50))} ms, reading and drawing 30 rows the rest`);
+    notes.push(
+      `popup.firstRow, where the time goes (medians): first-paint script starts at ${round(pct(phases.script, 50))} ms, opening IndexedDB takes ${round(pct(phases.db, 50))} ms, reading and drawing 30 rows the rest`,
+    );
   });
 
   // 2. Search ready: opening → a word only one abstract holds answered (one row) from the full index.
@@ -175,7 +182,12 @@ if (seeded) {
       await page.waitForFunction(() => document.querySelectorAll('.scroller li').length === 1, null, { timeout: 30_000, polling: 'raf' });
       ready.push(await page.evaluate(() => performance.now()));
       const at = await page.evaluate(() =>
-        Object.fromEntries(['papershelf:script', 'papershelf:db-open', 'papershelf:first-paint-answer', 'papershelf:review-ui'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])),
+        Object.fromEntries(
+          ['papershelf:script', 'papershelf:db-open', 'papershelf:first-paint-answer', 'papershelf:review-ui'].map((n) => [
+            n,
+            performance.getEntriesByName(n)[0]?.startTime,
+          ]),
+        ),
       );
       for (const [k, v] of Object.entries(at)) (phases[k] ??= []).push(v ?? NaN);
       await page.evaluate(() => {
@@ -230,7 +242,9 @@ if (seeded) {
       return { out, asked };
     }, QUERIES);
     figure('popup.keystroke', keys.out, { budget: 16 });
-    notes.push(`popup.keystroke, where the time goes: the index answered at ${round(pct(keys.asked, 50))} ms median, ${round(pct(keys.asked, 95))} ms p95 (${keys.asked.length} answers); the rest is drawing the list`);
+    notes.push(
+      `popup.keystroke, where the time goes: the index answered at ${round(pct(keys.asked, 50))} ms median, ${round(pct(keys.asked, 95))} ms p95 (${keys.asked.length} answers); the rest is drawing the list`,
+    );
     // Close every other page of the extension: they share the renderer, and its heap.
     for (const p of b.context.pages()) if (p !== page) await p.close();
     const cdp = await b.context.newCDPSession(page);
@@ -238,7 +252,9 @@ if (seeded) {
     await cdp.send('Performance.enable');
     const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     figure('popup.heap', [metrics.JSHeapUsedSize / 1e6], { unit: 'MB', budget: 13 });
-    notes.push(`popup.heap: JSHeapUsedSize of the popup's renderer after a forced GC, library loaded and ${QUERIES.length} queries typed; no worker is started by the popup`);
+    notes.push(
+      `popup.heap: JSHeapUsedSize of the popup's renderer after a forced GC, library loaded and ${QUERIES.length} queries typed; no worker is started by the popup`,
+    );
     await cdp.detach();
     await page.close();
   });
@@ -248,12 +264,15 @@ if (ext) rmSync(ext, { recursive: true, force: true });
 
 console.log(`\npopup, ${N.toLocaleString('en')} papers (load ${loadavg()[0].toFixed(1)})`);
 console.log('name                      median      p95  unit  budget');
-for (const f of figures) console.log(`${f.name.padEnd(24)} ${String(f.median).padStart(8)} ${String(f.p95).padStart(8)}  ${f.unit.padEnd(4)}  ${f.budget ?? '—'}`);
+for (const f of figures)
+  console.log(`${f.name.padEnd(24)} ${String(f.median).padStart(8)} ${String(f.p95).padStart(8)}  ${f.unit.padEnd(4)}  ${f.budget ?? '—'}`);
 for (const f of figures) {
   const held = f.by === 'median' ? f.median : f.p95;
   if (f.budget !== null && held > f.budget) console.log(`OVER BUDGET: ${f.name} ${held} ${f.unit} > ${f.budget} ${f.unit} (${f.by})`);
 }
 for (const n of notes) console.log(`note: ${n}`);
 for (const why of failures) console.log(`COULD NOT MEASURE: ${why}`);
-mergeResults(figures.map(({ name, median, p95, unit, budget, runs, floor, ratio }) => ({ name, median, p95, unit, budget, runs, ...(floor && { floor, ratio }) })));
+mergeResults(
+  figures.map(({ name, median, p95, unit, budget, runs, floor, ratio }) => ({ name, median, p95, unit, budget, runs, ...(floor && { floor, ratio }) })),
+);
 process.exit(failures.length ? 1 : 0);

@@ -107,7 +107,10 @@ await group('rank (set-up: bundle, Chromium)', async () => {
   // A minimal extension: launchChromium waits for a service worker, and an extension page is where
   // the ranking will run (same origin rules, same CSP).
   ext = mkdtempSync(join(tmpdir(), 'papershelf-rank-bench-'));
-  writeFileSync(join(ext, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'rank bench', version: '0.0.1', background: { service_worker: 'sw.js' } }));
+  writeFileSync(
+    join(ext, 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 'rank bench', version: '0.0.1', background: { service_worker: 'sw.js' } }),
+  );
   writeFileSync(join(ext, 'sw.js'), '');
   writeFileSync(join(ext, 'rank.js'), await bundle());
   writeFileSync(join(ext, 'page.html'), '<!doctype html><meta charset="utf-8"><title>rank bench</title><script src="rank.js"></script>');
@@ -128,7 +131,10 @@ await group('rank (set-up: bundle, Chromium)', async () => {
       const vec = await series(page, `rank.vectorize.5k${suffix}`, () => globalThis.__rankBench.vectorize(), null, RUNS.vectorize);
       figure(`rank.vectorize.5k${suffix}`, vec, { budget: 2000 });
       figure(`rank.train.5k${suffix}`, await series(page, `rank.train.5k${suffix}`, (t) => globalThis.__rankBench.train(t), TAG, RUNS.train), { budget: 200 });
-      figure(`rank.train.logreg.5k${suffix}`, await series(page, `rank.train.logreg.5k${suffix}`, (t) => globalThis.__rankBench.train(t, 'logreg'), TAG, RUNS.train));
+      figure(
+        `rank.train.logreg.5k${suffix}`,
+        await series(page, `rank.train.logreg.5k${suffix}`, (t) => globalThis.__rankBench.train(t, 'logreg'), TAG, RUNS.train),
+      );
       figure(`rank.train.all.5k${suffix}`, await series(page, `rank.train.all.5k${suffix}`, () => globalThis.__rankBench.trainAll(), null, RUNS.trainAll));
       figure(`rank.score.1k${suffix}`, await series(page, `rank.score.1k${suffix}`, () => globalThis.__rankBench.score(), null, RUNS.score), { budget: 10 });
       figure(`rank.cards.1k${suffix}`, await series(page, `rank.cards.1k${suffix}`, () => globalThis.__rankBench.scoreTexts(), null, RUNS.cards));
@@ -144,8 +150,16 @@ await group('rank (set-up: bundle, Chromium)', async () => {
     one('rank.eval.map', ev.model.map);
     one('rank.eval.baseline.top1', ev.baseline.top1);
     one('rank.eval.baseline.map', ev.baseline.map);
-    notes.push(`per-tag AP (model): ${Object.entries(ev.model.ap).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ')}`);
-    notes.push(`per-tag AP (baseline): ${Object.entries(ev.baseline.ap).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ')}`);
+    notes.push(
+      `per-tag AP (model): ${Object.entries(ev.model.ap)
+        .map(([t, v]) => `${t} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
+    notes.push(
+      `per-tag AP (baseline): ${Object.entries(ev.baseline.ap)
+        .map(([t, v]) => `${t} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
   });
   if (errors.length) notes.push(`page errors: ${errors.slice(0, 3).join(' | ')}`);
 });
@@ -154,10 +168,17 @@ if (ext) rmSync(ext, { recursive: true, force: true });
 
 if (figures.length) {
   console.log(`\n${'name'.padEnd(30)} ${'median'.padStart(9)} ${'p95'.padStart(9)}  unit   budget  runs`);
-  for (const { name, ...f } of figures) console.log(`${name.padEnd(30)} ${String(f.median).padStart(9)} ${String(f.p95).padStart(9)}  ${f.unit.padEnd(5)}  ${String(f.budget ?? '—').padStart(6)}  ${f.runs}`);
+  for (const { name, ...f } of figures)
+    console.log(
+      `${name.padEnd(30)} ${String(f.median).padStart(9)} ${String(f.p95).padStart(9)}  ${f.unit.padEnd(5)}  ${String(f.budget ?? '—').padStart(6)}  ${f.runs}`,
+    );
   for (const n of notes) console.log(`note: ${n}`);
   for (const f of figures) if (f.budget !== null && f.p95 > f.budget) console.log(`OVER BUDGET: ${f.name} ${f.p95} > ${f.budget}`);
-  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   mergeResults(figures);
 }
 for (const why of failures) console.log(`COULD NOT MEASURE: ${why}`);

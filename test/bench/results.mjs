@@ -36,7 +36,10 @@ export function reportFigures(figures, { runs, failures = [], notes = [] }) {
   const w = Math.max(...rows.map((f) => String(f.median).length), ...rows.map((f) => String(f.p95).length), 6);
   const u = Math.max(4, ...rows.map((f) => f.unit.length));
   console.log(`\n${'name'.padEnd(n)}  ${'median'.padStart(w)}  ${'p95'.padStart(w)}  ${'unit'.padEnd(u)}  budget  runs`);
-  for (const f of rows) console.log(`${f.name.padEnd(n)}  ${String(f.median).padStart(w)}  ${String(f.p95).padStart(w)}  ${f.unit.padEnd(u)}  ${String(f.budget ?? '—').padEnd(6)}  ${f.runs}/${runs}`);
+  for (const f of rows)
+    console.log(
+      `${f.name.padEnd(n)}  ${String(f.median).padStart(w)}  ${String(f.p95).padStart(w)}  ${f.unit.padEnd(u)}  ${String(f.budget ?? '—').padEnd(6)}  ${f.runs}/${runs}`,
+    );
   console.log('');
   for (const note of notes) console.log(`note: ${note}`);
   for (const f of figures) if (f.budget !== null && f.p95 !== null && f.p95 > f.budget) console.log(`OVER BUDGET: ${f.name} ${f.p95} > ${f.budget} ${f.unit}`);

@@ -122,7 +122,11 @@ function figure(name, values, { unit = 'ms', budget = null, floor, ratio } = {})
  */
 function ratio(name, num, den, budget = null) {
   const pairs = num.map((x, i) => [x, den[i]]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0);
-  return figure(name, pairs.map(([x, y]) => x / y), { unit: 'x', budget });
+  return figure(
+    name,
+    pairs.map(([x, y]) => x / y),
+    { unit: 'x', budget },
+  );
 }
 /** The value held against the budget (see the header): ratios and percentages by their median. */
 const byMedian = (f) => f.unit === 'x' || f.unit === '%';
@@ -201,7 +205,10 @@ async function floorScript() {
     // The floor inserts the hosts the measured build (RUN_DIST: the test build, or BENCH_DIST)
     // inserts: its constant, as vite.config.ts defines it there (a test build names data-papershelf).
     const manifest = JSON.parse(readFileSync(join(RUN_DIST, 'manifest.json'), 'utf8'));
-    const content = manifest.content_scripts.flatMap((c) => c.js).map((f) => readFileSync(join(RUN_DIST, f), 'utf8')).join('\n');
+    const content = manifest.content_scripts
+      .flatMap((c) => c.js)
+      .map((f) => readFileSync(join(RUN_DIST, f), 'utf8'))
+      .join('\n');
     const testBuild = /[`"']data-papershelf[`"']/.test(content);
     const { output } = await bundle.generate({ format: 'iife', minify: true, banner: `var __PAPERSHELF_TEST_HOOKS__ = ${testBuild};` });
     return output[0].code;
@@ -290,7 +297,10 @@ function measuresIn(events, name) {
  */
 function cpuOf(events, m) {
   const tasks = events
-    .filter((e) => e.ph === 'X' && e.pid === m.pid && e.tid === m.tid && e.cat === 'toplevel' && e.tdur !== undefined && e.dur > 0 && e.ts < m.end && e.ts + e.dur > m.ts)
+    .filter(
+      (e) =>
+        e.ph === 'X' && e.pid === m.pid && e.tid === m.tid && e.cat === 'toplevel' && e.tdur !== undefined && e.dur > 0 && e.ts < m.end && e.ts + e.dur > m.ts,
+    )
     .sort((x, y) => x.ts - y.ts);
   let cpu = 0;
   let covered = -Infinity;
@@ -356,7 +366,11 @@ function cardsAnnotated() {
 function showsSaved(id) {
   const card = document.querySelector(`[data-papershelf-card="${id}"]`);
   const host = document.querySelector(`[data-papershelf="${id}"]`);
-  const marks = [card?.getAttribute('data-papershelf-saved'), host?.getAttribute('data-saved'), host?.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed')];
+  const marks = [
+    card?.getAttribute('data-papershelf-saved'),
+    host?.getAttribute('data-saved'),
+    host?.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed'),
+  ];
   const known = marks.filter((m) => m != null);
   return known.length > 0 && known.every((m) => m === 'true');
 }
@@ -391,7 +405,10 @@ async function contentBench(floorCode) {
       const found = await floorPage.evaluate(() => (document.querySelectorAll('[data-papershelf]').length ? -1 : globalThis.__paperShelfFloor.prepare('hf')));
       if (found !== CARDS) throw new Error(found < 0 ? `the content script ran on ${FLOOR_URL}` : `the floor found ${found} cards`);
       const floorMs = await floorPage.evaluate(() => globalThis.__paperShelfFloor.insert());
-      const after = await floorPage.evaluate(() => ({ hosts: document.querySelectorAll('[data-papershelf]').length, scans: performance.getEntriesByName('papershelf:scan').length }));
+      const after = await floorPage.evaluate(() => ({
+        hosts: document.querySelectorAll('[data-papershelf]').length,
+        scans: performance.getEntriesByName('papershelf:scan').length,
+      }));
       return { t, hosts, floorMs, after };
     }).finally(async () => {
       if (floorPage) await closePage(floorPage);
@@ -405,7 +422,14 @@ async function contentBench(floorCode) {
     const spans = measuresIn(events, 'papershelf:scan');
     const [span] = measuresIn(events, 'papershelf-bench:floor');
     scan.wall.push(per1000(t.ms, CARDS));
-    scan.cpu.push(spans.length === t.scans ? per1000(spans.reduce((s, m) => s + cpuOf(events, m), 0), CARDS) : NaN);
+    scan.cpu.push(
+      spans.length === t.scans
+        ? per1000(
+            spans.reduce((s, m) => s + cpuOf(events, m), 0),
+            CARDS,
+          )
+        : NaN,
+    );
     floor.wall.push(per1000(floorMs, CARDS));
     floor.cpu.push(span ? per1000(cpuOf(events, span), CARDS) : NaN);
   });
@@ -455,7 +479,13 @@ window.__benchAppend = (cards, size, gap) => new Promise((resolve) => {
     await closePage(page);
     const spans = measuresIn(events, 'papershelf:scan');
     append.wall.push(per1000(t.ms, t.added));
-    if (spans.length) append.cpu.push(per1000(spans.reduce((s, m) => s + cpuOf(events, m), 0), t.added));
+    if (spans.length)
+      append.cpu.push(
+        per1000(
+          spans.reduce((s, m) => s + cpuOf(events, m), 0),
+          t.added,
+        ),
+      );
     if (i === 0) log(`append: ${t.added} cards reached the content script in ${t.scans} scans`);
   });
   figure('content.append.per1000', append.wall);
@@ -479,7 +509,11 @@ function annotated([n, saved]) {
   return saved.every((id) => {
     const card = document.querySelector(`[data-papershelf-card="${id}"]`);
     const host = document.querySelector(`[data-papershelf="${id}"]`);
-    const marks = [card?.getAttribute('data-papershelf-saved'), host?.getAttribute('data-saved'), host?.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed')];
+    const marks = [
+      card?.getAttribute('data-papershelf-saved'),
+      host?.getAttribute('data-saved'),
+      host?.shadowRoot?.querySelector('button')?.getAttribute('aria-pressed'),
+    ];
     const known = marks.filter((m) => m != null);
     return known.length > 0 && known.every((m) => m === 'true');
   });
@@ -558,8 +592,11 @@ async function listBench(floorCode) {
         try {
           // After the task time was read: the bare insertion of the same hosts, timed in the page.
           await l.page.addScriptTag({ content: floorCode });
-          const found = await l.page.evaluate(() => (document.querySelectorAll('[data-papershelf]').length ? -1 : globalThis.__paperShelfFloor.prepare('arxiv')));
-          if (found !== ids.length) throw new Error(found < 0 ? `the content script ran on ${LIST_FLOOR_URL}` : `the floor found ${found} of ${ids.length} entries`);
+          const found = await l.page.evaluate(() =>
+            document.querySelectorAll('[data-papershelf]').length ? -1 : globalThis.__paperShelfFloor.prepare('arxiv'),
+          );
+          if (found !== ids.length)
+            throw new Error(found < 0 ? `the content script ran on ${LIST_FLOOR_URL}` : `the floor found ${found} of ${ids.length} entries`);
           floor = { ...l, insertMs: await l.page.evaluate(() => globalThis.__paperShelfFloor.insert()) };
         } finally {
           await closePage(l.page);
@@ -587,8 +624,12 @@ async function listBench(floorCode) {
   figure('content.list1000.insertFloor', r.insert);
   ratio('content.list1000.scriptRatio', r.scan, r.insert, 2);
   if (r.upgrade.some((x) => x > 0)) figure('content.list1000.upgrade', r.upgrade);
-  notes.push(`content.list1000: task time with the extension ${r.ext.map(Math.round).join(' ')} ms, without ${r.floor.map(Math.round).join(' ')} ms (in run order)`);
-  notes.push(`content.list1000: ${median(r.inserted)} hosts in the page and ${median(r.upgraded)} with their shadow root for ${ids.length} cards at idle (median); annotation checked ${median(r.checks)}× per load`);
+  notes.push(
+    `content.list1000: task time with the extension ${r.ext.map(Math.round).join(' ')} ms, without ${r.floor.map(Math.round).join(' ')} ms (in run order)`,
+  );
+  notes.push(
+    `content.list1000: ${median(r.inserted)} hosts in the page and ${median(r.upgraded)} with their shadow root for ${ids.length} cards at idle (median); annotation checked ${median(r.checks)}× per load`,
+  );
 }
 
 // ------------------------------------------------------------------ report
@@ -604,7 +645,11 @@ function report() {
   }));
   const cols = ['name', 'median', 'p95', 'unit', 'budget', 'status'];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...table.map((r) => r[c].length))]));
-  const line = (r) => cols.map((c) => (c === 'median' || c === 'p95' ? r[c].padStart(width[c]) : r[c].padEnd(width[c]))).join('  ').trimEnd();
+  const line = (r) =>
+    cols
+      .map((c) => (c === 'median' || c === 'p95' ? r[c].padStart(width[c]) : r[c].padEnd(width[c])))
+      .join('  ')
+      .trimEnd();
   console.log('');
   console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
   console.log(cols.map((c) => '-'.repeat(width[c])).join('  '));
@@ -616,7 +661,10 @@ function report() {
   const busiest = Math.max(...loads);
   const timed = figures.some((f) => f.unit !== 'kB');
   if (timed) console.log(`machine: ${cores} cores, load average ${Math.min(...loads).toFixed(1)}–${busiest.toFixed(1)} during the run`);
-  if (timed && busiest > cores) console.log(`note: the machine was busy (load ${busiest.toFixed(1)} on ${cores} cores): wall-clock ms are inflated by other work; the .cpu figures and the ratios hold better`);
+  if (timed && busiest > cores)
+    console.log(
+      `note: the machine was busy (load ${busiest.toFixed(1)} on ${cores} cores): wall-clock ms are inflated by other work; the .cpu figures and the ratios hold better`,
+    );
   for (const f of figures) if (f.budget != null && checked(f) > f.budget) console.log(`OVER BUDGET: ${f.name} ${checked(f)} > ${f.budget}`);
   for (const { group, error } of failures) console.log(`COULD NOT MEASURE: ${group}: ${firstLine(error)}${error?.cause ? ` (${firstLine(error.cause)})` : ''}`);
 
@@ -630,7 +678,16 @@ function report() {
     }
   }
   const measuredAt = new Date().toISOString();
-  for (const f of figures) all[f.name] = { median: f.median, p95: f.p95, unit: f.unit, budget: f.budget, runs: f.runs, ...(f.floor && { floor: f.floor, ratio: f.ratio }), measuredAt };
+  for (const f of figures)
+    all[f.name] = {
+      median: f.median,
+      p95: f.p95,
+      unit: f.unit,
+      budget: f.budget,
+      runs: f.runs,
+      ...(f.floor && { floor: f.floor, ratio: f.ratio }),
+      measuredAt,
+    };
   writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
   console.log(`\n${figures.length} figures written to ${RESULTS.slice(ROOT.length + 1)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
@@ -665,7 +722,7 @@ async function main() {
     contentSize();
     popupSize();
   } else if (only === 'content') contentSize();
-  if (only === 'size') return report(), 0;
+  if (only === 'size') return (report(), 0);
   if (!CHROMIUM || !existsSync(CHROMIUM)) {
     failures.push({ group: 'content script', error: new Error(browserMissing('chromium').split('\n')[0]) });
     report(); // the sizes need no browser
@@ -681,7 +738,7 @@ async function main() {
       return launchChromium({ extension: RUN_DIST, pages });
     })
     .catch((error) => void failures.push({ group: 'content script (starting Chromium with the extension)', error }));
-  if (!browser) return report(), 1; // the sizes were measured
+  if (!browser) return (report(), 1); // the sizes were measured
   const stop = () => {
     void browser?.close().finally(() => process.exit(130));
   };

@@ -10,9 +10,10 @@ export async function startTrace(cdp, categories) {
   return async (timeoutMs = 30_000) => {
     await cdp.send('Tracing.end');
     let timer;
-    await Promise.race([complete, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the Chrome trace: no answer within ${timeoutMs / 1000} s`)), timeoutMs)))]).finally(() =>
-      clearTimeout(timer),
-    );
+    await Promise.race([
+      complete,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the Chrome trace: no answer within ${timeoutMs / 1000} s`)), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
     return events;
   };
 }

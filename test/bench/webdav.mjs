@@ -52,11 +52,14 @@ async function send(page, name, body) {
 
 /** Connect (as the options page's button does once permitted), timed in the page; the round's status. */
 async function connectTimed(page, url) {
-  const r = await page.evaluate(async ([u, user, password]) => {
-    const t0 = performance.now();
-    const res = await chrome.runtime.sendMessage({ papershelf: 1, name: 'webdav.sync', body: { connect: { url: u, user, password, passphrase: '' } } });
-    return { ms: performance.now() - t0, res };
-  }, [url, USER, PASSWORD]);
+  const r = await page.evaluate(
+    async ([u, user, password]) => {
+      const t0 = performance.now();
+      const res = await chrome.runtime.sendMessage({ papershelf: 1, name: 'webdav.sync', body: { connect: { url: u, user, password, passphrase: '' } } });
+      return { ms: performance.now() - t0, res };
+    },
+    [url, USER, PASSWORD],
+  );
   if (!r.res?.ok) throw new Error(`connect: ${r.res?.error ?? 'no answer'}`);
   const status = r.res.value;
   if (!status?.ok) throw new Error(`connect: the round failed: ${status?.error?.message ?? 'no status'}`);
@@ -115,7 +118,8 @@ export async function measureWebDav({ n = N, runs = RUNS } = {}) {
         await mkcol(server.url, `bench-${run}/`);
         // 1. First upload: A to an empty folder.
         const up = await connectTimed(a.page, url);
-        if (up.status.ok.papers !== n || up.status.ok.sentFiles < 1) throw new Error(`the upload's round says ${up.status.ok.papers} papers, ${up.status.ok.sentFiles} files sent`);
+        if (up.status.ok.papers !== n || up.status.ok.sentFiles < 1)
+          throw new Error(`the upload's round says ${up.status.ok.papers} papers, ${up.status.ok.sentFiles} files sent`);
         log(`run ${run + 1}: first upload ${Math.round(up.ms)} ms (${(up.status.ok.sentBytes / 1e6).toFixed(1)} MB sent in ${up.status.ok.requests} requests)`);
 
         // 2. First download: a new, empty profile to the same folder.
@@ -138,7 +142,9 @@ export async function measureWebDav({ n = N, runs = RUNS } = {}) {
         if (!after.ok) throw new Error(`the round after the edit failed: ${after.error?.message}`);
         const requests = server.proxy.stats.requests - s0.requests;
         const sent = (server.proxy.stats.sent - s0.sent) / 1000;
-        log(`run ${run + 1}: round after one edit: ${requests} requests, ${sent.toFixed(2)} kB sent (the round's own count: ${after.ok.requests}, ${(after.ok.sentBytes / 1000).toFixed(2)} kB)`);
+        log(
+          `run ${run + 1}: round after one edit: ${requests} requests, ${sent.toFixed(2)} kB sent (the round's own count: ${after.ok.requests}, ${(after.ok.sentBytes / 1000).toFixed(2)} kB)`,
+        );
         // The edit is in the folder: B's next round brings it.
         await send(bDev.page, 'webdav.sync', {});
         const [got] = await send(bDev.page, 'papers.get', { ids: [id] });
@@ -164,7 +170,14 @@ export async function measureWebDav({ n = N, runs = RUNS } = {}) {
 
 export function webdavFigures({ n, series }) {
   const k = sizeName(n);
-  const fig = (name, xs, unit, budget, r = round1) => ({ name, median: xs.length ? r(pct(xs, 50)) : null, p95: xs.length ? r(pct(xs, 95)) : null, unit, budget, runs: xs.length });
+  const fig = (name, xs, unit, budget, r = round1) => ({
+    name,
+    median: xs.length ? r(pct(xs, 50)) : null,
+    p95: xs.length ? r(pct(xs, 95)) : null,
+    unit,
+    budget,
+    runs: xs.length,
+  });
   return [
     fig(`webdav.upload.${k}`, series.upload, 'ms', 5000),
     fig(`webdav.download.${k}`, series.download, 'ms', 5000),
@@ -185,7 +198,12 @@ async function main() {
   }
   const r = await measureWebDav();
   const figures = webdavFigures(r);
-  const notes = [`machine load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min)`, ...[...r.failures, ...r.notes].map((why) => `${what}, ${why}`)];
+  const notes = [
+    `machine load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (1, 5, 15 min)`,
+    ...[...r.failures, ...r.notes].map((why) => `${what}, ${why}`),
+  ];
   return reportFigures(figures, { runs: r.runs, failures: r.failures, notes }) ? 1 : 0;
 }
 

@@ -27,7 +27,9 @@ describe.each(BROWSERS.filter((b) => b === 'firefox'))('%s: site access taken ba
     await popup.waitFor(() => /cannot see huggingface\.co/.test(document.querySelector('.access[role="alert"]')?.textContent ?? ''));
     expect(await popup.evaluate(() => document.querySelector('.access')?.textContent)).toMatch(/Save and Tag buttons to paper cards on Hugging Face Papers/);
     expect(await popup.evaluate(() => !!document.querySelector('.access button'))).toBe(true);
-    await popup.waitFor(() => (globalThis as any).browser.action.getBadgeText({}).then((t: string) => ((window as any).__badge = t)) && (window as any).__badge === '!');
+    await popup.waitFor(
+      () => (globalThis as any).browser.action.getBadgeText({}).then((t: string) => ((window as any).__badge = t)) && (window as any).__badge === '!',
+    );
 
     const page = await s.open(digest.url);
     // Positive control instead of a sleep: opened after it, a listing on a site still allowed gets

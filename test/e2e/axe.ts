@@ -20,7 +20,13 @@ export interface Violation {
 export async function axe(tab: Tab, include: string[] = []): Promise<Violation[]> {
   await tab.evaluate(`(() => { if (!window.axe) { ${AXE} } })()` as never);
   return tab.evaluate(async (sel: string[]) => {
-    const a = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const a = (
+      window as unknown as {
+        axe: {
+          run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const ctx = sel.length ? { include: sel.map((s) => [s]) } : document;
     const r = await a.run(ctx, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));

@@ -58,7 +58,13 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures 
       expect(await send('library.import', { papers: [], tags: [] })).toEqual({ ok: false, error: 'unknown message "library.import"' });
       expect(await send('tags.names', {})).toEqual({ ok: true, value: [] });
       const papers = makePapers(300, 5);
-      const r = await importBackup(b, { text: backupText(papers, TAGS.map(([name, key]) => ({ key, name, hue: 100 }))), stepMs: 30_000 });
+      const r = await importBackup(b, {
+        text: backupText(
+          papers,
+          TAGS.map(([name, key]) => ({ key, name, hue: 100 })),
+        ),
+        stepMs: 30_000,
+      });
       expect(r.toAdd).toBe(300);
       const count = () =>
         new Promise<number>((resolve, reject) => {

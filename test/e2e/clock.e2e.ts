@@ -23,7 +23,11 @@ function syncItems(): Promise<Record<string, unknown>> {
 
 /** Makes this browser's storage.sync hold exactly `items`, as the browser's own sync would after another browser wrote. */
 async function replaceSync(items: Record<string, unknown>): Promise<void> {
-  const sync = (globalThis as unknown as { chrome: { storage: { sync: { get(k: null): Promise<Record<string, unknown>>; remove(k: string[]): Promise<void>; set(i: object): Promise<void> } } } }).chrome.storage.sync;
+  const sync = (
+    globalThis as unknown as {
+      chrome: { storage: { sync: { get(k: null): Promise<Record<string, unknown>>; remove(k: string[]): Promise<void>; set(i: object): Promise<void> } } };
+    }
+  ).chrome.storage.sync;
   const have = await sync.get(null);
   const gone = Object.keys(have).filter((k) => !(k in items));
   if (gone.length) await sync.remove(gone);
@@ -31,8 +35,12 @@ async function replaceSync(items: Record<string, unknown>): Promise<void> {
 }
 
 /** The ids the popup lists. */
-const listed = () => Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => (a.getAttribute('href') ?? '').split('/').pop());
-const listIs = (want: string[]) => JSON.stringify(Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => (a.getAttribute('href') ?? '').split('/').pop())) === JSON.stringify(want);
+const listed = () =>
+  Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => (a.getAttribute('href') ?? '').split('/').pop());
+const listIs = (want: string[]) =>
+  JSON.stringify(
+    Array.from(document.querySelectorAll('ul[aria-label="Saved papers"] li a.title')).map((a) => (a.getAttribute('href') ?? '').split('/').pop()),
+  ) === JSON.stringify(want);
 
 describe.runIf(BROWSERS.includes('chromium'))('chromium: a browser a year ahead and one on time, syncing', () => {
   let ahead: Session;
@@ -59,7 +67,11 @@ describe.runIf(BROWSERS.includes('chromium'))('chromium: a browser a year ahead 
     await page.waitFor(pressedIs, [paper.id, 'true']);
     await aheadPopup.waitFor(listIs, [paper.id], 10_000);
     // Its round wrote the area (a manifest and a chunk).
-    await aheadPopup.waitFor(() => (globalThis as any).chrome.storage.sync.get(null).then((i: object) => ((window as any).__n = Object.keys(i).length)) && (window as any).__n > 1, undefined, 15_000);
+    await aheadPopup.waitFor(
+      () => (globalThis as any).chrome.storage.sync.get(null).then((i: object) => ((window as any).__n = Object.keys(i).length)) && (window as any).__n > 1,
+      undefined,
+      15_000,
+    );
 
     // The browser on time receives it, and the user removes it there.
     const popup = await onTime.open(onTime.popupUrl);
@@ -68,7 +80,14 @@ describe.runIf(BROWSERS.includes('chromium'))('chromium: a browser a year ahead 
     await popup.click(`ul[aria-label="Saved papers"] li:has(a.title[href$="/${paper.id}"]) button[aria-label="Remove"]`);
     await popup.waitFor(listIs, [], 10_000);
     // Its round wrote the removal to its area; carried back to the browser ahead.
-    await popup.waitFor(() => (globalThis as any).chrome.storage.sync.get(null).then((i: Record<string, unknown>) => ((window as any).__d = Object.keys(i).some((k) => k.startsWith('d:')))) && (window as any).__d, undefined, 15_000);
+    await popup.waitFor(
+      () =>
+        (globalThis as any).chrome.storage.sync
+          .get(null)
+          .then((i: Record<string, unknown>) => ((window as any).__d = Object.keys(i).some((k) => k.startsWith('d:')))) && (window as any).__d,
+      undefined,
+      15_000,
+    );
     await aheadPopup.evaluate(replaceSync, await popup.evaluate(syncItems));
 
     // The removal wins there too, and stays won after the next rounds both ways.

@@ -43,11 +43,17 @@ describe.each(BROWSERS)('%s: keyboard commands', (name) => {
     return [page, fresh[0]];
   };
   const command = (cmd: string, tabId: number) =>
-    ctx.s.evalBackground ? ctx.s.evalBackground(runCommand, [cmd, tabId, false] as [string, number, boolean]) : popup.evaluate(runCommand, [cmd, tabId, true] as [string, number, boolean]);
+    ctx.s.evalBackground
+      ? ctx.s.evalBackground(runCommand, [cmd, tabId, false] as [string, number, boolean])
+      : popup.evaluate(runCommand, [cmd, tabId, true] as [string, number, boolean]);
 
   it('registers "open PaperShelf" and "save the paper of this page" with their keys', async () => {
     popup = await ctx.open(ctx.s.popupUrl);
-    const commands = await popup.evaluate(async () => ((await ((globalThis as any).browser ?? (globalThis as any).chrome).commands.getAll()) as { name: string; shortcut?: string; description?: string }[]).map((c) => [c.name, c.shortcut?.replace(/\s/g, '')]));
+    const commands = await popup.evaluate(async () =>
+      (
+        (await ((globalThis as any).browser ?? (globalThis as any).chrome).commands.getAll()) as { name: string; shortcut?: string; description?: string }[]
+      ).map((c) => [c.name, c.shortcut?.replace(/\s/g, '')]),
+    );
     expect(Object.fromEntries(commands)).toEqual({ _execute_action: 'Alt+Shift+O', 'save-page': 'Alt+Shift+S' });
   });
 

@@ -47,7 +47,18 @@ function popupIs(want: Record<string, string[]>): boolean {
       .map((b) => (b.getAttribute('aria-label') ?? '').replace(/^Remove tag /, ''))
       .sort();
   }
-  return JSON.stringify(Object.keys(got).sort().map((k) => [k, got[k]])) === JSON.stringify(Object.keys(want).sort().map((k) => [k, want[k]]));
+  return (
+    JSON.stringify(
+      Object.keys(got)
+        .sort()
+        .map((k) => [k, got[k]]),
+    ) ===
+    JSON.stringify(
+      Object.keys(want)
+        .sort()
+        .map((k) => [k, want[k]]),
+    )
+  );
 }
 
 /** Marks the popup row of `title`'s Remove button, so that a real click can find it. */
@@ -64,7 +75,7 @@ describe.each(BROWSERS)('%s: faults', (name) => {
   it(`${STEPS} writes across two tabs and the popup, worker stopped at random: nothing acknowledged is lost`, async () => {
     const seed = Number(process.env.FAULT_SEED ?? 20261203);
     const rand = prng(seed);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
     const tabs: Tab[] = [await ctx.open(digest.url), await ctx.open(digest.url)];
     for (const t of tabs) await t.waitFor(controlsReady, digest.count);
     const popup = await ctx.open(ctx.s.popupUrl);
@@ -152,7 +163,11 @@ describe.each(BROWSERS)('%s: faults', (name) => {
         throw new Error(`seed ${seed}, step ${step}; steps so far:\n${log.slice(-15).join('\n')}`, { cause: e });
       }
     }
-    console.log(Object.entries(spent).map(([k, v]) => `${k}: n=${v.length} avg=${Math.round(v.reduce((a, b) => a + b, 0) / v.length)}ms`).join(', '));
+    console.log(
+      Object.entries(spent)
+        .map(([k, v]) => `${k}: n=${v.length} avg=${Math.round(v.reduce((a, b) => a + b, 0) / v.length)}ms`)
+        .join(', '),
+    );
     expect(stops).toBeGreaterThan(STEPS / 40);
 
     // Every view converges to the model of acknowledged steps.
@@ -182,4 +197,3 @@ function chipsAre([id, want]: [string, string[]]): boolean {
   const got = Array.from(root?.querySelectorAll('.chip > span:first-child') ?? []).map((s) => s.textContent ?? '');
   return got.length === want.length && want.every((t) => got.includes(t));
 }
-

@@ -9,7 +9,8 @@ import { DIST, isHost, RELEASE, POPUP, type Session, type SessionOptions, type T
 import { hostUpgraded, revealHost } from './page';
 
 /** Console noise that says a resource did not load (the routes answer 204/404 on purpose), not that code failed. */
-const NETWORK_NOISE = /Failed to load resource|Loading failed for|downloadable font|NS_ERROR_|NS_BINDING_ABORTED|was not loaded because its MIME type|was blocked because of a disallowed MIME type/;
+const NETWORK_NOISE =
+  /Failed to load resource|Loading failed for|downloadable font|NS_ERROR_|NS_BINDING_ABORTED|was not loaded because its MIME type|was blocked because of a disallowed MIME type/;
 
 /**
  * BiDi reports no console or error events for extension documents (bug 1755014),
@@ -94,24 +95,28 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
       evaluate: (fn, arg) => step(() => page.evaluate(fn as never, arg) as never),
       waitFor: (fn, arg, timeout = 5000) => step(async () => void (await page.waitForFunction(fn as never, { timeout, polling: 100 }, arg))),
       // `>>>` is puppeteer's deep combinator: the next selector matches inside open shadow roots.
-      click: (...path) => step(async () => {
-        await toFront(page);
-        // A card's controls are built near the viewport: scroll to the card first, as a user does (session.ts Tab.click).
-        if (isHost(path) && !(await page.evaluate(revealHost, path[0]))) await page.waitForFunction(hostUpgraded, { timeout: 10_000, polling: 50 }, path[0]);
-        await page.locator(path.join(' >>> ')).setTimeout(10_000).click();
-      }),
-      press: (key) => step(async () => {
-        await toFront(page);
-        await page.keyboard.press(key as never);
-      }),
-      mouseClick: (x, y) => step(async () => {
-        await toFront(page);
-        await page.mouse.click(x, y);
-      }),
-      type: (text) => step(async () => {
-        await toFront(page);
-        await page.keyboard.type(text);
-      }),
+      click: (...path) =>
+        step(async () => {
+          await toFront(page);
+          // A card's controls are built near the viewport: scroll to the card first, as a user does (session.ts Tab.click).
+          if (isHost(path) && !(await page.evaluate(revealHost, path[0]))) await page.waitForFunction(hostUpgraded, { timeout: 10_000, polling: 50 }, path[0]);
+          await page.locator(path.join(' >>> ')).setTimeout(10_000).click();
+        }),
+      press: (key) =>
+        step(async () => {
+          await toFront(page);
+          await page.keyboard.press(key as never);
+        }),
+      mouseClick: (x, y) =>
+        step(async () => {
+          await toFront(page);
+          await page.mouse.click(x, y);
+        }),
+      type: (text) =>
+        step(async () => {
+          await toFront(page);
+          await page.keyboard.type(text);
+        }),
       errors,
       colorScheme: async (scheme) => {
         try {

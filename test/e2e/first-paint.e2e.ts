@@ -20,25 +20,32 @@ const papers = (makePapers(3, 5) as { title: string; abstract: string; savedAt: 
 /** The titles of the popup's lists (the first paint's or the review UI's). */
 const titles = () => Array.from(document.querySelectorAll('.scroller li a.title')).map((a) => a.textContent);
 /** Serialised into the page on its own: it cannot call `titles`. */
-const titlesAre = (want: string[]) => JSON.stringify(Array.from(document.querySelectorAll('.scroller li a.title')).map((a) => a.textContent)) === JSON.stringify(want);
+const titlesAre = (want: string[]) =>
+  JSON.stringify(Array.from(document.querySelectorAll('.scroller li a.title')).map((a) => a.textContent)) === JSON.stringify(want);
 
 describe.each(BROWSERS)('%s: the popup before and after the review UI loads', (name) => {
   const ctx = useSession(name);
 
   it('answers a search typed in the first paint; the review UI takes it over as typed, and typing goes on there', async () => {
     const seed = await ctx.open(ctx.s.popupUrl);
-    await seed.evaluate(async (body) => {
-      type Api = { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean } | undefined> } };
-      const g = globalThis as unknown as { browser?: Api; chrome: Api };
-      const r = await (g.browser ?? g.chrome).runtime.sendMessage({ papershelf: 1, name: 'library.import', body });
-      if (!r?.ok) throw new Error(JSON.stringify(r));
-    }, { papers, tags: [] });
+    await seed.evaluate(
+      async (body) => {
+        type Api = { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean } | undefined> } };
+        const g = globalThis as unknown as { browser?: Api; chrome: Api };
+        const r = await (g.browser ?? g.chrome).runtime.sendMessage({ papershelf: 1, name: 'library.import', body });
+        if (!r?.ok) throw new Error(JSON.stringify(r));
+      },
+      { papers, tags: [] },
+    );
     await seed.close();
 
     const popup = await ctx.open(`${ctx.s.popupUrl}?hold`);
     await popup.waitFor(titlesAre, TITLES);
     // Only the first paint is there: no tablist, and the first paint's box.
-    expect(await popup.evaluate(() => [document.querySelector('[role="tablist"]') === null, !!document.querySelector('#first input.search')])).toEqual([true, true]);
+    expect(await popup.evaluate(() => [document.querySelector('[role="tablist"]') === null, !!document.querySelector('#first input.search')])).toEqual([
+      true,
+      true,
+    ]);
     await popup.click('#first input[aria-label="Search saved papers"]');
     await popup.type('diffusion vid');
     await popup.waitFor(titlesAre, [TITLES[0]]);
@@ -47,10 +54,13 @@ describe.each(BROWSERS)('%s: the popup before and after the review UI loads', (n
     await popup.evaluate(() => {
       const seen: string[][] = [];
       (window as unknown as { __seen: string[][] }).__seen = seen;
-      new MutationObserver(() => seen.push(Array.from(document.querySelectorAll('.scroller li a.title')).map((a) => a.textContent ?? ''))).observe(document.body, {
-        subtree: true,
-        childList: true,
-      });
+      new MutationObserver(() => seen.push(Array.from(document.querySelectorAll('.scroller li a.title')).map((a) => a.textContent ?? ''))).observe(
+        document.body,
+        {
+          subtree: true,
+          childList: true,
+        },
+      );
       (window as unknown as { papershelfLoadReviewUi(): void }).papershelfLoadReviewUi();
     });
     await popup.waitFor(() => !!document.querySelector('[role="tablist"]') && !document.getElementById('first'));

@@ -103,7 +103,7 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
     await focus('button Add tag in row 1');
   });
 
-  it('Enter on a row opens the paper; Enter on a button is the button\'s', async () => {
+  it("Enter on a row opens the paper; Enter on a button is the button's", async () => {
     // From a control inside row 1, k and j move by rows: back onto row 1 itself.
     await popup.press('k');
     await focus('row 0');

@@ -29,7 +29,15 @@ function zhOf(english: string): string {
  */
 const ENGLISH = Object.keys(en)
   .filter((k) => zh[k].message !== en[k].message && en[k].message !== 'PaperShelf' && /[A-Za-z]{3}/.test(en[k].message.replace(/\$[1-9]/g, '')))
-  .map((k) => ({ key: k, re: new RegExp(`^${en[k].message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\$[1-9]/g, '.+?').replace(/\\\$\\\$/g, '\\$')}$`) }));
+  .map((k) => ({
+    key: k,
+    re: new RegExp(
+      `^${en[k].message
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\\\$[1-9]/g, '.+?')
+        .replace(/\\\$\\\$/g, '\\$')}$`,
+    ),
+  }));
 
 /** Every string on the page a user can see or hear: text, names, hints, titles (through open shadow roots). */
 function shownStrings(scope: string | null): string[] {
@@ -59,7 +67,9 @@ function shownStrings(scope: string | null): string[] {
   }
   // Whole elements too: a sentence may be text and elements (parts()).
   for (const r of roots) {
-    for (const el of Array.from((r instanceof Element && r.shadowRoot ? r.shadowRoot : r).querySelectorAll('p, li, dt, dd, label, button, h1, h2, h3, legend, option, span'))) {
+    for (const el of Array.from(
+      (r instanceof Element && r.shadowRoot ? r.shadowRoot : r).querySelectorAll('p, li, dt, dd, label, button, h1, h2, h3, legend, option, span'),
+    )) {
       if (!el.closest('kbd, code') && !el.querySelector('kbd, code')) out.push(el.textContent ?? '');
     }
   }
@@ -136,7 +146,10 @@ describe.each(BROWSERS)('%s: in Simplified Chinese (browser language zh-CN)', (n
   it('the options and welcome pages', async () => {
     // What each page reads after its first render, shown once read (test ids of the test build): checked only then.
     const loaded = { 'src/options/index.html': ['library-count', 'persistence'], 'src/welcome/index.html': ['shortcuts', 'persistence'] };
-    for (const [path, title] of [['src/options/index.html', 'optionsTitle'], ['src/welcome/index.html', 'welcomeTitle']] as const) {
+    for (const [path, title] of [
+      ['src/options/index.html', 'optionsTitle'],
+      ['src/welcome/index.html', 'welcomeTitle'],
+    ] as const) {
       const page = await ctx.open(url(path));
       await page.waitFor(() => !!document.querySelector('h1'));
       await page.waitFor((ids) => ids.every((id) => !!document.querySelector(`[data-testid="${id}"]`)), loaded[path]);

@@ -34,7 +34,10 @@ function storedPaper(id: string): Promise<{ title: string; authors: string[]; ab
     req.onerror = () => reject(req.error);
     req.onsuccess = () => {
       const db = req.result;
-      const tx = db.transaction(['papers', 'abstracts'].filter((s) => db.objectStoreNames.contains(s)), 'readonly');
+      const tx = db.transaction(
+        ['papers', 'abstracts'].filter((s) => db.objectStoreNames.contains(s)),
+        'readonly',
+      );
       const get = tx.objectStore('papers').get(id);
       const abs = db.objectStoreNames.contains('abstracts') ? tx.objectStore('abstracts').get(id) : null;
       tx.oncomplete = () => {
@@ -89,14 +92,16 @@ describe.each(BROWSERS)('%s: save from a link anywhere', (name) => {
     expect(await popup.evaluate(storedPaper, viaArxiv.id)).toMatchObject({ title: viaArxiv.title, authors: viaArxiv.authors, source: 'hf' });
   });
 
-  it('with neither answering, saves the bare record and completes it when the paper\'s own page is opened', async () => {
+  it("with neither answering, saves the bare record and completes it when the paper's own page is opened", async () => {
     await resetLibrary(popup);
     const info = { linkUrl: `https://arxiv.org/abs/${bare.id}`, pageUrl: 'https://blog.example/reading-list', menuItemId: 'papershelf-save-link' };
     expect(await saveLink(info)).toBe(true);
     await popup.waitFor(popupTitlesAre, [`arXiv:${bare.id}`]);
     // Its own abstract page, as arXiv serves it (the abstract page fixture, for this id and title).
     const own = `https://arxiv.org/abs/${bare.id}`;
-    const html = readFileSync(join(FIXTURES, 'arxiv', 'abs.html'), 'utf8').replaceAll(viaArxiv.id, bare.id).replaceAll(viaArxiv.title, bare.title);
+    const html = readFileSync(join(FIXTURES, 'arxiv', 'abs.html'), 'utf8')
+      .replaceAll(viaArxiv.id, bare.id)
+      .replaceAll(viaArxiv.title, bare.title);
     s.pages.set(own, html);
     try {
       const page = await s.open(own);

@@ -23,7 +23,10 @@ describe.each(BROWSERS)('%s: welcome page', (name) => {
     const popup = await ctx.open(ctx.s.popupUrl);
     // The extension's own pages open in tabs, as windows this page can see.
     await popup.waitFor(
-      (path) => (((globalThis as any).browser ?? (globalThis as any).chrome).extension.getViews({ type: 'tab' }) as Window[]).some((w) => w.location.pathname === `/${path}`),
+      (path) =>
+        (((globalThis as any).browser ?? (globalThis as any).chrome).extension.getViews({ type: 'tab' }) as Window[]).some(
+          (w) => w.location.pathname === `/${path}`,
+        ),
       WELCOME,
       10_000,
     );
@@ -31,26 +34,41 @@ describe.each(BROWSERS)('%s: welcome page', (name) => {
 
   it('says where PaperShelf works, from the manifest, and shows the shortcuts the browser set', async () => {
     const page = await ctx.open(url(WELCOME));
-    await page.waitFor(() => document.querySelectorAll('[data-testid="sites"] li').length > 0 && document.querySelectorAll('[data-testid="shortcuts"] dd').length === 2);
+    await page.waitFor(
+      () => document.querySelectorAll('[data-testid="sites"] li').length > 0 && document.querySelectorAll('[data-testid="shortcuts"] dd').length === 2,
+    );
     expect(await page.evaluate(() => document.querySelector('h1')?.textContent)).toBe('Welcome to PaperShelf');
-    const sites = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="sites"] li'), (li) => [li.getAttribute('data-host'), li.textContent]));
+    const sites = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-testid="sites"] li'), (li) => [li.getAttribute('data-host'), li.textContent]),
+    );
     expect(sites.map(([host]) => host)).toEqual(['huggingface.co', 'arxiv.org']);
     expect(sites[0][1]).toContain('huggingface.co/papers…');
     expect(sites[1][1]).toContain('arxiv.org/list/…');
     expect(sites[1][1]).toContain('arxiv.org/abs/…');
-    const shortcuts = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="shortcuts"] dd'), (dd) => [dd.getAttribute('data-command'), dd.previousElementSibling?.textContent?.replace(/\s+/g, '')]));
+    const shortcuts = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-testid="shortcuts"] dd'), (dd) => [
+        dd.getAttribute('data-command'),
+        dd.previousElementSibling?.textContent?.replace(/\s+/g, ''),
+      ]),
+    );
     expect(Object.fromEntries(shortcuts)).toEqual({ _execute_action: 'Alt+Shift+O', 'save-page': 'Alt+Shift+S' });
     // Site access is granted here (Chrome at install; the Firefox test profile likewise): no banner.
     expect(await page.evaluate(() => document.querySelector('.access'))).toBeNull();
     expect(await page.evaluate(() => document.querySelector('#sync-what')?.textContent)).toMatch(/at most 80 characters/);
-    await page.waitFor(() => /IndexedDB/.test(document.querySelector('#data')?.textContent ?? '') && !!document.querySelector('#data [data-testid="persistence"]'));
+    await page.waitFor(
+      () => /IndexedDB/.test(document.querySelector('#data')?.textContent ?? '') && !!document.querySelector('#data [data-testid="persistence"]'),
+    );
   });
 
   it("sync's switch is right there and turns sync off and on", async () => {
     const page = await ctx.open(url(WELCOME));
     const box = '#sync input[type="checkbox"]';
     await page.waitFor((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.checked === true, box);
-    const stored = () => page.evaluate(async (key) => ((await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get(key))[key] ?? null) as { enabled: boolean } | null, SYNC_SETTINGS_KEY);
+    const stored = () =>
+      page.evaluate(
+        async (key) => ((await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get(key))[key] ?? null) as { enabled: boolean } | null,
+        SYNC_SETTINGS_KEY,
+      );
     await page.click(box);
     await page.waitFor((sel) => (document.querySelector(sel) as HTMLInputElement).checked === false, box);
     await page.waitFor(() => /Sync is off/.test(document.querySelector('#sync [role="status"]')?.textContent ?? ''));
@@ -85,7 +103,8 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: install prompt', (n
     const { host_permissions: _h, commands: _c, ...before } = manifest;
     before.permissions = manifest.permissions.filter((p: string) => p !== 'activeTab');
     const page = await ctx.open(ctx.s.popupUrl);
-    const warnings = (m: object) => page.evaluate((text) => (globalThis as any).chrome.management.getPermissionWarningsByManifest(text) as Promise<string[]>, JSON.stringify(m));
+    const warnings = (m: object) =>
+      page.evaluate((text) => (globalThis as any).chrome.management.getPermissionWarningsByManifest(text) as Promise<string[]>, JSON.stringify(m));
     const now = await warnings(manifest);
     expect(now).toEqual(await warnings(before));
     expect(now.join('\n')).toMatch(/huggingface\.co/);

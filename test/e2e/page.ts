@@ -79,12 +79,16 @@ export function controlsReady(n: number): boolean {
 export function pressedIs([id, value]: [string, string]): boolean {
   const cards = Array.from(document.querySelectorAll(`[data-papershelf-card="${CSS.escape(id)}"]`));
   const hosts = Array.from(document.querySelectorAll(`[data-papershelf="${CSS.escape(id)}"]`));
-  return cards.length > 0 && cards.every((c) => c.getAttribute('data-papershelf-saved') === value) && hosts.every((h) => {
-    if (h.getAttribute('data-saved') !== value) return false;
-    if (!h.shadowRoot) return true;
-    const b = h.shadowRoot.querySelector('button');
-    return b?.getAttribute('aria-pressed') === value && !b.hasAttribute('aria-busy');
-  });
+  return (
+    cards.length > 0 &&
+    cards.every((c) => c.getAttribute('data-papershelf-saved') === value) &&
+    hosts.every((h) => {
+      if (h.getAttribute('data-saved') !== value) return false;
+      if (!h.shadowRoot) return true;
+      const b = h.shadowRoot.querySelector('button');
+      return b?.getAttribute('aria-pressed') === value && !b.hasAttribute('aria-busy');
+    })
+  );
 }
 
 /**
@@ -121,17 +125,21 @@ export function dumpControls(): string {
   const cards = Array.from(document.querySelectorAll('[data-papershelf-card]'));
   const hosts = Array.from(document.querySelectorAll('[data-papershelf]'));
   const shown = 40; // a long listing would bury the message
-  return `${location.href}: ${cards.length} cards, ${hosts.length} hosts (id=mark/data-saved/aria-pressed, "none" before the host is in the page, "lazy" before the controls are built): ` + cards
-    .slice(0, shown)
-    .map((c) => {
-      const id = c.getAttribute('data-papershelf-card') ?? '';
-      const h = hosts.find((x) => x.getAttribute('data-papershelf') === id);
-      const r = h?.shadowRoot;
-      const msg = r?.querySelector('[role="status"]')?.textContent;
-      const pressed = r ? (r.querySelector('button')?.getAttribute('aria-pressed') ?? '?') : h ? 'lazy' : 'none';
-      return `${id}=${c.getAttribute('data-papershelf-saved') ?? 'unknown'}/${h?.getAttribute('data-saved') ?? '-'}/${pressed}${msg ? ` (${msg})` : ''}`;
-    })
-    .join(', ') + (cards.length > shown ? `, … ${cards.length - shown} more` : '');
+  return (
+    `${location.href}: ${cards.length} cards, ${hosts.length} hosts (id=mark/data-saved/aria-pressed, "none" before the host is in the page, "lazy" before the controls are built): ` +
+    cards
+      .slice(0, shown)
+      .map((c) => {
+        const id = c.getAttribute('data-papershelf-card') ?? '';
+        const h = hosts.find((x) => x.getAttribute('data-papershelf') === id);
+        const r = h?.shadowRoot;
+        const msg = r?.querySelector('[role="status"]')?.textContent;
+        const pressed = r ? (r.querySelector('button')?.getAttribute('aria-pressed') ?? '?') : h ? 'lazy' : 'none';
+        return `${id}=${c.getAttribute('data-papershelf-saved') ?? 'unknown'}/${h?.getAttribute('data-saved') ?? '-'}/${pressed}${msg ? ` (${msg})` : ''}`;
+      })
+      .join(', ') +
+    (cards.length > shown ? `, … ${cards.length - shown} more` : '')
+  );
 }
 
 /** Picks an option of a <select> as a user does (value, then input and change events). */

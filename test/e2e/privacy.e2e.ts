@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, useSession, type Tab } from './session';
 
-const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string; authors: string[] }[] }>)['hf/digest.html'];
+const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string; authors: string[] }[] }>)[
+  'hf/digest.html'
+];
 const SECRET = 'Secret reading group';
 
 /** A message to the background from one of our pages, as the popup sends it. */
@@ -107,14 +109,16 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
         attributes: [...new Set(hosts.flatMap((h) => h.getAttributeNames()))].sort(),
         values: hosts.map((h) => h.getAttribute('data-ps-host')).filter((v) => v !== ''),
         secretInDom: document.documentElement.outerHTML.includes(secret) || document.body.innerText.includes(secret),
-        dataAttributes: Array.from(document.querySelectorAll('*')).flatMap((e) => e.getAttributeNames().filter((a) => /^data-(saved|relevance|suggested|papershelf|new|not-relevant)$/.test(a))),
+        dataAttributes: Array.from(document.querySelectorAll('*')).flatMap((e) =>
+          e.getAttributeNames().filter((a) => /^data-(saved|relevance|suggested|papershelf|new|not-relevant)$/.test(a)),
+        ),
       };
     }, SECRET);
     expect(seen).toEqual({ roots: 0, attributes: expect.any(Array), values: [], secretInDom: false, dataAttributes: [] });
     for (const a of seen.attributes) expect(['aria-label', 'data-ps-host', 'role', 'style', 'tabindex']).toContain(a);
   });
 
-  it('synthetic focus, clicks and events change nothing; the user\'s own Tab and Space do', async () => {
+  it("synthetic focus, clicks and events change nothing; the user's own Tab and Space do", async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     await seed(2);
     const id = digest.cards[2].id;
@@ -141,7 +145,9 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     // paper once; had the page's Space acted already, this one would save it again.
     await page.evaluate(() => {
       const host = document.querySelectorAll<HTMLElement>('[data-ps-host]')[2];
-      const links = Array.from(document.querySelectorAll<HTMLElement>('a[href]')).filter((a) => a.compareDocumentPosition(host) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const links = Array.from(document.querySelectorAll<HTMLElement>('a[href]')).filter(
+        (a) => a.compareDocumentPosition(host) & Node.DOCUMENT_POSITION_FOLLOWING,
+      );
       links[links.length - 1].focus();
     });
     await page.press('Tab');
@@ -150,7 +156,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     expect(page.errors).toEqual([]);
   });
 
-  it('a faded card ignores the user\'s click (clickjacking by transparency); once visible, the click saves', async () => {
+  it("a faded card ignores the user's click (clickjacking by transparency); once visible, the click saves", async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     const page = await ctx.open(digest.url);
     await page.waitFor(hostsReady, NEAR, 15_000);
@@ -165,7 +171,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
     await waitStored(id, { tags: [] });
   });
 
-  it.runIf(name === 'chromium')('a card under a transparent decoy ignores the user\'s click (IntersectionObserver v2)', async () => {
+  it.runIf(name === 'chromium')("a card under a transparent decoy ignores the user's click (IntersectionObserver v2)", async () => {
     popup = await ctx.open(ctx.s.popupUrl);
     const page = await ctx.open(digest.url);
     await page.waitFor(hostsReady, NEAR, 15_000);

@@ -98,20 +98,29 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
     const [a, b] = rs;
     const tagA = a.suggested!.split(',')[0];
     await page.click(`[data-papershelf="${a.id}"]`, `button[aria-label="Add suggested tag ${tagA}"]`);
-    await page.waitFor(([id, tag]) => {
-      const h = document.querySelector(`[data-papershelf="${id}"]`);
-      return h?.getAttribute('data-saved') === 'true' && Array.from(h.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).some((s) => s.textContent === tag);
-    }, [a.id, tagA] as const);
+    await page.waitFor(
+      ([id, tag]) => {
+        const h = document.querySelector(`[data-papershelf="${id}"]`);
+        return (
+          h?.getAttribute('data-saved') === 'true' &&
+          Array.from(h.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).some((s) => s.textContent === tag)
+        );
+      },
+      [a.id, tagA] as const,
+    );
     // By key: move the cursor to the card (j), then "a" accepts its best suggestion.
     const tagB = b.suggested!.split(',')[0];
     const index = (await page.evaluate(order)).indexOf(b.id);
     for (let i = 0; i <= index; i++) await page.press('j');
     await page.waitFor((id) => document.querySelector(`[data-papershelf="${id}"]`)?.hasAttribute('data-cursor'), b.id);
     await page.press('a');
-    await page.waitFor(([id, tag]) => {
-      const h = document.querySelector(`[data-papershelf="${id}"]`);
-      return Array.from(h?.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).some((s) => s.textContent === tag);
-    }, [b.id, tagB] as const);
+    await page.waitFor(
+      ([id, tag]) => {
+        const h = document.querySelector(`[data-papershelf="${id}"]`);
+        return Array.from(h?.shadowRoot?.querySelectorAll('.chip > span:first-child') ?? []).some((s) => s.textContent === tag);
+      },
+      [b.id, tagB] as const,
+    );
   });
 
   it('sorts the cards by relevance in place, and puts them back', async () => {
@@ -119,15 +128,22 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
     const before = await page.evaluate(order);
     await page.click(...toolbarSort);
     // The sort ranks every card first, then orders them (the hosts in the page show it).
-    await page.waitFor(() => {
-      const hosts = Array.from(document.querySelectorAll('[data-papershelf]'));
-      const rel = hosts.map((h) => Number(h.getAttribute('data-relevance')));
-      return hosts.every((h) => h.hasAttribute('data-relevance')) && rel.every((r, i) => i === 0 || rel[i - 1] >= r);
-    }, undefined, 15_000);
+    await page.waitFor(
+      () => {
+        const hosts = Array.from(document.querySelectorAll('[data-papershelf]'));
+        const rel = hosts.map((h) => Number(h.getAttribute('data-relevance')));
+        return hosts.every((h) => h.hasAttribute('data-relevance')) && rel.every((r, i) => i === 0 || rel[i - 1] >= r);
+      },
+      undefined,
+      15_000,
+    );
     const sorted = await page.evaluate(order);
     expect([...sorted].sort()).toEqual([...before].sort());
     await page.click(...toolbarSort);
-    await page.waitFor((want) => JSON.stringify(Array.from(document.querySelectorAll('[data-papershelf-card]')).map((c) => c.getAttribute('data-papershelf-card'))) === want, JSON.stringify(before));
+    await page.waitFor(
+      (want) => JSON.stringify(Array.from(document.querySelectorAll('[data-papershelf-card]')).map((c) => c.getAttribute('data-papershelf-card'))) === want,
+      JSON.stringify(before),
+    );
   });
 
   it('triage by keyboard alone: j moves, s saves, x dismisses, 1 tags, ? shows the keys', async () => {
@@ -211,7 +227,9 @@ describe.each(BROWSERS)('%s: the digest ranked for me', (name) => {
     await t.waitFor(allRanked, month.count, 30_000);
     const after = await t.evaluate(ranks);
     // Every card that was in view is there, and not new.
-    expect(Object.fromEntries(after.filter((r) => inView.includes(r.id)).map((r) => [r.id, r.isNew]))).toEqual(Object.fromEntries(inView.map((id) => [id, false])));
+    expect(Object.fromEntries(after.filter((r) => inView.includes(r.id)).map((r) => [r.id, r.isNew]))).toEqual(
+      Object.fromEntries(inView.map((id) => [id, false])),
+    );
     // The month view is longer than the screen: some cards were never seen.
     expect(after.some((r) => r.isNew)).toBe(true);
   });

@@ -100,19 +100,35 @@ describe('release', () => {
     it(`dist/${target}'s content script exposes nothing to pages: closed shadow roots, none of the test builds' data attributes`, () => {
       const dir = join(ROOT, 'dist', target);
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-      const content = (manifest.content_scripts as { js: string[] }[]).flatMap((c) => c.js).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+      const content = (manifest.content_scripts as { js: string[] }[])
+        .flatMap((c) => c.js)
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('\n');
       // The mode is one constant (content/exposure.ts): "closed" here, "open" in the test build.
       expect(content).toMatch(/attachShadow\(\{mode:/);
       expect(content).toMatch(/[`"']closed[`"']/);
       expect(content).not.toMatch(/[`"']open[`"']/);
-      for (const attr of ['data-papershelf', 'data-papershelf-card', 'data-papershelf-saved', 'data-saved', 'data-relevance', 'data-suggested', 'data-new', 'data-not-relevant']) {
+      for (const attr of [
+        'data-papershelf',
+        'data-papershelf-card',
+        'data-papershelf-saved',
+        'data-saved',
+        'data-relevance',
+        'data-suggested',
+        'data-new',
+        'data-not-relevant',
+      ]) {
         expect(content, attr).not.toMatch(new RegExp(`[\`"'\\[]${attr}[\`"'=\\]]`));
       }
       // The test build keeps the contracts tests drive the cards by.
       const testDir = join(ROOT, 'dist-test', target);
       const testManifest = JSON.parse(readFileSync(join(testDir, 'manifest.json'), 'utf8'));
-      const testContent = (testManifest.content_scripts as { js: string[] }[]).flatMap((c) => c.js).map((f) => readFileSync(join(testDir, f), 'utf8')).join('\n');
-      for (const attr of ['data-papershelf', 'data-papershelf-card', 'data-papershelf-saved', 'data-saved', 'data-relevance', 'data-suggested']) expect(testContent, attr).toContain(attr);
+      const testContent = (testManifest.content_scripts as { js: string[] }[])
+        .flatMap((c) => c.js)
+        .map((f) => readFileSync(join(testDir, f), 'utf8'))
+        .join('\n');
+      for (const attr of ['data-papershelf', 'data-papershelf-card', 'data-papershelf-saved', 'data-saved', 'data-relevance', 'data-suggested'])
+        expect(testContent, attr).toContain(attr);
       expect(testContent).toMatch(/[`"']open[`"']/);
     });
   }
@@ -126,7 +142,19 @@ describe('release', () => {
       // Same locked packages (package-lock.json), without a second download.
       symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'), 'dir');
       build(tmp);
-      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'public', 'manifest.json', 'vite.config.ts', 'package.json']).toString().trim();
+      const dirty = execFileSync('git', [
+        'status',
+        '--porcelain',
+        '--untracked-files=no',
+        '--',
+        'src',
+        'public',
+        'manifest.json',
+        'vite.config.ts',
+        'package.json',
+      ])
+        .toString()
+        .trim();
       let want: Map<string, Buffer>;
       if (dirty) {
         // Uncommitted source changes: dist/ is not HEAD's. Check that HEAD builds the same twice instead.
@@ -140,7 +168,7 @@ describe('release', () => {
         want = tree(join(ROOT, 'dist', 'firefox'));
       }
       const got = tree(join(tmp, 'dist', 'firefox'));
-      expect([...got.keys()].sort().join("\n")).toBe([...want.keys()].sort().join("\n"));
+      expect([...got.keys()].sort().join('\n')).toBe([...want.keys()].sort().join('\n'));
       for (const [name, bytes] of want) expect(got.get(name)!.equals(bytes), `${name} differs`).toBe(true);
     } finally {
       rmSync(tmp, { recursive: true, force: true });

@@ -196,8 +196,8 @@ describe.each(BROWSERS)('%s: saving from Hugging Face listings', (name) => {
     await page.waitFor(outcome, d.id);
     expect(await page.evaluate(outcome, d.id)).toBe(name === 'chromium' ? 'asks for a reload' : 'saved');
     expect(await page.evaluate(() => document.querySelectorAll('[data-papershelf-card]').length)).toBe(digest.count);
-    expect(await page.evaluate(() => new Set(Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.getAttribute('data-papershelf'))).size)).toBe(
-      await page.evaluate(() => document.querySelectorAll('[data-papershelf]').length),
-    );
+    expect(
+      await page.evaluate(() => new Set(Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.getAttribute('data-papershelf'))).size),
+    ).toBe(await page.evaluate(() => document.querySelectorAll('[data-papershelf]').length));
   });
 });

@@ -142,7 +142,10 @@ async function chromiumSession(opts: SessionOptions): Promise<Session> {
         try {
           await page.waitForFunction(fn as never, arg, { timeout, polling: 100 });
         } catch (e) {
-          throw new Error(`${fn.name || 'condition'}(${JSON.stringify(arg)}) did not hold in ${timeout} ms; ${await page.evaluate(dumpControls).catch(() => '')}`, { cause: e });
+          throw new Error(
+            `${fn.name || 'condition'}(${JSON.stringify(arg)}) did not hold in ${timeout} ms; ${await page.evaluate(dumpControls).catch(() => '')}`,
+            { cause: e },
+          );
         }
       },
       // Playwright's CSS engine pierces open shadow roots on its own. Input goes to the tab in

@@ -142,11 +142,12 @@ describe.each(BROWSERS)('%s: arXiv pages and Hugging Face views', (name) => {
       await t.waitFor(controlsReady, view.count);
       expect((await t.evaluate(readControls)).map((c) => c.id)).toEqual(view.cards.map((c) => c.id));
       // At most one host per card (cards far from view have none yet), and each in the card of its own paper.
-      const mismatched = await t.evaluate(() =>
-        Array.from(document.querySelectorAll('article')).filter((a) => {
-          const hosts = a.querySelectorAll('[data-papershelf]');
-          return hosts.length > 1 || (hosts.length === 1 && !a.querySelector(`a[href="/papers/${hosts[0].getAttribute('data-papershelf')}"]`));
-        }).length,
+      const mismatched = await t.evaluate(
+        () =>
+          Array.from(document.querySelectorAll('article')).filter((a) => {
+            const hosts = a.querySelectorAll('[data-papershelf]');
+            return hosts.length > 1 || (hosts.length === 1 && !a.querySelector(`a[href="/papers/${hosts[0].getAttribute('data-papershelf')}"]`));
+          }).length,
       );
       expect(mismatched).toBe(0);
     }

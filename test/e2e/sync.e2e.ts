@@ -25,7 +25,14 @@ describe.each(BROWSERS)('%s: sync across browsers', (name) => {
     await page.click(...saveButton(a.id));
     await page.waitFor(pressedIs, [a.id, 'true']);
     const popup = await s.open(s.popupUrl);
-    await popup.waitFor(() => ((globalThis as any).browser?.storage?.sync ?? (globalThis as any).chrome.storage.sync).get(null).then((items: object) => ((window as any).__items = items)) && Object.keys((window as any).__items ?? {}).length > 1, undefined, 15000);
+    await popup.waitFor(
+      () =>
+        ((globalThis as any).browser?.storage?.sync ?? (globalThis as any).chrome.storage.sync)
+          .get(null)
+          .then((items: object) => ((window as any).__items = items)) && Object.keys((window as any).__items ?? {}).length > 1,
+      undefined,
+      15000,
+    );
     const items = await popup.evaluate(() => (window as any).__items);
     const state = decode(items)!;
     expect([...state.papers.keys()]).toEqual([a.id]);
@@ -39,8 +46,30 @@ describe.each(BROWSERS)('%s: sync across browsers', (name) => {
     const now = Date.now();
     const other = fromLocal(
       [
-        { id: a.id, title: a.title, authors: [], url: digest.url, source: 'hf', savedAt: now - 60_000, updatedAt: now - 60_000, tags: [], status: 'to-read', note: '' },
-        { id: b.id, title: b.title, authors: [], url: digest.url, source: 'hf', savedAt: now, updatedAt: now, tags: ['from-laptop'], status: 'reading', note: 'Read on the train' },
+        {
+          id: a.id,
+          title: a.title,
+          authors: [],
+          url: digest.url,
+          source: 'hf',
+          savedAt: now - 60_000,
+          updatedAt: now - 60_000,
+          tags: [],
+          status: 'to-read',
+          note: '',
+        },
+        {
+          id: b.id,
+          title: b.title,
+          authors: [],
+          url: digest.url,
+          source: 'hf',
+          savedAt: now,
+          updatedAt: now,
+          tags: ['from-laptop'],
+          status: 'reading',
+          note: 'Read on the train',
+        },
       ],
       [{ key: 'from-laptop', name: 'From laptop', hue: 200 }],
       [],
@@ -49,7 +78,9 @@ describe.each(BROWSERS)('%s: sync across browsers', (name) => {
     await popup.evaluate((it) => ((globalThis as any).browser?.storage?.sync ?? (globalThis as any).chrome.storage.sync).set(it), items);
     await popup.waitFor((t) => Array.from(document.querySelectorAll('li a.title')).some((x) => x.textContent === t), b.title.slice(0, 80).trim(), 15000);
     await popup.waitFor(() => Array.from(document.querySelectorAll('li .chip')).some((c) => c.textContent?.startsWith('From laptop')));
-    await popup.waitFor(() => Array.from(document.querySelectorAll<HTMLSelectElement>('li select[aria-label="Reading status"]')).some((x) => x.value === 'reading'));
+    await popup.waitFor(() =>
+      Array.from(document.querySelectorAll<HTMLSelectElement>('li select[aria-label="Reading status"]')).some((x) => x.value === 'reading'),
+    );
     expect(popup.errors).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, useSession, type Tab } from './session';
 import { cardTagsAre, choose, controlsReady, pressedIs, saveButton } from './page';
 
-const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string; authors: string[] }[] }>)['hf/digest.html'];
+const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string; authors: string[] }[] }>)[
+  'hf/digest.html'
+];
 
 /** A paper's row in the popup's Papers list, and in Recently removed. */
 const row = (id: string) => `ul[aria-label="Saved papers"] li:has(a.title[href$="/${id}"])`;
@@ -65,7 +67,18 @@ describe.each(BROWSERS)('%s: recently removed, restore and undo', (name) => {
           papershelf: 1,
           name: 'library.import',
           body: {
-            papers: list.map((p) => ({ id: p.id, title: p.title, authors: p.authors, url: `https://huggingface.co/papers/${p.id}`, source: 'hf', savedAt: at, updatedAt: at, tags: [p.tag], status: p.status, note: p.note })),
+            papers: list.map((p) => ({
+              id: p.id,
+              title: p.title,
+              authors: p.authors,
+              url: `https://huggingface.co/papers/${p.id}`,
+              source: 'hf',
+              savedAt: at,
+              updatedAt: at,
+              tags: [p.tag],
+              status: p.status,
+              note: p.note,
+            })),
             tags: list.map((p) => ({ key: p.tag, name: p.tag, hue: 200 })),
           },
         }),
@@ -106,18 +119,15 @@ describe.each(BROWSERS)('%s: recently removed, restore and undo', (name) => {
     await popup.click('#tab-trash');
     await popup.waitFor(() => document.querySelector('#tab-trash')?.getAttribute('aria-selected') === 'true');
     await popup.waitFor(present, trashRow(p.id));
-    const entry = await popup.evaluate(
-      (sel) => {
-        const li = document.querySelector(sel)!;
-        return {
-          title: li.querySelector('a.title')?.textContent,
-          when: li.querySelector('.meta')?.textContent,
-          tags: Array.from(li.querySelectorAll('.chip')).map((c) => c.textContent),
-          buttons: Array.from(li.querySelectorAll('button')).map((b) => b.getAttribute('aria-label') ?? b.textContent),
-        };
-      },
-      trashRow(p.id),
-    );
+    const entry = await popup.evaluate((sel) => {
+      const li = document.querySelector(sel)!;
+      return {
+        title: li.querySelector('a.title')?.textContent,
+        when: li.querySelector('.meta')?.textContent,
+        tags: Array.from(li.querySelectorAll('.chip')).map((c) => c.textContent),
+        buttons: Array.from(li.querySelectorAll('button')).map((b) => b.getAttribute('aria-label') ?? b.textContent),
+      };
+    }, trashRow(p.id));
     expect(entry).toEqual({ title: p.title, when: 'Removed just now', tags: ['trash-a'], buttons: ['Restore'] });
 
     await popup.click(`${trashRow(p.id)} button`);
@@ -211,14 +221,19 @@ describe.each(BROWSERS)('%s: recently removed, restore and undo', (name) => {
     await popup.waitFor(present, trashRow(p.id));
     await popup.waitFor(present, trashRow(q.id));
     // The most recently removed first.
-    const order = await popup.evaluate(([a, b]) => {
-      const rows = Array.from(document.querySelectorAll('ul[aria-label="Recently removed papers"] li'));
-      return [rows.findIndex((li) => li.matches(a)), rows.findIndex((li) => li.matches(b))];
-    }, [trashRow(q.id), trashRow(p.id)] as const);
+    const order = await popup.evaluate(
+      ([a, b]) => {
+        const rows = Array.from(document.querySelectorAll('ul[aria-label="Recently removed papers"] li'));
+        return [rows.findIndex((li) => li.matches(a)), rows.findIndex((li) => li.matches(b))];
+      },
+      [trashRow(q.id), trashRow(p.id)] as const,
+    );
     expect(order[0]).toBeLessThan(order[1]);
 
     // "Restore all" is a button of that name in the view.
-    expect(await popup.evaluate(() => Array.from(document.querySelectorAll('#panel-trash button')).filter((b) => b.textContent === 'Restore all').length)).toBe(1);
+    expect(await popup.evaluate(() => Array.from(document.querySelectorAll('#panel-trash button')).filter((b) => b.textContent === 'Restore all').length)).toBe(
+      1,
+    );
     await popup.click('#panel-trash .trash-head button');
     await popup.waitFor(absent, trashRow(p.id));
     await popup.waitFor(absent, trashRow(q.id));
@@ -240,15 +255,25 @@ describe.each(BROWSERS)('%s: recently removed, restore and undo', (name) => {
     const KEY = 'papershelf.sync.status';
     const before = await popup.evaluate((key) => (globalThis as any).browser.storage.local.get(key).then((r: Record<string, unknown>) => r[key] ?? null), KEY);
     try {
-      await popup.evaluate((key) => (globalThis as any).browser.storage.local.set({ [key]: { at: Date.now(), included: 40, excluded: 1234, notesLeftOut: 2, tombstonesLeftOut: 1 } }), KEY);
+      await popup.evaluate(
+        (key) =>
+          (globalThis as any).browser.storage.local.set({ [key]: { at: Date.now(), included: 40, excluded: 1234, notesLeftOut: 2, tombstonesLeftOut: 1 } }),
+        KEY,
+      );
       await popup.waitFor(() => {
         const f = document.querySelector('footer.sync-note');
-        return f?.textContent === "Left out of the browser's sync: 1,234 papers, 2 notes, 1 removal. Why?" && /\/src\/options\/index\.html#sync$/.test(f.querySelector('a')?.getAttribute('href') ?? '');
+        return (
+          f?.textContent === "Left out of the browser's sync: 1,234 papers, 2 notes, 1 removal. Why?" &&
+          /\/src\/options\/index\.html#sync$/.test(f.querySelector('a')?.getAttribute('href') ?? '')
+        );
       });
       await popup.evaluate((key) => (globalThis as any).browser.storage.local.set({ [key]: { at: Date.now(), included: 40, excluded: 0 } }), KEY);
       await popup.waitFor(absent, 'footer.sync-note');
     } finally {
-      await popup.evaluate(([key, old]) => (globalThis as any).browser.storage.local[old ? 'set' : 'remove'](old ? { [key]: old } : key), [KEY, before] as const);
+      await popup.evaluate(([key, old]) => (globalThis as any).browser.storage.local[old ? 'set' : 'remove'](old ? { [key]: old } : key), [
+        KEY,
+        before,
+      ] as const);
     }
 
     await popup.waitFor(present, row(p.id));

@@ -45,7 +45,9 @@ describe.each(BROWSERS)('%s: page scripts and content scripts get only what they
       const root = document.querySelector(`[data-papershelf="${id}"]`)!.shadowRoot!;
       return {
         pressed: root.querySelector('button')!.getAttribute('aria-pressed'),
-        text: Array.from(document.querySelectorAll('[data-papershelf]')).map((h) => h.shadowRoot?.textContent ?? '').join(' '),
+        text: Array.from(document.querySelectorAll('[data-papershelf]'))
+          .map((h) => h.shadowRoot?.textContent ?? '')
+          .join(' '),
       };
     }, a.id);
     expect(after.pressed).toBe('false');
@@ -108,11 +110,19 @@ describe.each(BROWSERS)('%s: page scripts and content scripts get only what they
     );
     expect(version).toBe(99);
     await popup.reload();
-    await popup.waitFor(() => /This profile was used by a newer PaperShelf/.test(document.querySelector('[role="alert"]')?.textContent ?? ''), undefined, 10_000);
+    await popup.waitFor(
+      () => /This profile was used by a newer PaperShelf/.test(document.querySelector('[role="alert"]')?.textContent ?? ''),
+      undefined,
+      10_000,
+    );
     expect(await popup.evaluate(() => document.querySelectorAll('li a.title').length)).toBe(0);
 
     const options = await ctx.open(ctx.s.popupUrl.replace('src/popup/index.html', 'src/options/index.html'));
-    await options.waitFor(() => /This profile was used by a newer PaperShelf/.test(document.querySelector('[data-testid="library-error"]')?.textContent ?? ''), undefined, 10_000);
+    await options.waitFor(
+      () => /This profile was used by a newer PaperShelf/.test(document.querySelector('[data-testid="library-error"]')?.textContent ?? ''),
+      undefined,
+      10_000,
+    );
 
     // Nothing was changed: the database is still version 99 with its papers in it.
     const still = await popup.evaluate(

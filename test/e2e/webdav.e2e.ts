@@ -105,7 +105,12 @@ async function press(tab: Tab, name: string) {
 }
 
 /** When the last WebDAV round ended (0: none), from what the background keeps. */
-const lastAt = (tab: Tab) => tab.evaluate(async () => ((await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('papershelf.webdav.status'))['papershelf.webdav.status']?.at ?? 0) as number);
+const lastAt = (tab: Tab) =>
+  tab.evaluate(
+    async () =>
+      ((await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('papershelf.webdav.status'))['papershelf.webdav.status']?.at ??
+        0) as number,
+  );
 function statusSays(text: string): boolean {
   return !!document.querySelector('#webdav [role=status]')?.textContent?.includes(text);
 }
@@ -113,7 +118,10 @@ function alertSays(text: string): boolean {
   return !!document.querySelector('#webdav [role=alert]')?.textContent?.includes(text);
 }
 const message = (tab: Tab, name: string, body: unknown) =>
-  tab.evaluate(([n, b]) => ((globalThis as any).browser ?? (globalThis as any).chrome).runtime.sendMessage({ papershelf: 1, name: n, body: b }), [name, body] as const) as Promise<{ ok: boolean; value: any }>;
+  tab.evaluate(([n, b]) => ((globalThis as any).browser ?? (globalThis as any).chrome).runtime.sendMessage({ papershelf: 1, name: n, body: b }), [
+    name,
+    body,
+  ] as const) as Promise<{ ok: boolean; value: any }>;
 
 async function connect(tab: Tab, url: string, password = PASSWORD, passphrase = '') {
   await fill(tab, 'Server URL', url);
@@ -195,7 +203,14 @@ describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync 
     });
     const got = await message(b, 'papers.get', { ids: [ID] });
     expect(got.value).toHaveLength(1);
-    expect(got.value[0]).toMatchObject({ id: ID, title: PAPER.title, authors: PAPER.authors, tags: ['reading-group'], status: 'reading', note: 'Discuss section 3 on Friday' });
+    expect(got.value[0]).toMatchObject({
+      id: ID,
+      title: PAPER.title,
+      authors: PAPER.authors,
+      tags: ['reading-group'],
+      status: 'reading',
+      note: 'Discuss section 3 on Friday',
+    });
     // Abstracts live in their own store (papers.get leaves them out): read it as the export does.
     expect(await b.evaluate(abstractIn, [DB_NAME, ID] as const)).toBe(PAPER.abstract);
     const tags = await message(b, 'tags.list', {});
@@ -211,12 +226,20 @@ describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync 
   it('a wrong password says to check the app password, and changes nothing', async () => {
     const before = (await message(a, 'papers.list', {})).value.length;
     const files = filesUnder(join(server.data, 'shared'));
-    const settings = await a.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('papershelf.webdav.settings'))['papershelf.webdav.settings']);
+    const settings = await a.evaluate(
+      async () =>
+        (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('papershelf.webdav.settings'))['papershelf.webdav.settings'],
+    );
     await connect(a, url, 'not-the-app-password');
     await a.waitFor(alertSays, 'Check the app password', 15_000);
     expect((await message(a, 'papers.list', {})).value.length).toBe(before);
     expect(filesUnder(join(server.data, 'shared'))).toEqual(files);
-    expect(await a.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('papershelf.webdav.settings'))['papershelf.webdav.settings'])).toEqual(settings);
+    expect(
+      await a.evaluate(
+        async () =>
+          (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('papershelf.webdav.settings'))['papershelf.webdav.settings'],
+      ),
+    ).toEqual(settings);
   });
 
   it('a wrong passphrase says so, and writes nothing', async () => {
@@ -228,26 +251,42 @@ describe.skipIf(!webdavAvailable('apache') || BROWSERS.length < 2)('WebDAV sync 
     expect(filesUnder(join(server.data, 'secret'))).toEqual(files);
   });
 
-  it.skipIf(!webdavAvailable('rclone'))('through rclone: a paper saved and tagged in Firefox arrives in Chromium with its tags, note and abstract', async () => {
-    const id = '2601.05151';
-    const now = Date.now();
-    const paper = { ...PAPER, id, url: `https://arxiv.org/abs/${id}`, title: 'Folders of one’s own, served by rclone', abstract: 'Every abstract, through a second server.' };
-    const seeded = await message(b, 'library.import', {
-      papers: [{ ...paper, savedAt: now, updatedAt: now, tags: ['servers'], status: 'read', note: 'rclone keeps no ETags; nothing here needs them' }],
-      tags: [{ key: 'servers', name: 'Servers', hue: 200 }],
-    });
-    expect(seeded).toMatchObject({ ok: true, value: { added: 1 } });
-    const folder = `${rclone!.url}shared/`;
-    await connectAndSync(b, folder);
-    // On rclone's disk: this browser's data files, well named.
-    expect(filesUnder(join(rclone!.data, 'shared')).filter((f: string) => f.startsWith('PaperShelf/v1/data/d-')).length).toBeGreaterThan(0);
+  it.skipIf(!webdavAvailable('rclone'))(
+    'through rclone: a paper saved and tagged in Firefox arrives in Chromium with its tags, note and abstract',
+    async () => {
+      const id = '2601.05151';
+      const now = Date.now();
+      const paper = {
+        ...PAPER,
+        id,
+        url: `https://arxiv.org/abs/${id}`,
+        title: 'Folders of one’s own, served by rclone',
+        abstract: 'Every abstract, through a second server.',
+      };
+      const seeded = await message(b, 'library.import', {
+        papers: [{ ...paper, savedAt: now, updatedAt: now, tags: ['servers'], status: 'read', note: 'rclone keeps no ETags; nothing here needs them' }],
+        tags: [{ key: 'servers', name: 'Servers', hue: 200 }],
+      });
+      expect(seeded).toMatchObject({ ok: true, value: { added: 1 } });
+      const folder = `${rclone!.url}shared/`;
+      await connectAndSync(b, folder);
+      // On rclone's disk: this browser's data files, well named.
+      expect(filesUnder(join(rclone!.data, 'shared')).filter((f: string) => f.startsWith('PaperShelf/v1/data/d-')).length).toBeGreaterThan(0);
 
-    await connectAndSync(a, folder);
-    const got = await message(a, 'papers.get', { ids: [id] });
-    expect(got.value).toHaveLength(1);
-    expect(got.value[0]).toMatchObject({ id, title: paper.title, authors: paper.authors, tags: ['servers'], status: 'read', note: 'rclone keeps no ETags; nothing here needs them' });
-    expect(await a.evaluate(abstractIn, [DB_NAME, id] as const)).toBe(paper.abstract);
-    const tags = await message(a, 'tags.list', {});
-    expect(tags.value.map((c: { tag: { key: string } }) => c.tag.key)).toContain('servers');
-  });
+      await connectAndSync(a, folder);
+      const got = await message(a, 'papers.get', { ids: [id] });
+      expect(got.value).toHaveLength(1);
+      expect(got.value[0]).toMatchObject({
+        id,
+        title: paper.title,
+        authors: paper.authors,
+        tags: ['servers'],
+        status: 'read',
+        note: 'rclone keeps no ETags; nothing here needs them',
+      });
+      expect(await a.evaluate(abstractIn, [DB_NAME, id] as const)).toBe(paper.abstract);
+      const tags = await message(a, 'tags.list', {});
+      expect(tags.value.map((c: { tag: { key: string } }) => c.tag.key)).toContain('servers');
+    },
+  );
 });

@@ -45,10 +45,7 @@ const LOCATIONS = {
     label: 'Firefox (140 or later; Firefox ESR 140 is what the tests run on)',
     linux: ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr', '/usr/lib/firefox/firefox'],
     darwin: ['/Applications/Firefox.app/Contents/MacOS/firefox', join(homedir(), 'Applications/Firefox.app/Contents/MacOS/firefox')],
-    win32: [
-      PROGRAMFILES && win(PROGRAMFILES, 'Mozilla Firefox\\firefox.exe'),
-      PROGRAMFILES_X86 && win(PROGRAMFILES_X86, 'Mozilla Firefox\\firefox.exe'),
-    ],
+    win32: [PROGRAMFILES && win(PROGRAMFILES, 'Mozilla Firefox\\firefox.exe'), PROGRAMFILES_X86 && win(PROGRAMFILES_X86, 'Mozilla Firefox\\firefox.exe')],
     install: {
       debian: 'sudo apt-get install -y firefox-esr',
       // Ubuntu's firefox package installs a snap; the mozillateam PPA has a .deb Firefox ESR.
@@ -100,7 +97,8 @@ export function browserMissing(name) {
   if (fromEnv) return `${b.env}=${fromEnv}, but there is no file there: fix the path, or unset ${b.env} to look in the usual places.`;
   const sys = system();
   const how = b.install[sys] ?? b.install.other;
-  const example = platform() === 'win32' ? `C:\\path\\to\\${name === 'chromium' ? 'chrome' : 'firefox'}.exe` : `/path/to/${name === 'chromium' ? 'chrome' : 'firefox'}`;
+  const example =
+    platform() === 'win32' ? `C:\\path\\to\\${name === 'chromium' ? 'chrome' : 'firefox'}.exe` : `/path/to/${name === 'chromium' ? 'chrome' : 'firefox'}`;
   return (
     `${b.label} not found (looked in ${browserCandidates(name).join(', ') || 'no usual place on this platform'}).\n` +
     `To install it: ${how}\n` +

@@ -47,12 +47,13 @@ export async function launchChromium({ extension, headless = true, pages = new M
       viewport: { width: 1280, height: 900 },
       ...(faketime ? { env: { ...process.env, LD_PRELOAD: FAKETIME_LIB, FAKETIME: faketime } } : {}),
     });
-    if (!live) await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (url.startsWith('chrome-extension://')) return route.continue();
-      const a = answer(url, pages, { demo });
-      await route.fulfill({ status: a.status, contentType: a.contentType, body: a.body });
-    });
+    if (!live)
+      await context.route('**/*', async (route) => {
+        const url = route.request().url();
+        if (url.startsWith('chrome-extension://')) return route.continue();
+        const a = answer(url, pages, { demo });
+        await route.fulfill({ status: a.status, contentType: a.contentType, body: a.body });
+      });
     let [worker] = context.serviceWorkers();
     worker ??= await context.waitForEvent('serviceworker', { timeout: 15000 });
     extensionId = new URL(worker.url()).host;

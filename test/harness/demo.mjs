@@ -60,20 +60,32 @@ function hash(s) {
 /** The first page of a paper, as Hugging Face's social thumbnails show it: title, authors, abstract, two columns. */
 function thumbnail({ title, authors = [] }) {
   const W = 1200;
-  const titleLines = wrap(title.replace(/\$[^$]*\$/g, (m) => m.slice(1, -1)), 46, 3);
+  const titleLines = wrap(
+    title.replace(/\$[^$]*\$/g, (m) => m.slice(1, -1)),
+    46,
+    3,
+  );
   let y = 120;
   const out = [];
   for (const l of titleLines) {
-    out.push(`<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="44" font-weight="bold" fill="#111">${esc(l)}</text>`);
+    out.push(
+      `<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="44" font-weight="bold" fill="#111">${esc(l)}</text>`,
+    );
     y += 56;
   }
   y += 14;
   const names = authors.slice(0, 6).join('   ');
-  out.push(`<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="24" fill="#333">${esc(names || 'Anonymous authors')}</text>`);
+  out.push(
+    `<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="24" fill="#333">${esc(names || 'Anonymous authors')}</text>`,
+  );
   y += 34;
-  out.push(`<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="20" font-style="italic" fill="#555">University · Institute · Lab</text>`);
+  out.push(
+    `<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="20" font-style="italic" fill="#555">University · Institute · Lab</text>`,
+  );
   y += 56;
-  out.push(`<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="26" font-weight="bold" fill="#111">Abstract</text>`);
+  out.push(
+    `<text x="${W / 2}" y="${y}" text-anchor="middle" font-family="Georgia, 'Times New Roman', serif" font-size="26" font-weight="bold" fill="#111">Abstract</text>`,
+  );
   y += 22;
   const seed = hash(title);
   // The abstract: a narrower justified block, then two columns of body text.

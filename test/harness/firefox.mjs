@@ -236,7 +236,10 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
     return page;
   };
   browser.on('targetcreated', (t) => {
-    if (t.type() === 'page') t.page().then(route).catch(() => {});
+    if (t.type() === 'page')
+      t.page()
+        .then(route)
+        .catch(() => {});
   });
   for (const p of await browser.pages()) await route(p);
 

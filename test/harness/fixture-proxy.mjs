@@ -29,7 +29,27 @@ function tlsCredentials() {
   const dir = tempDir('tls');
   const key = join(dir.path, 'key.pem');
   const cert = join(dir.path, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=papershelf-fixtures'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=papershelf-fixtures',
+    ],
+    { stdio: 'ignore' },
+  );
   credentials = { key: readFileSync(key), cert: readFileSync(cert) };
   dir.remove();
   return credentials;

@@ -35,10 +35,28 @@ const onDigest = new Set(digest.cards.map((c) => c.id));
 const library = seed
   .filter((p) => !onDigest.has(p.id) && labels[p.id]?.length)
   .map((p, i) => ({
-    id: p.id, title: p.title, authors: p.authors, abstract: p.summary, url: `https://huggingface.co/papers/${p.id}`, source: 'hf',
-    savedAt: Date.UTC(2026, 10, 1) + i * 3_600_000, updatedAt: Date.UTC(2026, 10, 1), tags: labels[p.id], status: i % 3 ? 'to-read' : 'read', note: i === 2 ? 'Compare with the IB baseline in section 4.' : '',
+    id: p.id,
+    title: p.title,
+    authors: p.authors,
+    abstract: p.summary,
+    url: `https://huggingface.co/papers/${p.id}`,
+    source: 'hf',
+    savedAt: Date.UTC(2026, 10, 1) + i * 3_600_000,
+    updatedAt: Date.UTC(2026, 10, 1),
+    tags: labels[p.id],
+    status: i % 3 ? 'to-read' : 'read',
+    note: i === 2 ? 'Compare with the IB baseline in section 4.' : '',
   }));
-const names = { 'llm-reasoning': 'LLM reasoning', vision: 'Vision', interpretability: 'Interpretability', 'efficient-inference': 'Efficient inference', 'mixture-of-experts': 'MoE', 'information-bottleneck': 'Information bottleneck', 'ml-systems': 'ML systems', 'performance-prediction': 'Scaling' };
+const names = {
+  'llm-reasoning': 'LLM reasoning',
+  vision: 'Vision',
+  interpretability: 'Interpretability',
+  'efficient-inference': 'Efficient inference',
+  'mixture-of-experts': 'MoE',
+  'information-bottleneck': 'Information bottleneck',
+  'ml-systems': 'ML systems',
+  'performance-prediction': 'Scaling',
+};
 const tags = [...new Set(library.flatMap((p) => p.tags))].map((key, i) => ({ key, name: names[key] ?? key, hue: (i * 47) % 360 }));
 
 /** Imports the small tagged library as a user would: a backup on the options page (test/bench/seed.mjs). */

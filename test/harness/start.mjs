@@ -97,7 +97,13 @@ console.log(`PaperShelf ${live ? 'on the live page' : 'on the offline copy'}: ${
 
 if (opt.screenshot) {
   // Give the content script time to annotate the cards before the picture.
-  await page.waitForFunction(() => document.querySelectorAll('[data-papershelf]').length > 0, firefox ? { timeout: 15000 } : undefined, firefox ? undefined : { timeout: 15000 }).catch(() => {});
+  await page
+    .waitForFunction(
+      () => document.querySelectorAll('[data-papershelf]').length > 0,
+      firefox ? { timeout: 15000 } : undefined,
+      firefox ? undefined : { timeout: 15000 },
+    )
+    .catch(() => {});
   await page.screenshot({ path: opt.screenshot, fullPage: false });
   console.log(`Screenshot: ${opt.screenshot}`);
   await b.close();

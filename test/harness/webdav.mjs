@@ -102,7 +102,10 @@ LimitRequestBody 0
   );
   let proc;
   const start = async () => {
-    proc = spawn('/usr/sbin/apache2', ['-f', conf, '-X'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, APACHE_RUN_DIR: dir.path, APACHE_LOG_DIR: dir.path } });
+    proc = spawn('/usr/sbin/apache2', ['-f', conf, '-X'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, APACHE_RUN_DIR: dir.path, APACHE_LOG_DIR: dir.path },
+    });
     let err = '';
     proc.stderr.on('data', (d) => (err += d));
     proc.on('exit', (code) => {
@@ -131,7 +134,11 @@ async function rclone() {
   const port = await freePort();
   let proc;
   const start = async () => {
-    proc = spawn('rclone', ['serve', 'webdav', data, '--addr', `127.0.0.1:${port}`, '--user', USER, '--pass', PASSWORD, '--config', '/dev/null', '--log-level', 'ERROR'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc = spawn(
+      'rclone',
+      ['serve', 'webdav', data, '--addr', `127.0.0.1:${port}`, '--user', USER, '--pass', PASSWORD, '--config', '/dev/null', '--log-level', 'ERROR'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     proc.stderr.on('data', () => {});
     await waitUp(port);
   };
@@ -200,10 +207,19 @@ async function faultProxy(server) {
     });
   const exists = (path) =>
     new Promise((resolve) => {
-      const r = httpRequest({ host: '127.0.0.1', port: server.port, method: 'HEAD', path, headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
+      const r = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'HEAD',
+          path,
+          headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
       r.on('error', () => resolve(false));
       r.end();
     });
@@ -309,4 +325,5 @@ export function abstractIn([db, id]) {
 }
 
 /** Whether the servers can run here (apache2, htpasswd and rclone installed). */
-export const webdavAvailable = (kind) => (kind === 'rclone' ? existsSync('/usr/bin/rclone') : existsSync('/usr/sbin/apache2') && existsSync('/usr/bin/htpasswd'));
+export const webdavAvailable = (kind) =>
+  kind === 'rclone' ? existsSync('/usr/bin/rclone') : existsSync('/usr/sbin/apache2') && existsSync('/usr/bin/htpasswd');

@@ -19,9 +19,19 @@ const LISTS = ['arxiv/list-new.html', 'arxiv/list-recent.html', 'arxiv/list-mont
 describe('arxiv-list', () => {
   it('matches every listing URL and nothing else on arXiv', () => {
     for (const f of LISTS) expect(adapterFor(expected[f].url)).toBe(arxivList);
-    for (const url of ['https://arxiv.org/list/hep-th/0901', 'https://arxiv.org/list/math/2024', 'https://arxiv.org/list/cs/new?skip=0&show=2000', 'https://arxiv.org/list/cond-mat.str-el/pastweek'])
+    for (const url of [
+      'https://arxiv.org/list/hep-th/0901',
+      'https://arxiv.org/list/math/2024',
+      'https://arxiv.org/list/cs/new?skip=0&show=2000',
+      'https://arxiv.org/list/cond-mat.str-el/pastweek',
+    ])
       expect(arxivList.match(new URL(url)), url).toBe(true);
-    for (const url of ['https://arxiv.org/list/', 'https://arxiv.org/abs/2505.16421', 'https://arxiv.org/list/cs.LG/new/extra', 'https://huggingface.co/list/cs.LG/new'])
+    for (const url of [
+      'https://arxiv.org/list/',
+      'https://arxiv.org/abs/2505.16421',
+      'https://arxiv.org/list/cs.LG/new/extra',
+      'https://huggingface.co/list/cs.LG/new',
+    ])
       expect(arxivList.match(new URL(url)), url).toBe(false);
   });
 
@@ -80,7 +90,7 @@ describe('arxiv-list', () => {
     expect(arxivList.readCard(arxivList.findCards(rd)[0], rd)!.abstract).toBeUndefined();
   });
 
-  it.each(LISTS)('%s: mounts in the dd\'s .meta after the title, never in a .mathjax node', (file) => {
+  it.each(LISTS)("%s: mounts in the dd's .meta after the title, never in a .mathjax node", (file) => {
     const doc = load(file);
     for (const dt of arxivList.findCards(doc)) {
       const { parent, before } = arxivList.mountPoint(dt);

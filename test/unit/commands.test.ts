@@ -17,7 +17,11 @@ describe('the paper of a page', () => {
       url: 'https://arxiv.org/abs/2505.16421v2',
       source: 'arxiv',
     });
-    expect(refFromPage('https://huggingface.co/papers/2505.16421#community')).toMatchObject({ id: '2505.16421', source: 'hf', url: 'https://huggingface.co/papers/2505.16421#community' });
+    expect(refFromPage('https://huggingface.co/papers/2505.16421#community')).toMatchObject({
+      id: '2505.16421',
+      source: 'hf',
+      url: 'https://huggingface.co/papers/2505.16421#community',
+    });
     expect(refFromPage('https://arxiv.org/abs/hep-th/9901001')?.id).toBe('hep-th/9901001');
     expect(refFromPage('https://arxiv.org/abs/math.GT/0309136v2')).toMatchObject({ id: 'math/0309136', version: 'v2' });
     expect(refFromPage('https://arxiv.org/pdf/2505.16421v1')?.id).toBe('2505.16421');

@@ -11,17 +11,7 @@ import { parse as parseBib } from '@retorquere/bibtex-parser';
 import { Cite } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import '@citation-js/plugin-csl';
-import {
-  BACKUP_VERSION,
-  citationKeys,
-  exportFileName,
-  splitName,
-  toBackup,
-  toBibTeX,
-  toCslJson,
-  toCsv,
-  toMarkdown,
-} from '../../src/library/export';
+import { BACKUP_VERSION, citationKeys, exportFileName, splitName, toBackup, toBibTeX, toCslJson, toCsv, toMarkdown } from '../../src/library/export';
 import { parseImport } from '../../src/library/import';
 import { openShelf } from '../../src/library/db';
 import { EXPORT_CHUNK, exportParts, paperRecords } from '../../src/library/export-stream';
@@ -56,7 +46,7 @@ const PLAIN_TITLES = [
   'Café Über Straße: Zoë’s Ångström-Scale Study',
   'R&D at 100% of {Braces} and a_b #1',
   'Tilde ~ and caret ^ and back\\slash',
-  'Dashes -- and --- and quotes `` and \'\' <angle> brackets',
+  "Dashes -- and --- and quotes `` and '' <angle> brackets",
   'A lone { brace',
   'Costs $5 and $6, not math',
   'GPT-4 and LLaMA on iPhone, 3D T5',
@@ -245,7 +235,13 @@ describe('toMarkdown', () => {
   const md = toMarkdown(
     [
       papers[0],
-      paper({ id: '2402.00001', title: 'Stars *and* _under_ [links](x) <b>html</b> `code` ~~strike~~ $math$ & | #', authors: ['A*B'], published: '2024-02-01', tags: ['llm'] }),
+      paper({
+        id: '2402.00001',
+        title: 'Stars *and* _under_ [links](x) <b>html</b> `code` ~~strike~~ $math$ & | #',
+        authors: ['A*B'],
+        published: '2024-02-01',
+        tags: ['llm'],
+      }),
       paper({ id: '2402.00002', title: 'Untagged one', authors: ['A', 'B', 'C', 'D'], note: 'line one\n\n<script>x</script>' }),
     ],
     tags,
@@ -321,4 +317,3 @@ describe('exportParts: an export a chunk at a time', () => {
     db.close();
   });
 });
-

@@ -30,7 +30,14 @@ describe('first-paint reads', () => {
     const name = `first-rows-${n++}`;
     const db = await openShelf(name);
     // Many equal savedAt values, across the 30th row.
-    await (await importLibrary(db, Array.from({ length: 80 }, (_, i) => paper(i, 1000 + Math.floor(i / 7))), [{ key: 'a', name: 'A', hue: 1 }], 5000)).indexed;
+    await (
+      await importLibrary(
+        db,
+        Array.from({ length: 80 }, (_, i) => paper(i, 1000 + Math.floor(i / 7))),
+        [{ key: 'a', name: 'A', hue: 1 }],
+        5000,
+      )
+    ).indexed;
     const raw = (await openForReading(name))!;
     const { rows, tags } = await readFirstRows(raw, 30);
     expect(rows.map((p) => p.id)).toEqual((await listPapers(db, 30)).map((p) => p.id));

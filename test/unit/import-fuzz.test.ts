@@ -21,8 +21,35 @@ const fill = (unit: string, n: number) => unit.repeat(Math.max(1, Math.round(n /
 /** A deterministic mix of hostile fragments: a fuzzer's input, the same on every run. */
 function hostileMix(n: number): string {
   const parts = [
-    '{', '}', '{{{', '}}}', '@comment{', '@comment{x}', '@misc{k,', '@string{m = {v}}', 'title = ', 'm # ', '"', '\\', '\\{', '%', '\n',
-    '\n\n\n', '$', '#', ',', '=', 'constructor', '__proto__', 'x+an:__proto__ = {y}', 'ZQMATHQZQQ', '@', ' and ', '~', '--', "\\'e",
+    '{',
+    '}',
+    '{{{',
+    '}}}',
+    '@comment{',
+    '@comment{x}',
+    '@misc{k,',
+    '@string{m = {v}}',
+    'title = ',
+    'm # ',
+    '"',
+    '\\',
+    '\\{',
+    '%',
+    '\n',
+    '\n\n\n',
+    '$',
+    '#',
+    ',',
+    '=',
+    'constructor',
+    '__proto__',
+    'x+an:__proto__ = {y}',
+    'ZQMATHQZQQ',
+    '@',
+    ' and ',
+    '~',
+    '--',
+    "\\'e",
   ];
   const random = rng(18);
   const out: string[] = [];
@@ -53,7 +80,11 @@ const SHAPES: Shape[] = [
   { name: 'a quoted value never closed', make: (n) => `${HEAD}title="${fill('{}', n)}`, want: 'refused' },
   { name: 'a title made of the math marker', make: (n) => `${HEAD}title={\\'e ZQMATHQZ${'Q'.repeat(n)} $x$}}`, want: 'read' },
   { name: 'a field named constructor, many times', make: (n) => ENTRY + fill('@misc{b, constructor = {x}}\n', n), want: 'refused' },
-  { name: 'annotations reaching __proto__, many times', make: (n) => ENTRY + fill('@misc{b, title={T}, __proto__+an:polluted = {x}, x+an:__proto__ = {x}}\n', n), want: 'refused' },
+  {
+    name: 'annotations reaching __proto__, many times',
+    make: (n) => ENTRY + fill('@misc{b, title={T}, __proto__+an:polluted = {x}, x+an:__proto__ = {x}}\n', n),
+    want: 'refused',
+  },
   {
     name: 'macros named constructor and __proto__',
     make: (n) => '@string{constructor = {C}}\n@string{__proto__ = {P}}\n' + fill(`${HEAD}title = constructor # __proto__ # toString # hasOwnProperty}\n`, n),

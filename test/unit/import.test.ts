@@ -33,7 +33,8 @@ function error(r: ImportResult): string {
   return r.error;
 }
 
-const backupOf = (papers: Paper[], tags: Tag[] = []) => toBackup(papers, tags, NOW) as unknown as Record<string, unknown> & { papers: Record<string, unknown>[] };
+const backupOf = (papers: Paper[], tags: Tag[] = []) =>
+  toBackup(papers, tags, NOW) as unknown as Record<string, unknown> & { papers: Record<string, unknown>[] };
 
 describe('backup', () => {
   const tags: Tag[] = [{ key: 'llm', name: 'LLM', hue: 12 }];
@@ -69,7 +70,11 @@ describe('backup', () => {
     ['bad id', (b: ReturnType<typeof backupOf>) => (b.papers[0].id = '../../etc'), 'Invalid backup: papers[0].id:'],
     ['tag key not a key', (b: ReturnType<typeof backupOf>) => ((b.papers[0].tags as string[])[0] = 'LLM'), 'Invalid backup: papers[0].tags[0]: not a tag key'],
     ['bad hue', (b: ReturnType<typeof backupOf>) => ((b.tags as Tag[])[0].hue = 400), 'Invalid backup: tags[0].hue:'],
-    ['duplicate id', (b: ReturnType<typeof backupOf>) => (b.papers[3].id = '2106.09685'), 'Invalid backup: papers[3].id: "2106.09685" appears twice (also papers[0])'],
+    [
+      'duplicate id',
+      (b: ReturnType<typeof backupOf>) => (b.papers[3].id = '2106.09685'),
+      'Invalid backup: papers[3].id: "2106.09685" appears twice (also papers[0])',
+    ],
     ['no version', (b: ReturnType<typeof backupOf>) => delete b.version, 'This PaperShelf backup has no version number.'],
   ])('refuses %s, naming the entry and field', (_, spoil, message) => {
     const b = structuredClone(backupOf(papers, tags));
@@ -237,7 +242,8 @@ describe('BibTeX', () => {
     }
     expect(ok(parseImport(entry('constructor # { and more}'), 'a.bib', NOW)).papers[0].title).toBe('and more');
     // Defined ones are read, whatever their name; the months are predefined.
-    const defined = '@string{constructor = {Real}}\n@String{__proto__ = "Title"}\n@misc{a, title = constructor # " " # __proto__, month = jun, year = 2021, eprint={2101.00001}, archivePrefix={arXiv}}';
+    const defined =
+      '@string{constructor = {Real}}\n@String{__proto__ = "Title"}\n@misc{a, title = constructor # " " # __proto__, month = jun, year = 2021, eprint={2101.00001}, archivePrefix={arXiv}}';
     expect(ok(parseImport(defined, 'a.bib', NOW)).papers[0]).toMatchObject({ title: 'Real Title', published: '2021-06' });
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'constructor') && typeof Object.prototype.constructor).toBe('function');
   });
@@ -246,23 +252,32 @@ describe('BibTeX', () => {
     // Each doubling the last: 2^40 characters from a few hundred.
     const doubling = Array.from({ length: 40 }, (_, i) => `@string{m${i + 1} = m${i} # m${i}}`).join('\n');
     const bib = `@string{m0 = {ab}}\n${doubling}\n@misc{a, title = m40, eprint={2101.00001}, archivePrefix={arXiv}}`;
-    expect(error(parseImport(bib, 'a.bib'))).toMatch(/^BibTeX syntax error on line \d+ \(entry "@string", line \d+\): the values, with their @string macros, add up to more than \d+ characters$/);
+    expect(error(parseImport(bib, 'a.bib'))).toMatch(
+      /^BibTeX syntax error on line \d+ \(entry "@string", line \d+\): the values, with their @string macros, add up to more than \d+ characters$/,
+    );
     // Ordinary use, a macro per entry, is far from it.
     const journals = '@string{pami = {IEEE Transactions on Pattern Analysis and Machine Intelligence}}\n';
-    const entries = Array.from({ length: 500 }, (_, i) => `@article{k${i}, title={T${i}}, journal=pami, eprint={2101.${String(10000 + i)}}, archivePrefix={arXiv}}`).join('\n');
+    const entries = Array.from(
+      { length: 500 },
+      (_, i) => `@article{k${i}, title={T${i}}, journal=pami, eprint={2101.${String(10000 + i)}}, archivePrefix={arXiv}}`,
+    ).join('\n');
     expect(ok(parseImport(journals + entries, 'a.bib')).papers).toHaveLength(500);
   });
 
   it('an unclosed @comment{ ends the file; an entry after it is reported (issue 18)', () => {
     const entry = '@misc{a, title={T}, eprint={2101.00001}, archivePrefix={arXiv}}\n';
-    expect(ok(parseImport(entry + '@comment{ never closed\nso all this is { comment\nand @misc{b, is not at the start of a line}\n', 'a.bib')).papers).toHaveLength(1);
+    expect(
+      ok(parseImport(entry + '@comment{ never closed\nso all this is { comment\nand @misc{b, is not at the start of a line}\n', 'a.bib')).papers,
+    ).toHaveLength(1);
     expect(error(parseImport(entry + '@comment{ never closed\n\n' + entry, 'a.bib'))).toBe(
       'BibTeX: unbalanced braces: entry "@comment" (line 2) is not closed before the next entry on line 4.',
     );
     // Closed ones, one line or many, are skipped whole, @ and all; a comment line too.
-    expect(ok(parseImport('@comment{a {b} @misc{x, y}\n}\n% @misc{k, title={Not me}, eprint={2101.00002}, archivePrefix={arXiv}}\n' + entry, 'a.bib')).papers.map((p) => p.id)).toEqual([
-      '2101.00001',
-    ]);
+    expect(
+      ok(parseImport('@comment{a {b} @misc{x, y}\n}\n% @misc{k, title={Not me}, eprint={2101.00002}, archivePrefix={arXiv}}\n' + entry, 'a.bib')).papers.map(
+        (p) => p.id,
+      ),
+    ).toEqual(['2101.00001']);
   });
 
   it('skips an entry with braces nested absurdly deep, with a reason', () => {
@@ -274,7 +289,12 @@ describe('BibTeX', () => {
 
   it('a paper with more keywords than a paper may have tags is skipped, and its keywords make no tags', () => {
     const many = Array.from({ length: 1500 }, (_, i) => `k${i}`).join(', ');
-    const r = ok(parseImport(`@misc{m, title={M}, keywords={${many}}, eprint={2101.00002}, archivePrefix={arXiv}}\n@misc{a, title={T}, keywords={kept}, eprint={2101.00001}, archivePrefix={arXiv}}`, 'a.bib'));
+    const r = ok(
+      parseImport(
+        `@misc{m, title={M}, keywords={${many}}, eprint={2101.00002}, archivePrefix={arXiv}}\n@misc{a, title={T}, keywords={kept}, eprint={2101.00001}, archivePrefix={arXiv}}`,
+        'a.bib',
+      ),
+    );
     expect(r.papers.map((p) => p.id)).toEqual(['2101.00001']);
     expect(r.skipped[0].reason).toMatch(/^tags: /);
     expect(r.tags.map((t) => t.key)).toEqual(['kept']);
@@ -288,14 +308,15 @@ describe('BibTeX', () => {
   });
 
   it('reads the note from annote (our export), else from note', () => {
-    const bib = (id: string, fields: string) => ok(parseImport(`@misc{k, title={T}, eprint={${id}}, archivePrefix={arXiv}, ${fields}}`, 'a.bib', NOW)).papers[0].note;
+    const bib = (id: string, fields: string) =>
+      ok(parseImport(`@misc{k, title={T}, eprint={${id}}, archivePrefix={arXiv}, ${fields}}`, 'a.bib', NOW)).papers[0].note;
     expect(bib('2101.00001', 'annote={mine}')).toBe('mine');
     expect(bib('2101.00001', 'note={from elsewhere}')).toBe('from elsewhere');
     // Both: annote is the reader's note; note is what a style would print (e.g. "Accepted at ICLR").
     expect(bib('2101.00001', 'note={Accepted at ICLR}, annote={mine}')).toBe('mine');
     expect(bib('2101.00001', 'note={Accepted at ICLR}, annote={}')).toBe('Accepted at ICLR');
     // LaTeX in either goes through the same conversion, math kept.
-    expect(bib('2101.00001', 'annote={Caf{\\\'e}: see $O(n)$}')).toBe('Café: see $O(n)$');
+    expect(bib('2101.00001', "annote={Caf{\\'e}: see $O(n)$}")).toBe('Café: see $O(n)$');
   });
 
   it('reads an old-style eprint with or without its subject class as one paper (issue 18)', () => {
@@ -304,7 +325,8 @@ describe('BibTeX', () => {
   });
 
   it('merges the same paper given twice', () => {
-    const twice = '@misc{a, title={T}, eprint={2101.00001}, archivePrefix={arXiv}, keywords={x}}\n@misc{b, title={T}, url={https://arxiv.org/abs/2101.00001}, keywords={y}, note={n}}';
+    const twice =
+      '@misc{a, title={T}, eprint={2101.00001}, archivePrefix={arXiv}, keywords={x}}\n@misc{b, title={T}, url={https://arxiv.org/abs/2101.00001}, keywords={y}, note={n}}';
     const t = ok(parseImport(twice));
     expect(t.papers).toHaveLength(1);
     expect(t.papers[0]).toMatchObject({ tags: ['x', 'y'], note: 'n' });

@@ -34,7 +34,9 @@ describe('senders', () => {
   const origin = `chrome-extension://${ext}/`;
   it('accepts our popup and our content script on Hugging Face', () => {
     expect(senderAllowed({ id: ext, url: `${origin}src/popup/index.html` }, ext, origin, HOSTS)).toBeNull();
-    expect(senderAllowed({ id: ext, url: 'https://huggingface.co/papers', tab: { id: 1, url: 'https://huggingface.co/papers' } }, ext, origin, HOSTS)).toBeNull();
+    expect(
+      senderAllowed({ id: ext, url: 'https://huggingface.co/papers', tab: { id: 1, url: 'https://huggingface.co/papers' } }, ext, origin, HOSTS),
+    ).toBeNull();
   });
   it.each([
     ['another extension', { id: 'other', url: 'chrome-extension://other/x.html' }],

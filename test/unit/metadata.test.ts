@@ -15,7 +15,14 @@ import { decodeEntities } from '../../src/shared/html';
 import { refFromLink } from '../../src/background/menu';
 import { answer, FIXTURES } from '../harness/routes.mjs';
 
-const seed = JSON.parse(readFileSync(join(FIXTURES, 'seed-papers.json'), 'utf8')) as { id: string; title: string; summary: string; authors: string[]; publishedAt: string; upvotes: number }[];
+const seed = JSON.parse(readFileSync(join(FIXTURES, 'seed-papers.json'), 'utf8')) as {
+  id: string;
+  title: string;
+  summary: string;
+  authors: string[];
+  publishedAt: string;
+  upvotes: number;
+}[];
 const seedOf = (id: string) => seed.find((p) => p.id === id)!;
 const hfJson = (id: string) => JSON.parse(readFileSync(join(FIXTURES, 'api', 'hf-papers', `${id}.json`), 'utf8'));
 const absHtml = readFileSync(join(FIXTURES, 'arxiv', 'abs.html'), 'utf8');
@@ -50,13 +57,28 @@ describe('Hugging Face paper API', () => {
 
   it('is null for another paper, no title, or anything that is not a paper object', () => {
     expect(parseHfPaper(hfJson('2504.09883'), '2505.16421')).toBeNull();
-    for (const bad of [null, undefined, 'text', 42, [], [hfJson('2504.09883')], { error: 'Paper not found' }, { id: '2504.09883' }, { id: '2504.09883', title: '   ' }, { id: '2504.09883', title: 'x'.repeat(1001) }, { id: ['2504.09883'], title: 'T' }]) {
+    for (const bad of [
+      null,
+      undefined,
+      'text',
+      42,
+      [],
+      [hfJson('2504.09883')],
+      { error: 'Paper not found' },
+      { id: '2504.09883' },
+      { id: '2504.09883', title: '   ' },
+      { id: '2504.09883', title: 'x'.repeat(1001) },
+      { id: ['2504.09883'], title: 'T' },
+    ]) {
       expect(parseHfPaper(bad, '2504.09883')).toBeNull();
     }
   });
 
   it('caps what it keeps at the schema limits', () => {
-    const m = parseHfPaper({ id: '2504.09883', title: 'T', summary: 'a'.repeat(50_000), authors: Array.from({ length: 6000 }, (_, i) => ({ name: `${'n'.repeat(400)}${i}` })) }, '2504.09883')!;
+    const m = parseHfPaper(
+      { id: '2504.09883', title: 'T', summary: 'a'.repeat(50_000), authors: Array.from({ length: 6000 }, (_, i) => ({ name: `${'n'.repeat(400)}${i}` })) },
+      '2504.09883',
+    )!;
     expect(m.abstract).toHaveLength(20_000);
     expect(m.authors).toHaveLength(5000);
     expect(m.authors[0]).toHaveLength(300);
@@ -119,7 +141,13 @@ describe('arXiv abstract page (citation_* meta tags, no DOM)', () => {
     expect(parseArxivAbs(absHtml, '2505.16422')).toBeNull();
     expect(parseArxivAbs(absHtml.replace(/<meta name="citation_arxiv_id"[^>]*>/, ''), '2505.16421')).toBeNull();
     expect(parseArxivAbs(absHtml.replace(/<meta name="citation_title"[^>]*>/, ''), '2505.16421')).toBeNull();
-    for (const bad of ['', '{"id":"2505.16421"}', '<html><body>404</body></html>', '<meta name="citation_arxiv_id" content="2505.16421"><meta name="citation_title" content="   ">', 42 as unknown as string]) {
+    for (const bad of [
+      '',
+      '{"id":"2505.16421"}',
+      '<html><body>404</body></html>',
+      '<meta name="citation_arxiv_id" content="2505.16421"><meta name="citation_title" content="   ">',
+      42 as unknown as string,
+    ]) {
       expect(parseArxivAbs(bad, '2505.16421')).toBeNull();
     }
   });

@@ -35,10 +35,21 @@ describe('parseArxivId', () => {
     expect(parseArxivId('math.GT/0309136v12')).toEqual({ id: 'math/0309136', version: 'v12' });
   });
 
-  it.each(['', '2205.123', '2205.123456', 'HEP-TH/9901001', 'math.gt/0309136', 'hep-th/990100', 'cond-mat.STR-EL/0601123', 'math.str-el/0601123', 'hep-th.str-el/9901001', 'cond-mat.str-el/060112', '2205.12345v', 'trending', 'date/2025-05-20'])(
-    'rejects %s',
-    (text) => expect(parseArxivId(text)).toBeNull(),
-  );
+  it.each([
+    '',
+    '2205.123',
+    '2205.123456',
+    'HEP-TH/9901001',
+    'math.gt/0309136',
+    'hep-th/990100',
+    'cond-mat.STR-EL/0601123',
+    'math.str-el/0601123',
+    'hep-th.str-el/9901001',
+    'cond-mat.str-el/060112',
+    '2205.12345v',
+    'trending',
+    'date/2025-05-20',
+  ])('rejects %s', (text) => expect(parseArxivId(text)).toBeNull());
 });
 
 describe('arxivIdFromUrl', () => {

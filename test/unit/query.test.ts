@@ -20,7 +20,6 @@ const paper = (id: string, over: Partial<Paper> = {}): Paper => ({
   ...over,
 });
 
-
 const papers = [
   paper('2505.00004', { title: 'Sparse attention kernels', abstract: 'We study diffusion models at scale.', upvotes: 3, published: '2025-01-01' }),
   paper('2505.00003', { title: 'Diffusion transformers for video', tags: ['vision'], upvotes: 10, published: '2024-01-01' }),
@@ -46,7 +45,11 @@ describe('search', () => {
   it('finds by author, by tag, and by prefix as you type', async () => {
     const { search } = await indexed();
     expect(applyView(papers, { ...DEFAULT_VIEW, query: 'hopper' }, await search('hopper')).map((p) => p.id)).toEqual(['2505.00002']);
-    expect(applyView(papers, { ...DEFAULT_VIEW, query: 'vis' }, await search('vis')).map((p) => p.id).sort()).toEqual(['2505.00002', '2505.00003']);
+    expect(
+      applyView(papers, { ...DEFAULT_VIEW, query: 'vis' }, await search('vis'))
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['2505.00002', '2505.00003']);
     expect(applyView(papers, { ...DEFAULT_VIEW, query: 'retr' }, await search('retr')).map((p) => p.id)).toEqual(['2505.00002']);
   });
   it('follows writes: a note changed, a paper removed', async () => {

@@ -11,7 +11,15 @@ const vec = (pairs: [number, number][]): SparseVec => ({ idx: pairs.map(([i]) =>
 describe('tokenize', () => {
   it('lower-cases, folds accents, drops stop words, 1-letter tokens and pure numbers; keeps 3d, h100', () => {
     expect(tokenize('The model and the DATA of 2024: 3D, H100, GPT-4 self-supervised (Müller, Szabó) a x 0.732')).toEqual([
-      'model', 'data', '3d', 'h100', 'gpt', 'self', 'supervised', 'muller', 'szabo',
+      'model',
+      'data',
+      '3d',
+      'h100',
+      'gpt',
+      'self',
+      'supervised',
+      'muller',
+      'szabo',
     ]);
   });
   it('keeps the content words the Glasgow list drops ("system", "top", "bottom")', () => {
@@ -78,8 +86,35 @@ describe('tf-idf (hand-computed, tiny corpus)', () => {
 
 describe('linear SVM (dual coordinate descent)', () => {
   it('separates a linearly separable toy set', () => {
-    const pos = [vec([[0, 1], [1, 0.1]]), vec([[0, 0.9], [1, 0.3]]), vec([[0, 0.8], [2, 0.5]])];
-    const neg = [vec([[1, 1], [0, 0.1]]), vec([[1, 0.9], [2, 0.2]]), vec([[1, 0.7], [2, 0.6]]), vec([[2, 1]])];
+    const pos = [
+      vec([
+        [0, 1],
+        [1, 0.1],
+      ]),
+      vec([
+        [0, 0.9],
+        [1, 0.3],
+      ]),
+      vec([
+        [0, 0.8],
+        [2, 0.5],
+      ]),
+    ];
+    const neg = [
+      vec([
+        [1, 1],
+        [0, 0.1],
+      ]),
+      vec([
+        [1, 0.9],
+        [2, 0.2],
+      ]),
+      vec([
+        [1, 0.7],
+        [2, 0.6],
+      ]),
+      vec([[2, 1]]),
+    ];
     const m = train(pos, neg, { C: 10 })!;
     expect(m.kind).toBe('svm');
     for (const x of pos) expect(score(m, x)).toBeGreaterThan(0);
@@ -91,8 +126,21 @@ describe('linear SVM (dual coordinate descent)', () => {
   });
 
   it('logistic regression separates it too', () => {
-    const pos = [vec([[0, 1]]), vec([[0, 0.9], [1, 0.2]])];
-    const neg = [vec([[1, 1]]), vec([[1, 0.8], [0, 0.1]]), vec([[2, 1]])];
+    const pos = [
+      vec([[0, 1]]),
+      vec([
+        [0, 0.9],
+        [1, 0.2],
+      ]),
+    ];
+    const neg = [
+      vec([[1, 1]]),
+      vec([
+        [1, 0.8],
+        [0, 0.1],
+      ]),
+      vec([[2, 1]]),
+    ];
     const m = trainLogreg(pos, neg, { C: 10 })!;
     expect(m.kind).toBe('logreg');
     for (const x of pos) expect(score(m, x)).toBeGreaterThan(0);
@@ -100,8 +148,26 @@ describe('linear SVM (dual coordinate descent)', () => {
   });
 
   it('balanced class weights matter on an imbalanced set (3 positives, 60 negatives)', () => {
-    const pos = [vec([[0, 0.8], [1, 0.6]]), vec([[0, 0.9], [2, 0.44]]), vec([[0, 0.7], [3, 0.71]])];
-    const neg = Array.from({ length: 60 }, (_, i) => vec([[1 + (i % 3), 0.8], [4 + (i % 7), 0.6]]));
+    const pos = [
+      vec([
+        [0, 0.8],
+        [1, 0.6],
+      ]),
+      vec([
+        [0, 0.9],
+        [2, 0.44],
+      ]),
+      vec([
+        [0, 0.7],
+        [3, 0.71],
+      ]),
+    ];
+    const neg = Array.from({ length: 60 }, (_, i) =>
+      vec([
+        [1 + (i % 3), 0.8],
+        [4 + (i % 7), 0.6],
+      ]),
+    );
     const unbalanced = train(pos, neg, { balanced: false })!;
     const balanced = train(pos, neg, { balanced: true })!;
     // Unweighted, the 60 negatives' loss outweighs the 3 positives': every paper is "not this tag".
@@ -115,7 +181,18 @@ describe('linear SVM (dual coordinate descent)', () => {
     expect(train([], [x])).toBeNull();
     expect(train([x], [vec([[1, 1]])])).toBeNull();
     expect(train([x, x], [])).toBeNull();
-    expect(train([x, vec([[0, 0.5], [2, 0.5]])], [vec([[1, 1]])])).not.toBeNull();
+    expect(
+      train(
+        [
+          x,
+          vec([
+            [0, 0.5],
+            [2, 0.5],
+          ]),
+        ],
+        [vec([[1, 1]])],
+      ),
+    ).not.toBeNull();
   });
 
   it('toUnit: 0.5 at the boundary, monotone, ≈0.88 at one scale', () => {
@@ -130,12 +207,53 @@ describe('linear SVM (dual coordinate descent)', () => {
     const w = [0.5, -1, 2, 0, 0.25];
     const weight = (j: number) => w[j] ?? 0;
     const weights: number[] = [];
-    expect(topTerms(vec([[0, 0.5], [1, 0.5], [2, 0.5], [3, 0.5]]), 5, weight, [], weights)).toEqual([2, 0]);
+    expect(
+      topTerms(
+        vec([
+          [0, 0.5],
+          [1, 0.5],
+          [2, 0.5],
+          [3, 0.5],
+        ]),
+        5,
+        weight,
+        [],
+        weights,
+      ),
+    ).toEqual([2, 0]);
     expect(weights).toEqual([1, 0.25]);
-    expect(topTerms(vec([[0, 0.5], [2, 0.5]]), 1, weight)).toEqual([2]);
+    expect(
+      topTerms(
+        vec([
+          [0, 0.5],
+          [2, 0.5],
+        ]),
+        1,
+        weight,
+      ),
+    ).toEqual([2]);
     // Equal contributions keep index order; the k-th place goes to a larger one that comes later.
-    expect(topTerms(vec([[0, 0.5], [2, 0.5], [4, 1]]), 2, weight)).toEqual([2, 0]);
-    expect(topTerms(vec([[0, 0.5], [2, 0.5]]), 0, weight)).toEqual([]);
+    expect(
+      topTerms(
+        vec([
+          [0, 0.5],
+          [2, 0.5],
+          [4, 1],
+        ]),
+        2,
+        weight,
+      ),
+    ).toEqual([2, 0]);
+    expect(
+      topTerms(
+        vec([
+          [0, 0.5],
+          [2, 0.5],
+        ]),
+        0,
+        weight,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -154,10 +272,20 @@ describe('rank (trainTags + rankCards) on the seed papers', () => {
 
   it('one model per tag; tags with < 2 papers get none', () => {
     expect(models.map((m) => m.tag)).toEqual([
-      'efficient-inference', 'information-bottleneck', 'interpretability', 'llm-reasoning', 'mixture-of-experts', 'ml-systems', 'performance-prediction', 'vision',
+      'efficient-inference',
+      'information-bottleneck',
+      'interpretability',
+      'llm-reasoning',
+      'mixture-of-experts',
+      'ml-systems',
+      'performance-prediction',
+      'vision',
     ]);
     expect(models.every((m) => m.model)).toBe(true);
-    const few = trainTags(vocab, library.map((p) => (p.tags.includes('mixture-of-experts') && p.id !== '2504.08157' ? { ...p, tags: [] } : p)));
+    const few = trainTags(
+      vocab,
+      library.map((p) => (p.tags.includes('mixture-of-experts') && p.id !== '2504.08157' ? { ...p, tags: [] } : p)),
+    );
     expect(few.find((m) => m.tag === 'mixture-of-experts')?.model).toBeNull();
   });
 

@@ -97,7 +97,8 @@ describe('ranker', () => {
     const many = Array.from({ length: 600 }, (_, i) => ({ id: `2501.${String(i).padStart(5, '0')}`, title: `T${i}`, authors: [] }));
     // Past the cap by 3: the three listed first go.
     const tx = db.transaction('corpus', 'readwrite');
-    for (let i = 0; i < CORPUS_MAX - 597; i++) void tx.store.put({ id: `2401.${String(i).padStart(5, '0')}`, title: 'old', authors: [], firstAt: i, listedAt: i });
+    for (let i = 0; i < CORPUS_MAX - 597; i++)
+      void tx.store.put({ id: `2401.${String(i).padStart(5, '0')}`, title: 'old', authors: [], firstAt: i, listedAt: i });
     await tx.done;
     await recordListed(db, many, 10 ** 12);
     expect(await db.count('corpus')).toBe(CORPUS_MAX);

@@ -28,7 +28,11 @@ const ref = (id: string, title: string, abstract?: string, authors = ['Ada Lovel
 /** The index as stored: term → sorted [id, weight] pairs. */
 async function stored(db: Shelf) {
   const out: Record<string, [string, number][]> = {};
-  for (const r of await db.getAll('words')) out[r.t] = r.ids.split(' ').map((id, i) => [id, r.w[i] / 2] as [string, number]).sort();
+  for (const r of await db.getAll('words'))
+    out[r.t] = r.ids
+      .split(' ')
+      .map((id, i) => [id, r.w[i] / 2] as [string, number])
+      .sort();
   return out;
 }
 
@@ -176,7 +180,20 @@ describe('search index', () => {
     };
     const s = new Searcher(async () => source);
     // As typed, letter by letter (the cache narrows), then whole queries on a fresh searcher.
-    for (const q of ['t', 'tr', 'tra', 'tran', 'trans', 'transf', 'transformer', 'transformer d', 'transformer diff', 'transformer diffusion mod', 'tra0x', 'tra12x experts']) {
+    for (const q of [
+      't',
+      'tr',
+      'tra',
+      'tran',
+      'trans',
+      'transf',
+      'transformer',
+      'transformer d',
+      'transformer diff',
+      'transformer diffusion mod',
+      'tra0x',
+      'tra12x experts',
+    ]) {
       const got = await s.search(q);
       expect(got).toEqual(byMaps(q));
     }

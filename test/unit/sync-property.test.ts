@@ -315,7 +315,25 @@ class Oracle {
 const POOL = Array.from({ length: 40 }, (_, i) => `2501.${String(101 + i * 7).padStart(5, '0')}`);
 const TAG_NAMES = ['LLM', 'llm', 'Diffusion', 'RLHF', 'Agents', 'to cite', 'Reading group', 'Évaluation'];
 const NOTES = ['', 'skim', 'read §3', 'key result', 'cite in ch. 2', 'compare with RLHF', 'méthode naïve', 'todo'];
-const ACTIONS = ['save', 'save', 'save', 'tag', 'tag', 'tag', 'untag', 'status', 'status', 'note', 'note', 'remove', 'remove', 'bulkRemove', 'restore', 'restore', 'import'] as const;
+const ACTIONS = [
+  'save',
+  'save',
+  'save',
+  'tag',
+  'tag',
+  'tag',
+  'untag',
+  'status',
+  'status',
+  'note',
+  'note',
+  'remove',
+  'remove',
+  'bulkRemove',
+  'restore',
+  'restore',
+  'import',
+] as const;
 
 const snapshot = async (db: Shelf, ids: readonly string[]) => {
   const found = new Map((await getPapers(db, [...ids])).map((p) => [p.id, p]));
@@ -499,7 +517,11 @@ async function runProperty(seed: number, actions = 1_000): Promise<Stats> {
   for (let i = 1; i < views.length; i++) expect(views[i], `seed ${seed}: ${devices[i].name} vs ${devices[0].name}`).toEqual(views[0]);
   // (b) The one the users' writes give.
   fail('the end', oracle.problems(views[0], POOL));
-  for (const [k, name] of Object.entries(views[0].tagNames)) expect(TAG_NAMES.filter((x) => tagKey(x) === k), `tag ${k}`).toContain(name);
+  for (const [k, name] of Object.entries(views[0].tagNames))
+    expect(
+      TAG_NAMES.filter((x) => tagKey(x) === k),
+      `tag ${k}`,
+    ).toContain(name);
   // Everything fit (or the oracle's area would promise more than the area carries).
   const reports = (await w.cycle(devices)).reports;
   for (const rep of reports) expect(rep).toMatchObject({ excluded: 0, notesLeftOut: 0, tombstonesLeftOut: 0 });
@@ -517,11 +539,15 @@ async function runProperty(seed: number, actions = 1_000): Promise<Stats> {
 }
 
 describe('1. sync property: three browsers a year apart, random actions and rounds', () => {
-  it.each([1, 2, 3, 4, 5])('seed %i: every browser ends with the library the users wrote', async (seed) => {
-    const t = performance.now();
-    const stats = await runProperty(seed);
-    console.log(`property seed ${seed}: ${JSON.stringify(stats)} in ${Math.round(performance.now() - t)} ms`);
-  }, 120_000);
+  it.each([1, 2, 3, 4, 5])(
+    'seed %i: every browser ends with the library the users wrote',
+    async (seed) => {
+      const t = performance.now();
+      const stats = await runProperty(seed);
+      console.log(`property seed ${seed}: ${JSON.stringify(stats)} in ${Math.round(performance.now() - t)} ms`);
+    },
+    120_000,
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -612,7 +638,10 @@ async function bulkRemoval(n: number, skews: readonly number[], opts: { firstSyn
   await timed('removal rounds', async () => {
     for (;;) {
       cycles++;
-      expect(cycles, `B and C still hold removed papers after ${cycles - 1} cycles: B ${(await countPapers(B)) - kept.length}, C ${(await countPapers(C)) - kept.length}`).toBeLessThanOrEqual(3);
+      expect(
+        cycles,
+        `B and C still hold removed papers after ${cycles - 1} cycles: B ${(await countPapers(B)) - kept.length}, C ${(await countPapers(C)) - kept.length}`,
+      ).toBeLessThanOrEqual(3);
       reports.push(...(await w.cycle(w.devices)).reports);
       if ((await countPapers(B)) === kept.length && (await countPapers(C)) === kept.length) break;
     }
@@ -668,13 +697,17 @@ describe('2. a bulk removal on one browser leaves every browser', () => {
   }, 120_000);
 
   // About a minute and a half alone on 2 cores (three libraries of 10,000 in fake-indexeddb): run with SYNC_10K=1.
-  it.skipIf(!process.env.SYNC_10K)('10,000 papers removed on A: B and C remove them all, within the quotas; past the TTL nothing comes back', async () => {
-    const out = await bulkRemoval(10_000, [-5 * 60_000, 0, 3 * 60_000], { firstSyncQuiesces: false });
-    console.log(`bulk 10,000: ${JSON.stringify(out)}`);
-    expect(out.cycles).toBeLessThanOrEqual(2);
-    expect(out.leftOut).toBe(0);
-    expect(out.tombstonesLeft).toEqual([0, 0, 0]);
-  }, 600_000);
+  it.skipIf(!process.env.SYNC_10K)(
+    '10,000 papers removed on A: B and C remove them all, within the quotas; past the TTL nothing comes back',
+    async () => {
+      const out = await bulkRemoval(10_000, [-5 * 60_000, 0, 3 * 60_000], { firstSyncQuiesces: false });
+      console.log(`bulk 10,000: ${JSON.stringify(out)}`);
+      expect(out.cycles).toBeLessThanOrEqual(2);
+      expect(out.leftOut).toBe(0);
+      expect(out.tombstonesLeft).toEqual([0, 0, 0]);
+    },
+    600_000,
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -726,43 +759,47 @@ describe('3. files from the future are clamped, and a removal of their paper hol
   it.each([
     { file: 'a backup with a paper saved in 2099', makeFile: futureBackup, remover: 'A' },
     { file: 'a PaperMemory export with addDate 2099-01-01', makeFile: futurePaperMemory, remover: 'B' },
-  ] as const)('$file: dates clamped on import; removed on $remover, it stays removed on both browsers', async ({ makeFile, remover }) => {
-    const w = await world([0, 7 * 60_000]);
-    const [A, B] = w.devices;
-    await savePaper(A.db, ref('2401.00003'), w.wall(A));
-    await w.quiesce(4, () => [A, B]);
+  ] as const)(
+    '$file: dates clamped on import; removed on $remover, it stays removed on both browsers',
+    async ({ makeFile, remover }) => {
+      const w = await world([0, 7 * 60_000]);
+      const [A, B] = w.devices;
+      await savePaper(A.db, ref('2401.00003'), w.wall(A));
+      await w.quiesce(4, () => [A, B]);
 
-    const now = w.wall(A);
-    const file = makeFile(now);
-    const summary = await importLibrary(A.db, file.papers, file.tags, now);
-    expect(summary).toMatchObject({ added: 1, clamped: 1, ids: [P_FUTURE] });
-    const [p] = await getPapers(A.db, [P_FUTURE]);
-    expect(p).toMatchObject({ tags: ['from the future'], note: 'dated 2099' });
-    // Not in the future: every date and every field time within a second of the import.
-    for (const t of [p.savedAt, p.updatedAt, lastWrite(p)]) expect(t).toBeLessThanOrEqual(now + 1_000);
-    // Nor the clock: a write made next is stamped now, not in 2099.
-    const next = await savePaper(A.db, ref('2401.00005'), w.wall(A));
-    expect(next.savedAt).toBeLessThan(now + AHEAD_LIMIT);
+      const now = w.wall(A);
+      const file = makeFile(now);
+      const summary = await importLibrary(A.db, file.papers, file.tags, now);
+      expect(summary).toMatchObject({ added: 1, clamped: 1, ids: [P_FUTURE] });
+      const [p] = await getPapers(A.db, [P_FUTURE]);
+      expect(p).toMatchObject({ tags: ['from the future'], note: 'dated 2099' });
+      // Not in the future: every date and every field time within a second of the import.
+      for (const t of [p.savedAt, p.updatedAt, lastWrite(p)]) expect(t).toBeLessThanOrEqual(now + 1_000);
+      // Nor the clock: a write made next is stamped now, not in 2099.
+      const next = await savePaper(A.db, ref('2401.00005'), w.wall(A));
+      expect(next.savedAt).toBeLessThan(now + AHEAD_LIMIT);
 
-    await w.quiesce(4, () => [A, B]);
-    const [q] = await getPapers(B.db, [P_FUTURE]);
-    expect(q).toMatchObject({ tags: ['from the future'], note: 'dated 2099' });
-    expect(lastWrite(q)).toBeLessThan(now + AHEAD_LIMIT);
+      await w.quiesce(4, () => [A, B]);
+      const [q] = await getPapers(B.db, [P_FUTURE]);
+      expect(q).toMatchObject({ tags: ['from the future'], note: 'dated 2099' });
+      expect(lastWrite(q)).toBeLessThan(now + AHEAD_LIMIT);
 
-    const [d, other] = remover === 'A' ? [A, B] : [B, A];
-    await removePapers(d.db, [P_FUTURE], w.wall(d));
-    for (const [i, x] of [d, other, d, other, d, other, d, other].entries()) {
-      w.advance(60_000);
-      await w.round(x);
-      // After every round, not only at the end: a removal undone at the 3rd round fails here.
-      for (const y of i === 0 ? [d] : [A, B]) expect(await getPapers(y.db, [P_FUTURE]), `${y.name} after round ${i + 1}`).toEqual([]);
-    }
-    // And later, with edits elsewhere in the library and time passing: still gone.
-    w.advance(3 * DAY);
-    await setStatus(B.db, ['2401.00003'], 'read', w.wall(B));
-    await w.quiesce(4, () => [B, A]);
-    for (const y of [A, B]) expect(Object.keys((await view(y.db)).papers).sort(), y.name).toEqual(['2401.00003', '2401.00005']);
-  }, 30_000);
+      const [d, other] = remover === 'A' ? [A, B] : [B, A];
+      await removePapers(d.db, [P_FUTURE], w.wall(d));
+      for (const [i, x] of [d, other, d, other, d, other, d, other].entries()) {
+        w.advance(60_000);
+        await w.round(x);
+        // After every round, not only at the end: a removal undone at the 3rd round fails here.
+        for (const y of i === 0 ? [d] : [A, B]) expect(await getPapers(y.db, [P_FUTURE]), `${y.name} after round ${i + 1}`).toEqual([]);
+      }
+      // And later, with edits elsewhere in the library and time passing: still gone.
+      w.advance(3 * DAY);
+      await setStatus(B.db, ['2401.00003'], 'read', w.wall(B));
+      await w.quiesce(4, () => [B, A]);
+      for (const y of [A, B]) expect(Object.keys((await view(y.db)).papers).sort(), y.name).toEqual(['2401.00003', '2401.00005']);
+    },
+    30_000,
+  );
 });
 
 // ---------------------------------------------------------------------------
@@ -804,7 +841,10 @@ describe('4. over the quota: the area settles', () => {
       const r = rng(seed);
       const w = await world(YEAR_APART);
       const topics = Array.from({ length: 40 }, (_, k) => `subject ${k} ${'x'.repeat(r.int(5, 30))}`);
-      const text = (n: number) => Array.from({ length: n }, (_, k) => word(k + n)).join(' ').slice(0, n);
+      const text = (n: number) =>
+        Array.from({ length: n }, (_, k) => word(k + n))
+          .join(' ')
+          .slice(0, n);
       const lib = bulkLibrary(r.int(500, 800));
       for (const p of lib.papers) {
         p.tags = r.some(topics, 0, 16).map(tagKey);
@@ -824,7 +864,10 @@ describe('4. over the quota: the area settles', () => {
       };
       for (const d of w.devices) for (let i = r.int(3, 15); i > 0; i--) await ownPaper(d);
       const first = (await w.cycle(w.devices)).reports;
-      expect(first.some((x) => x.excluded > 0), 'the library is over the quota').toBe(true);
+      expect(
+        first.some((x) => x.excluded > 0),
+        'the library is over the quota',
+      ).toBe(true);
       for (let burst = 0; burst < 3; burst++) {
         for (let k = r.int(3, 12); k > 0; k--) {
           const d = r.pick(w.devices);

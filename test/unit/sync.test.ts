@@ -18,13 +18,57 @@ const DAY = 86_400_000;
 // ---------------------------------------------------------------------------
 // Realistic libraries
 
-
 const TAG_NAMES = [
-  'LLM', 'Diffusion', 'RLHF', 'Vision-Language', 'Agents', 'Reasoning', 'Benchmarks', 'Efficient Inference', 'Quantization', 'Mixture of Experts',
-  'Retrieval', 'RAG', 'Code Generation', 'Speech', 'Robotics', 'Graph Neural Networks', 'Interpretability', 'Alignment', 'Safety', 'Multimodal',
-  'Video Generation', '3D', 'NeRF', 'Gaussian Splatting', 'Optimization', 'Theory', 'Scaling Laws', 'Data Curation', 'Synthetic Data', 'Tokenization',
-  'Long Context', 'State Space Models', 'Transformers', 'Attention', 'Distillation', 'Pruning', 'Federated Learning', 'Privacy', 'Medical', 'Biology',
-  'Chemistry', 'Time Series', 'Recommender Systems', 'Evaluation', 'Survey', 'to cite', 'read later', 'Reading group', 'Thesis ch. 3', 'Reproduce',
+  'LLM',
+  'Diffusion',
+  'RLHF',
+  'Vision-Language',
+  'Agents',
+  'Reasoning',
+  'Benchmarks',
+  'Efficient Inference',
+  'Quantization',
+  'Mixture of Experts',
+  'Retrieval',
+  'RAG',
+  'Code Generation',
+  'Speech',
+  'Robotics',
+  'Graph Neural Networks',
+  'Interpretability',
+  'Alignment',
+  'Safety',
+  'Multimodal',
+  'Video Generation',
+  '3D',
+  'NeRF',
+  'Gaussian Splatting',
+  'Optimization',
+  'Theory',
+  'Scaling Laws',
+  'Data Curation',
+  'Synthetic Data',
+  'Tokenization',
+  'Long Context',
+  'State Space Models',
+  'Transformers',
+  'Attention',
+  'Distillation',
+  'Pruning',
+  'Federated Learning',
+  'Privacy',
+  'Medical',
+  'Biology',
+  'Chemistry',
+  'Time Series',
+  'Recommender Systems',
+  'Evaluation',
+  'Survey',
+  'to cite',
+  'read later',
+  'Reading group',
+  'Thesis ch. 3',
+  'Reproduce',
 ];
 const TAGS: Tag[] = TAG_NAMES.map((name) => ({ key: tagKey(name), name, hue: tagHue(tagKey(name)) }));
 const WORDS = (
@@ -44,7 +88,8 @@ function makeLibrary(n: number, seed = 1): { papers: SyncedPaper[]; tags: Tag[] 
   const r = rng(seed);
   const ids = new Set<string>();
   while (ids.size < n) {
-    if (r.next() < 0.02) ids.add(`hep-th/${String(r.int(91, 99)).padStart(2, '0')}${String(r.int(1, 12)).padStart(2, '0')}${String(r.int(1, 999)).padStart(3, '0')}`);
+    if (r.next() < 0.02)
+      ids.add(`hep-th/${String(r.int(91, 99)).padStart(2, '0')}${String(r.int(1, 12)).padStart(2, '0')}${String(r.int(1, 999)).padStart(3, '0')}`);
     else ids.add(`${r.int(18, 26)}${String(r.int(1, 12)).padStart(2, '0')}.${String(r.int(1, 29999)).padStart(5, '0')}`);
   }
   const papers = [...ids].map((id): SyncedPaper => {
@@ -114,7 +159,8 @@ class FakeArea implements SyncArea {
     const next = { ...this.data, ...clone(items) };
     const bytes = Object.entries(next).reduce((n, [k, x]) => n + new TextEncoder().encode(k + JSON.stringify(x)).length, 0);
     if (bytes > QUOTA.bytes || Object.keys(next).length > QUOTA.items) throw new Error('QUOTA_BYTES quota exceeded');
-    for (const [k, x] of Object.entries(items)) if (new TextEncoder().encode(k + JSON.stringify(x)).length > QUOTA.perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
+    for (const [k, x] of Object.entries(items))
+      if (new TextEncoder().encode(k + JSON.stringify(x)).length > QUOTA.perItem) throw new Error('QUOTA_BYTES_PER_ITEM quota exceeded');
     this.data = next;
     this.writes++;
   }
@@ -194,12 +240,14 @@ class Device {
   }
   /** What the user sees of the synced fields. */
   view() {
-    return [...this.papers.values()]
-      .map((p) => ({ id: p.id, tags: p.tags, status: p.status, note: p.note }))
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    return [...this.papers.values()].map((p) => ({ id: p.id, tags: p.tags, status: p.status, note: p.note })).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
   state() {
-    return fromLocal([...this.papers.values()], [...this.tags.values()], [...this.tombstones].map(([id, deletedAt]) => ({ id, deletedAt })));
+    return fromLocal(
+      [...this.papers.values()],
+      [...this.tags.values()],
+      [...this.tombstones].map(([id, deletedAt]) => ({ id, deletedAt })),
+    );
   }
 }
 
@@ -347,7 +395,8 @@ describe('merge', () => {
       }
       if (r.next() < 0.3) s.tombstones.set(id, r.pick([15, 25, 35]));
     }
-    for (const key of ['x', 'y']) if (r.next() < 0.5) s.tags.set(key, { key, name: r.pick([key, key.toUpperCase()]), hue: r.pick([1, 2]), at: r.pick([0, 10]) });
+    for (const key of ['x', 'y'])
+      if (r.next() < 0.5) s.tags.set(key, { key, name: r.pick([key, key.toUpperCase()]), hue: r.pick([1, 2]), at: r.pick([0, 10]) });
     return merge(s, emptyState()); // canonical form
   }
 
@@ -402,7 +451,11 @@ describe('merge', () => {
   });
 
   it('an edit made elsewhere after the removal keeps the paper, with that edit only', () => {
-    const edited = fromLocal([paper('2401.00001', { tags: ['llm'], note: 'later', fieldsAt: { tags: NOW - 5 * DAY, status: NOW - 5 * DAY, note: NOW }, updatedAt: NOW })], [], []);
+    const edited = fromLocal(
+      [paper('2401.00001', { tags: ['llm'], note: 'later', fieldsAt: { tags: NOW - 5 * DAY, status: NOW - 5 * DAY, note: NOW }, updatedAt: NOW })],
+      [],
+      [],
+    );
     const removed = fromLocal([], [], [{ id: '2401.00001', deletedAt: NOW - DAY }]);
     const m = merge(edited, removed).papers.get('2401.00001')!;
     expect(m).toMatchObject({ savedAt: 0, tags: [], tagsAt: NOW - DAY, status: 'to-read', note: 'later', noteAt: NOW });
@@ -459,7 +512,13 @@ describe('the status a round reports', () => {
     const a = new Device('A', { now: NOW });
     const note = 'x'.repeat(7_150);
     expect(noteTooLongToSync(note)).toBe(false);
-    a.load([paper('2601.00002', { note, tags: ['a', 'b'] })], [{ key: 'a', name: 'a', hue: 1 }, { key: 'b', name: 'b', hue: 2 }]);
+    a.load(
+      [paper('2601.00002', { note, tags: ['a', 'b'] })],
+      [
+        { key: 'a', name: 'a', hue: 1 },
+        { key: 'b', name: 'b', hue: 2 },
+      ],
+    );
     const r = await syncOnce(a.deps(area));
     expect(r.notesLeftOut).toBe(0);
     expect(decode(area.data)!.papers.get('2601.00002')!.note).toBe(note);
@@ -502,11 +561,13 @@ describe('two browsers', () => {
     const { area, a, b } = setup();
     for (const who of order) await syncOnce((who === 'a' ? a : b).deps(area));
     expect(a.view()).toEqual(b.view());
-    expect(a.view()).toEqual([
-      { id: P1, tags: ['llm', 'reasoning'], status: 'reading', note: '' },
-      { id: '2401.00009', tags: [], status: 'read', note: '' },
-      { id: P3, tags: ['llm'], status: 'to-read', note: '' },
-    ].sort((x, y) => (x.id < y.id ? -1 : 1)));
+    expect(a.view()).toEqual(
+      [
+        { id: P1, tags: ['llm', 'reasoning'], status: 'reading', note: '' },
+        { id: '2401.00009', tags: [], status: 'read', note: '' },
+        { id: P3, tags: ['llm'], status: 'to-read', note: '' },
+      ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+    );
     // The paper new to A: a placeholder completed when seen, valid for the store's schema.
     const p3 = (order[0] === 'a' ? a : b).papers.get(P3)!;
     const created = (order[0] === 'a' ? a : b) === a ? p3 : a.papers.get(P3)!;
@@ -571,14 +632,18 @@ describe('two browsers', () => {
     const shared = [...a.papers.keys()].filter((id) => b.papers.has(id));
     // Notes that never fitted stay where they were written: a browser that got the paper through sync has none.
     const noteKnown = (id: string) => a.papers.get(id)!.fieldsAt?.note !== 0 && b.papers.get(id)!.fieldsAt?.note !== 0;
-    const view = (d: Device) => shared.map((id) => { const p = d.papers.get(id)!; return [id, p.tags, p.status, noteKnown(id) ? p.note : '?']; });
+    const view = (d: Device) =>
+      shared.map((id) => {
+        const p = d.papers.get(id)!;
+        return [id, p.tags, p.status, noteKnown(id) ? p.note : '?'];
+      });
     expect(view(a)).toEqual(view(b));
     const notesOnlyOneSide = shared.filter((id) => !noteKnown(id) && (a.papers.get(id)!.note || b.papers.get(id)!.note)).length;
     console.log(`papers both hold: ${shared.length}; notes that stayed on one side for lack of room: ${notesOnlyOneSide}`);
     checkQuotas(area.data);
   });
 
-  it('completing a paper\'s metadata later stamps no field: a note edited elsewhere meanwhile wins', () => {
+  it("completing a paper's metadata later stamps no field: a note edited elsewhere meanwhile wins", () => {
     const mine = stamp(paper(P1, { note: 'old' }), ['note'], NOW);
     const completed = { ...mine, title: 'Full title', authors: ['Ada'], updatedAt: NOW + 500 }; // completePaper
     const theirs = stamp(paper(P1, { note: 'old' }), ['note'], NOW);
@@ -620,7 +685,7 @@ describe('diffItems: few writes', () => {
     }
   });
 
-  it('removing a paper mostly writes its chunk, the removals\' chunk and the manifest (more when the room it frees lets titles in)', () => {
+  it("removing a paper mostly writes its chunk, the removals' chunk and the manifest (more when the room it frees lets titles in)", () => {
     const counts: number[] = [];
     for (let i = 1; i < papers.length; i += 3) {
       const removed = after((ps) => ps.filter((_, j) => j !== i), [{ id: papers[i].id, deletedAt: NOW + 1000 }]);
@@ -725,9 +790,24 @@ describe('decode of hostile items', () => {
   });
 
   it('a getter that throws, a proxy: null', () => {
-    const trap = { m: { v: 1, k: [chunkKey] }, get [chunkKey]() { throw new Error('boom'); } };
+    const trap = {
+      m: { v: 1, k: [chunkKey] },
+      get [chunkKey]() {
+        throw new Error('boom');
+      },
+    };
     expect(decode(trap)).toBeNull();
-    const proxy = new Proxy({}, { get() { throw new Error('boom'); }, ownKeys() { throw new Error('boom'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+        ownKeys() {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(decode(proxy)).toBeNull();
   });
 

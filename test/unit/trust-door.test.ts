@@ -101,11 +101,20 @@ const VALID: Record<MessageName, () => unknown> = {
 };
 
 /** Messages that change nothing when answered. */
-const READS = new Set<MessageName>(['papers.status', 'papers.list', 'papers.get', 'tags.list', 'tags.names',
+const READS = new Set<MessageName>([
+  'papers.status',
+  'papers.list',
+  'papers.get',
+  'tags.list',
+  'tags.names',
   // These write the corpus (listed, seen, not relevant), never the library: its papers, tags and tombstones stay.
-  'cards.rank', 'cards.seen', 'paper.notRelevant', 'digest.list',
+  'cards.rank',
+  'cards.seen',
+  'paper.notRelevant',
+  'digest.list',
   // A WebDAV round (absent from this door): its writes are a sync round's, tested in webdav-*.test.ts.
-  'webdav.sync']);
+  'webdav.sync',
+]);
 
 // ---------------------------------------------------------------------------
 
@@ -118,7 +127,21 @@ describe('door: capabilities', () => {
 
   it('the content script is refused exactly the page-only messages', () => {
     expect(refusedForContent.sort()).toEqual(
-      ['digest.list', 'library.import', 'paper.setNote', 'papers.get', 'papers.list', 'papers.remove', 'papers.restore', 'papers.setStatus', 'tags.delete', 'tags.list', 'tags.merge', 'tags.rename', 'webdav.sync'].sort(),
+      [
+        'digest.list',
+        'library.import',
+        'paper.setNote',
+        'papers.get',
+        'papers.list',
+        'papers.remove',
+        'papers.restore',
+        'papers.setStatus',
+        'tags.delete',
+        'tags.list',
+        'tags.merge',
+        'tags.rename',
+        'webdav.sync',
+      ].sort(),
     );
   });
 
@@ -221,7 +244,28 @@ describe('door: capabilities', () => {
 
 type Rng = ReturnType<typeof prng>;
 
-const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'then', 'id', 'ids', 'ref', 'papers', 'tags', 'key', 'name', 'note', 'status', 'limit', 'offset', 'from', 'into'];
+const NASTY_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'then',
+  'id',
+  'ids',
+  'ref',
+  'papers',
+  'tags',
+  'key',
+  'name',
+  'note',
+  'status',
+  'limit',
+  'offset',
+  'from',
+  'into',
+];
 const NASTY_STRINGS = [
   '',
   ' ',
@@ -503,7 +547,10 @@ describe('door: the broadcast after a committed write', () => {
       expect((await db.get('tags', 'later'))?.name).toBe('LATER');
       expect(await d('papers.remove', { ids: [S1] }, 'page')).toMatchObject({ ok: true, value: { removed: [{ id: S1 }] } });
       expect(await db.get('papers', S1)).toBeUndefined();
-      expect(await d('library.import', { papers: [stored(NEW)], tags: [] }, 'page')).toEqual({ ok: true, value: { added: 1, updated: 0, unchanged: 0, clamped: 0 } });
+      expect(await d('library.import', { papers: [stored(NEW)], tags: [] }, 'page')).toEqual({
+        ok: true,
+        value: { added: 1, updated: 0, unchanged: 0, clamped: 0 },
+      });
       expect(await db.get('papers', NEW)).toBeDefined();
       expect(changed).toHaveBeenCalledTimes(4);
     } finally {
@@ -683,7 +730,10 @@ describe('syncer: backoff after failed rounds', () => {
       db: () => Promise.reject(new Error('This profile was used by a newer PaperShelf')),
       changed: async () => {},
       area: h.area,
-      local: { get: (async (k: string) => (k in h.local ? { [k]: h.local[k] } : {})) as SyncerDeps['local']['get'], set: async (i) => void Object.assign(h.local, i) },
+      local: {
+        get: (async (k: string) => (k in h.local ? { [k]: h.local[k] } : {})) as SyncerDeps['local']['get'],
+        set: async (i) => void Object.assign(h.local, i),
+      },
       scheduleRetry: h.scheduleRetry,
       now: () => 5,
     });

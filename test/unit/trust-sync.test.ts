@@ -410,7 +410,9 @@ describe('trust: import and restore, then sync', () => {
     await removePapers(A.db, [P1], at);
     await w.rounds(A, B);
     expect(await one(B, P1)).toBeUndefined();
-    expect(await B.db.getAll('tombstones'), 'right after the round that removed it').toEqual([{ id: P1, deletedAt: at, synced: true, learntAt: expect.any(Number) }]);
+    expect(await B.db.getAll('tombstones'), 'right after the round that removed it').toEqual([
+      { id: P1, deletedAt: at, synced: true, learntAt: expect.any(Number) },
+    ]);
     await w.rounds(A, B, A, B);
     expect(await B.db.getAll('tombstones'), 'after more rounds').toEqual([{ id: P1, deletedAt: at, synced: true, learntAt: expect.any(Number) }]);
   });

@@ -69,7 +69,10 @@ describe('content capabilities per tab', () => {
     expect(await door('papers.status', { ids }, 'content', tab)).toMatchObject({ ok: true });
     // Listing the same again is free; one more new id is not.
     expect(await door('papers.status', { ids: ids.slice(0, 100) }, 'content', tab)).toMatchObject({ ok: true });
-    expect(await door('papers.status', { ids: [id(LISTED_PER_HOUR)] }, 'content', tab)).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: a tab lists at most/) });
+    expect(await door('papers.status', { ids: [id(LISTED_PER_HOUR)] }, 'content', tab)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^refused: a tab lists at most/),
+    });
     // Another tab has its own allowance; an hour later this one has its again.
     expect(await door('papers.status', { ids: [id(LISTED_PER_HOUR)] }, 'content', { ...tab, tabId: 8 })).toMatchObject({ ok: true });
     clock.now += 3_600_001;
@@ -107,9 +110,14 @@ describe('content capabilities per tab', () => {
     await savePaper(db, { ...ref(id(9)), title: `arXiv:${id(9)}`, authors: [] });
     const full = { ...ref(id(9)), title: 'The real title', authors: ['Real Author'] };
     await door('papers.status', { ids: [id(9)] }, 'content', { tabId: 5, url: 'https://huggingface.co/papers' });
-    expect(await door('paper.complete', { ref: { ...full, title: 'A fake card says so' } }, 'content', { tabId: 5, url: 'https://huggingface.co/papers' })).toMatchObject({ ok: false });
+    expect(
+      await door('paper.complete', { ref: { ...full, title: 'A fake card says so' } }, 'content', { tabId: 5, url: 'https://huggingface.co/papers' }),
+    ).toMatchObject({ ok: false });
     expect((await getPapers(db, [id(9)]))[0].title).toBe(`arXiv:${id(9)}`);
-    expect(await door('paper.complete', { ref: full }, 'content', { tabId: 6, url: `https://arxiv.org/abs/${id(9)}v2` })).toMatchObject({ ok: true, value: { completed: true } });
+    expect(await door('paper.complete', { ref: full }, 'content', { tabId: 6, url: `https://arxiv.org/abs/${id(9)}v2` })).toMatchObject({
+      ok: true,
+      value: { completed: true },
+    });
     expect((await getPapers(db, [id(9)]))[0].title).toBe('The real title');
     expect(ownPageOf(`https://huggingface.co/papers/${id(9)}`)).toBe(id(9));
     expect(ownPageOf('https://huggingface.co/papers?q=x')).toBeNull();
@@ -134,12 +142,16 @@ describe('cards cannot poison the corpus or the library', () => {
     expect(e.abstract).toHaveLength(CARD_LIMITS.abstract);
   });
 
-  it('10,000 hostile cards of maximum size: the corpus stays within its byte budget and the user\'s marks survive', { timeout: 120_000 }, async () => {
+  it("10,000 hostile cards of maximum size: the corpus stays within its byte budget and the user's marks survive", { timeout: 120_000 }, async () => {
     const { db } = await setup();
     const mine: ListedCard = { id: '2401.00001', title: 'A paper I said is not relevant', authors: ['Someone'] };
     await setNotRelevant(db, mine, true);
     for (let start = 0; start < 10_000; start += 1000) {
-      await recordListed(db, Array.from({ length: 1000 }, (_, i) => huge(10_000 + start + i)), Date.UTC(2026, 11, 1) + start);
+      await recordListed(
+        db,
+        Array.from({ length: 1000 }, (_, i) => huge(10_000 + start + i)),
+        Date.UTC(2026, 11, 1) + start,
+      );
     }
     expect(await corpusBytes(db)).toBeLessThanOrEqual(CORPUS_BYTES);
     const kept = await db.count('corpus');
@@ -147,7 +159,8 @@ describe('cards cannot poison the corpus or the library', () => {
     expect((await db.get('corpus', mine.id))?.notRelevant).toBeGreaterThan(0);
     // The budget counts what is stored: recount it from the records.
     let real = 0;
-    for (const e of await db.getAll('corpus')) real += 64 + e.id.length + e.title.length + (e.abstract?.length ?? 0) + e.authors.reduce((m, a) => m + a.length + 4, 0);
+    for (const e of await db.getAll('corpus'))
+      real += 64 + e.id.length + e.title.length + (e.abstract?.length ?? 0) + e.authors.reduce((m, a) => m + a.length + 4, 0);
     expect(real).toBe(await corpusBytes(db));
   });
 

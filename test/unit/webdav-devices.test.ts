@@ -39,7 +39,6 @@ const EPOCHS = 20;
 const PAPERS = 30;
 const TAGS = ['Vision', 'NLP', 'Theory'];
 
-
 const ids = Array.from({ length: PAPERS }, (_, i) => `2601.${String(10000 + i)}`);
 const ref = (id: string): PaperRef => ({
   id,
@@ -67,7 +66,8 @@ interface Device {
 async function libraryOf(d: Device) {
   const papers = await readFull(d.db);
   const out: Record<string, Want & { title: string; abstract?: string; authors: string[] }> = {};
-  for (const p of papers.sort((a, b) => (a.id < b.id ? -1 : 1))) out[p.id] = { tags: p.tags, status: p.status, note: p.note, title: p.title, abstract: p.abstract, authors: p.authors };
+  for (const p of papers.sort((a, b) => (a.id < b.id ? -1 : 1)))
+    out[p.id] = { tags: p.tags, status: p.status, note: p.note, title: p.title, abstract: p.abstract, authors: p.authors };
   const marked = (await d.db.getAllFromIndex('corpus', 'notRelevant')).map((e) => e.id).sort();
   return { papers: out, marked };
 }
@@ -97,7 +97,15 @@ describe.each(['apache', 'rclone'] as const)('WebDAV sync through %s', (kind) =>
   async function devices(): Promise<Device[]> {
     run++;
     await new DavClient(server.url, { user: USER, password: PASSWORD }).mkcol(`${kind}-${run}/`);
-    return Promise.all(OFFSETS.map(async (offset, i) => ({ name: 'abc'[i], id: `dev${kind}${run}${'abc'[i]}`, db: await openShelf(`webdav-${kind}-${run}-${i}`), offset, cache: memoryCache() })));
+    return Promise.all(
+      OFFSETS.map(async (offset, i) => ({
+        name: 'abc'[i],
+        id: `dev${kind}${run}${'abc'[i]}`,
+        db: await openShelf(`webdav-${kind}-${run}-${i}`),
+        offset,
+        cache: memoryCache(),
+      })),
+    );
   }
 
   it(`three devices a year apart converge through ${OPS} edits each, with faults`, async () => {
@@ -186,9 +194,14 @@ describe.each(['apache', 'rclone'] as const)('WebDAV sync through %s', (kind) =>
       server.proxy.clear();
       for (let pass = 0; pass < 2; pass++) for (const d of devs) await round(d);
       const expected = Object.fromEntries(
-        [...want].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, w]) => [id, { ...w, title: ref(id).title, abstract: ref(id).abstract, authors: ref(id).authors }]),
+        [...want]
+          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([id, w]) => [id, { ...w, title: ref(id).title, abstract: ref(id).abstract, authors: ref(id).authors }]),
       );
-      const expectedMarks = [...marks].filter(([, on]) => on).map(([id]) => id).sort();
+      const expectedMarks = [...marks]
+        .filter(([, on]) => on)
+        .map(([id]) => id)
+        .sort();
       for (const d of devs) {
         const lib = await libraryOf(d);
         expect(lib.papers, `device ${d.name} after epoch ${epoch}`).toEqual(expected);

@@ -46,10 +46,18 @@ describe('WebDAV files on Apache', () => {
     const cache = memoryCache();
     return {
       db,
-      round: () => syncRound({ client, device: id, key, cache, readLocal: () => readLocalFull(db), applyLocal: (m, l) => applyLocal(db, m, l, T), now: () => T }),
+      round: () =>
+        syncRound({ client, device: id, key, cache, readLocal: () => readLocalFull(db), applyLocal: (m, l) => applyLocal(db, m, l, T), now: () => T }),
     };
   }
-  const ref = { id: '2601.00001', title: 'Secret title', authors: ['A. Author'], abstract: 'A secret abstract', url: 'https://arxiv.org/abs/2601.00001', source: 'arxiv' as const };
+  const ref = {
+    id: '2601.00001',
+    title: 'Secret title',
+    authors: ['A. Author'],
+    abstract: 'A secret abstract',
+    url: 'https://arxiv.org/abs/2601.00001',
+    source: 'arxiv' as const,
+  };
 
   it('an encrypted folder holds nothing readable, and a second device with the passphrase reads it all', async () => {
     const f = await folder();
@@ -60,7 +68,9 @@ describe('WebDAV files on Apache', () => {
     await tagPapers(a.db, [ref.id], 'Private', undefined, T + 1);
     await setNote(a.db, ref.id, 'my note', T + 2);
     await a.round();
-    const stored = filesUnder(join(server.data, f.name)).map((p: string) => readFileSync(join(server.data, f.name, p), 'utf8')).join('\n');
+    const stored = filesUnder(join(server.data, f.name))
+      .map((p: string) => readFileSync(join(server.data, f.name, p), 'utf8'))
+      .join('\n');
     for (const secret of ['Secret title', 'secret abstract', 'my note', 'private', '2601.00001']) expect(stored).not.toContain(secret);
     const raw2 = await connectFolder(f.client(), 'correct horse battery staple');
     const b = await device('devicebb', await importKey(raw2!), f.client());
@@ -115,7 +125,7 @@ describe('WebDAV files on Apache', () => {
     // whose content claims another paper under a valid-looking name.
     const evil = JSON.parse(bytes.toString());
     evil.device = 'deviceee';
-    evil.papers = { '2601.99999': { ...Object.values(evil.papers)[0] as object } };
+    evil.papers = { '2601.99999': { ...(Object.values(evil.papers)[0] as object) } };
     writeFileSync(join(dir, good.replace('deviceaa', 'deviceee')), bytes.subarray(0, bytes.length - 10));
     writeFileSync(join(dir, good.replace('.json', ' (1).json').replace('deviceaa', 'deviceff')), bytes);
     writeFileSync(join(dir, good.replace('.json', ' (1).json')), bytes);
@@ -151,7 +161,13 @@ describe('WebDAV files on Apache', () => {
     await connectFolder(f.client(), '');
     const a = await device('deviceaa', null, f.client());
     // Past sync's 80-character title hint, ending in letters that sort before its "…".
-    const long = (i: number) => ({ ...ref, id: `2601.0010${i}`, url: `https://arxiv.org/abs/2601.0010${i}`, title: `Lock-free synchronisation of research libraries across devices whose clocks disagree, part ${i}`, abstract: `Abstract ${i} with the word zanzibarite${i}` });
+    const long = (i: number) => ({
+      ...ref,
+      id: `2601.0010${i}`,
+      url: `https://arxiv.org/abs/2601.0010${i}`,
+      title: `Lock-free synchronisation of research libraries across devices whose clocks disagree, part ${i}`,
+      abstract: `Abstract ${i} with the word zanzibarite${i}`,
+    });
     for (let i = 0; i < 5; i++) await savePaper(a.db, long(i), T + i);
     await tagPapers(a.db, [long(1).id], 'Reading group', undefined, T + 10);
     await setNote(a.db, long(2).id, 'a note', T + 11);
@@ -160,7 +176,16 @@ describe('WebDAV files on Apache', () => {
     const report = await b.round();
     expect(report.pulled.upserts).toBe(5);
     expect(report.wrote.files).toBe(0);
-    const strip = (p: Paper) => ({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, tags: p.tags, note: p.note, status: p.status, savedAt: p.savedAt });
+    const strip = (p: Paper) => ({
+      id: p.id,
+      title: p.title,
+      abstract: p.abstract,
+      authors: p.authors,
+      tags: p.tags,
+      note: p.note,
+      status: p.status,
+      savedAt: p.savedAt,
+    });
     expect((await readFull(b.db)).map(strip)).toEqual((await readFull(a.db)).map(strip));
     expect(await new Searcher(async () => b.db).search('zanzibarite3')).toEqual([long(3).id]);
     expect(await b.db.get('meta', 'reindex')).toBeUndefined();
@@ -184,7 +209,19 @@ describe('WebDAV files on Apache', () => {
 });
 
 describe('the richer state', () => {
-  const paper = (id: string, over: Partial<Paper> = {}): Paper => ({ id, title: `T ${id}`, authors: [], url: `https://arxiv.org/abs/${id}`, source: 'arxiv', savedAt: T, updatedAt: T, tags: [], status: 'to-read', note: '', ...over });
+  const paper = (id: string, over: Partial<Paper> = {}): Paper => ({
+    id,
+    title: `T ${id}`,
+    authors: [],
+    url: `https://arxiv.org/abs/${id}`,
+    source: 'arxiv',
+    savedAt: T,
+    updatedAt: T,
+    tags: [],
+    status: 'to-read',
+    note: '',
+    ...over,
+  });
   const state = (papers: Paper[]): DavState => ({ core: fromLocal(papers, [], []), meta: new Map(papers.map((p) => [p.id, metaOf(p)])), marks: new Map() });
 
   it('metadata: the later record wins field by field, an empty field never erases one, in any order', () => {
@@ -199,8 +236,9 @@ describe('the richer state', () => {
     expect(sameDav(mergeDav(emptyDav(), a), a)).toBe(true);
   });
 
-  it('reads both servers\' listings', () => {
-    const apache = '<D:multistatus xmlns:D="DAV:"><D:response xmlns:lp1="DAV:"><D:href>/x/a%20(1).json</D:href><D:propstat><D:prop><lp1:resourcetype/><lp1:getcontentlength>7</lp1:getcontentlength></D:prop></D:propstat></D:response><D:response><D:href>/x/sub/</D:href><D:propstat><D:prop><lp1:resourcetype><D:collection/></lp1:resourcetype></D:prop></D:propstat></D:response></D:multistatus>';
+  it("reads both servers' listings", () => {
+    const apache =
+      '<D:multistatus xmlns:D="DAV:"><D:response xmlns:lp1="DAV:"><D:href>/x/a%20(1).json</D:href><D:propstat><D:prop><lp1:resourcetype/><lp1:getcontentlength>7</lp1:getcontentlength></D:prop></D:propstat></D:response><D:response><D:href>/x/sub/</D:href><D:propstat><D:prop><lp1:resourcetype><D:collection/></lp1:resourcetype></D:prop></D:propstat></D:response></D:multistatus>';
     expect(parseMultistatus(apache)).toEqual([
       { href: '/x/a%20(1).json', size: 7, dir: false },
       { href: '/x/sub/', size: -1, dir: true },

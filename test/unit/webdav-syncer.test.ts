@@ -37,7 +37,9 @@ function memoryDav() {
   const parent = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
   const entry = (p: string) =>
     `<D:response><D:href>${encodeURI(dirs.has(p) ? `${p}/` : p)}</D:href><D:propstat><D:prop>` +
-    (dirs.has(p) ? '<D:resourcetype><D:collection/></D:resourcetype>' : `<D:resourcetype/><D:getcontentlength>${files.get(p)!.byteLength}</D:getcontentlength>`) +
+    (dirs.has(p)
+      ? '<D:resourcetype><D:collection/></D:resourcetype>'
+      : `<D:resourcetype/><D:getcontentlength>${files.get(p)!.byteLength}</D:getcontentlength>`) +
     '</D:prop></D:propstat></D:response>';
   const fetch: Fetch = async (url, init) => {
     const method = init.method!;
@@ -90,7 +92,14 @@ function memoryDav() {
   };
 }
 
-const ref = (id: string) => ({ id, title: `Paper ${id}`, authors: ['A. Author'], abstract: `Abstract of ${id}`, url: `https://arxiv.org/abs/${id}`, source: 'arxiv' as const });
+const ref = (id: string) => ({
+  id,
+  title: `Paper ${id}`,
+  authors: ['A. Author'],
+  abstract: `Abstract of ${id}`,
+  url: `https://arxiv.org/abs/${id}`,
+  source: 'arxiv' as const,
+});
 let dbN = 0;
 
 /** A device: its library, its storage.local, its syncer on `dav`, a spy for the retry alarm, and a signal per status written. */

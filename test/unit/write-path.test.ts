@@ -94,6 +94,9 @@ describe('after a write, whoever made it', () => {
   it('a failed broadcast or badge is logged, never thrown: the write is stored', async () => {
     const s = setUp(true);
     await expect(s.afterWrite('background', ['2501.00001'])).resolves.toBeUndefined();
-    expect(s.log.mock.calls.map(([what, e]) => `${what}: ${(e as Error).message}`)).toEqual(['after a stored write: quota', 'after a stored write: window closed']);
+    expect(s.log.mock.calls.map(([what, e]) => `${what}: ${(e as Error).message}`)).toEqual([
+      'after a stored write: quota',
+      'after a stored write: window closed',
+    ]);
   });
 });

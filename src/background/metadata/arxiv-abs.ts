@@ -104,7 +104,10 @@ export function metaTags(html: string): Map<string, string[]> {
       } else if (name === 'body') break;
       else if (name === 'meta') {
         // The first of duplicated attributes counts, as for the HTML parser.
-        const key = tag.attrs.find(([k]) => k === 'name')?.[1].trim().toLowerCase();
+        const key = tag.attrs
+          .find(([k]) => k === 'name')?.[1]
+          .trim()
+          .toLowerCase();
         const content = tag.attrs.find(([k]) => k === 'content')?.[1];
         if (key && content !== undefined) {
           const list = out.get(key);

@@ -13,7 +13,12 @@ export interface Limiter {
  * `maxWaiting` queued tasks a new one is refused at once (null): a burst of
  * saves is not worth a queue of minutes.
  */
-export function createLimiter(interval = 1000, maxWaiting = 30, now = () => Date.now(), sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Limiter {
+export function createLimiter(
+  interval = 1000,
+  maxWaiting = 30,
+  now = () => Date.now(),
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): Limiter {
   let next = 0;
   let tail: Promise<unknown> = Promise.resolve();
   let waiting = 0;

@@ -43,7 +43,8 @@ function readCard(card: Element, doc: Document): PaperRef | null {
   const title = cleanText(metaContent(doc, 'citation_title')) || (titleEl ? sourceText(titleEl) : '');
   if (!title) return null;
   let authors = authorLinks(card.querySelector('.authors'));
-  if (!authors.length) authors = Array.from(doc.querySelectorAll('meta[name="citation_author"]'), (m) => displayName(m.getAttribute('content') ?? '')).filter(Boolean);
+  if (!authors.length)
+    authors = Array.from(doc.querySelectorAll('meta[name="citation_author"]'), (m) => displayName(m.getAttribute('content') ?? '')).filter(Boolean);
   const quote = card.querySelector('blockquote.abstract');
   const abstract = cleanText(metaContent(doc, 'citation_abstract')) || (quote ? sourceText(quote) : '');
   // citation_date is the first version's date ("2025/05/22"); citation_online_date is the latest one's.

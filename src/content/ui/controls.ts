@@ -121,7 +121,10 @@ function visibleNow(host: HTMLElement): Promise<boolean> {
       clearTimeout(timer);
       resolve(v);
     };
-    const io = new IntersectionObserver(([e]) => done(!!(e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible), { trackVisibility: true, delay: 100 } as IntersectionObserverInit);
+    const io = new IntersectionObserver(([e]) => done(!!(e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible), {
+      trackVisibility: true,
+      delay: 100,
+    } as IntersectionObserverInit);
     const timer = setTimeout(() => done(false), 1000);
     io.observe(host);
   });

@@ -99,7 +99,12 @@ function draw(c: CardControls, v: CardVerdict, tagsNow: () => string[], accept: 
     why.className = 'why';
     why.id = id;
     why.setAttribute('role', 'tooltip');
-    why.textContent = v.why.length ? t('card_because', v.why.reduce((list, w) => t('card_whyJoin', list, w))) : t('card_noWord');
+    why.textContent = v.why.length
+      ? t(
+          'card_because',
+          v.why.reduce((list, w) => t('card_whyJoin', list, w)),
+        )
+      : t('card_noWord');
     meter.setAttribute('aria-describedby', id);
     parts.push(meter, why);
   }

@@ -85,10 +85,13 @@ export function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: E
     hooks.closed();
     opener.focus();
   };
-  void hooks.suggestions().then((s) => {
-    all = s;
-    if (box.isConnected) render();
-  }, () => {});
+  void hooks.suggestions().then(
+    (s) => {
+      all = s;
+      if (box.isConnected) render();
+    },
+    () => {},
+  );
   input.addEventListener('input', (e) => {
     if (!e.isTrusted) return;
     active = -1;

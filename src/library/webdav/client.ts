@@ -69,7 +69,16 @@ export function parseMultistatus(xml: string): { href: string; size: number; dir
     if (!href) continue;
     const len = /<getcontentlength(?:\s[^>]*)?>\s*(\d+)\s*<\/getcontentlength>/.exec(body);
     const dir = /<resourcetype(?:\s[^>]*)?>[\s\S]*?<collection\b/.test(body);
-    out.push({ href: href.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'"), size: len ? Number(len[1]) : -1, dir });
+    out.push({
+      href: href
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'"),
+      size: len ? Number(len[1]) : -1,
+      dir,
+    });
   }
   return out;
 }

@@ -69,12 +69,29 @@ export async function newKeyInfo(passphrase: string, iterations = ITERATIONS): P
   const salt = random(16);
   const raw = await deriveRaw(passphrase, salt, iterations);
   const verifier = await seal(await importKey(raw), utf8(VERIFIER));
-  return { info: { papershelf: 'papershelf-webdav-keyinfo', format: FORMAT, kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: b64(salt) }, cipher: 'AES-GCM', verifier }, raw };
+  return {
+    info: {
+      papershelf: 'papershelf-webdav-keyinfo',
+      format: FORMAT,
+      kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: b64(salt) },
+      cipher: 'AES-GCM',
+      verifier,
+    },
+    raw,
+  };
 }
 
 export function parseKeyInfo(j: unknown): KeyInfo {
   const k = j as KeyInfo;
-  if (!k || k.papershelf !== 'papershelf-webdav-keyinfo' || k.kdf?.name !== 'PBKDF2' || k.kdf.hash !== 'SHA-256' || !Number.isInteger(k.kdf.iterations) || typeof k.kdf.salt !== 'string' || typeof k.verifier?.iv !== 'string') {
+  if (
+    !k ||
+    k.papershelf !== 'papershelf-webdav-keyinfo' ||
+    k.kdf?.name !== 'PBKDF2' ||
+    k.kdf.hash !== 'SHA-256' ||
+    !Number.isInteger(k.kdf.iterations) ||
+    typeof k.kdf.salt !== 'string' ||
+    typeof k.verifier?.iv !== 'string'
+  ) {
     throw new Error('keyinfo.json is not a PaperShelf key file');
   }
   return k;

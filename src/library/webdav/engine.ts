@@ -22,7 +22,25 @@
  * keeps a round after one edit at four requests (list, put, read back, move).
  */
 import type { DavClient } from './client';
-import { DATA_DIR, FormatError, KEYINFO, ROOT_DIR, VERSION_DIR, dayOf, fromJson, fromUtf8, logName, ownedBy, parseName, sha256Hex, snapshotName, toJson, tmpPrefix, utf8, type FileName } from './format';
+import {
+  DATA_DIR,
+  FormatError,
+  KEYINFO,
+  ROOT_DIR,
+  VERSION_DIR,
+  dayOf,
+  fromJson,
+  fromUtf8,
+  logName,
+  ownedBy,
+  parseName,
+  sha256Hex,
+  snapshotName,
+  toJson,
+  tmpPrefix,
+  utf8,
+  type FileName,
+} from './format';
 import { decryptBody, encryptBody, isEncrypted, newKeyInfo, parseKeyInfo, unlock, type KeyInfo } from './crypto';
 import type { FileCache } from './cache';
 import { delta, emptyDav, fromLocalFull, isEmptyDav, mergeAll, mergeDav, type DavState, type FullLocal } from './state';

@@ -118,7 +118,13 @@ const STATUSES = new Set<string>(READING_STATUSES);
 const FIELDS = new Set<string>(META_FIELDS);
 const MAX_TEXT = 200_000;
 const okValue = (x: unknown) =>
-  typeof x === 'number' ? Number.isFinite(x) : typeof x === 'string' ? x.length <= MAX_TEXT : isStrArr(x) ? x.length <= 5000 && x.every((a) => a.length <= 1000) : false;
+  typeof x === 'number'
+    ? Number.isFinite(x)
+    : typeof x === 'string'
+      ? x.length <= MAX_TEXT
+      : isStrArr(x)
+        ? x.length <= 5000 && x.every((a) => a.length <= 1000)
+        : false;
 function bad(what: string): never {
   throw new FormatError(`not a PaperShelf file: ${what}`);
 }
@@ -135,7 +141,16 @@ export function fromJson(j: unknown): { state: DavState; kind: FileKind; device:
   for (const k of ['papers', 'removed', 'tags', 'meta', 'notRelevant']) if (!isObj(o[k])) bad(k);
   const papers = new Map<string, SyncPaper>();
   for (const [id, p] of Object.entries(o.papers as Record<string, unknown>)) {
-    if (!isObj(p) || !isTime(p.savedAt) || !isStrArr(p.tags) || !isTime(p.tagsAt) || !STATUSES.has(p.status as string) || !isTime(p.statusAt) || !isTime(p.noteAt)) bad(`paper ${id}`);
+    if (
+      !isObj(p) ||
+      !isTime(p.savedAt) ||
+      !isStrArr(p.tags) ||
+      !isTime(p.tagsAt) ||
+      !STATUSES.has(p.status as string) ||
+      !isTime(p.statusAt) ||
+      !isTime(p.noteAt)
+    )
+      bad(`paper ${id}`);
     const q = p as unknown as PaperJson;
     if (q.note !== undefined && (typeof q.note !== 'string' || q.note.length > MAX_TEXT)) bad(`note of ${id}`);
     if (q.title !== undefined && typeof q.title !== 'string') bad(`title of ${id}`);
@@ -158,7 +173,8 @@ export function fromJson(j: unknown): { state: DavState; kind: FileKind; device:
   }
   const tags = new Map<string, SyncTag>();
   for (const [key, t] of Object.entries(o.tags as Record<string, unknown>)) {
-    if (!isObj(t) || typeof t.name !== 'string' || typeof t.hue !== 'number' || !Number.isInteger(t.hue) || t.hue < 0 || t.hue > 359 || !isTime(t.at)) bad(`tag ${key}`);
+    if (!isObj(t) || typeof t.name !== 'string' || typeof t.hue !== 'number' || !Number.isInteger(t.hue) || t.hue < 0 || t.hue > 359 || !isTime(t.at))
+      bad(`tag ${key}`);
     tags.set(key, { key, name: (t as { name: string }).name, hue: (t as { hue: number }).hue, at: (t as { at: number }).at });
   }
   const meta = new Map<string, MetaRecord>();

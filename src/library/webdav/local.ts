@@ -121,14 +121,23 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
     await tx.done.catch(() => {});
     throw e;
   }
-  if (created.length) await writeIndex(db, created.map((p) => [p.id, null, p] as const));
+  if (created.length)
+    await writeIndex(
+      db,
+      created.map((p) => [p.id, null, p] as const),
+    );
   return created;
 }
 
 /** Writes `merged` (= merge(local's state, the folder's)) into the library. */
 export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, now: number): Promise<Applied> {
   const changes = changesFor(local.papers, merged.core, local.tags);
-  const createdPapers = await createNew(db, changes.upserts.filter((p) => p.create), merged, now);
+  const createdPapers = await createNew(
+    db,
+    changes.upserts.filter((p) => p.create),
+    merged,
+    now,
+  );
   const created = new Set(createdPapers.map((p) => p.id));
   const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)) } : changes;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
@@ -178,7 +187,13 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
         if (e?.notRelevant === m.at) continue;
         const r = merged.meta.get(id)?.v;
         // A paper never listed here: recorded from what sync knows of it, listed "never" (not in the digest).
-        const base: CorpusEntry = e ?? { id, title: typeof r?.title === 'string' ? r.title : '', authors: Array.isArray(r?.authors) ? (r!.authors as string[]) : [], firstAt: m.at, listedAt: 0 };
+        const base: CorpusEntry = e ?? {
+          id,
+          title: typeof r?.title === 'string' ? r.title : '',
+          authors: Array.isArray(r?.authors) ? (r!.authors as string[]) : [],
+          firstAt: m.at,
+          listedAt: 0,
+        };
         if (!e) added += entryBytes(base);
         await corpus.put({ ...base, notRelevant: m.at });
         marks++;
@@ -195,5 +210,12 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
     }
     await tx.done;
   }
-  return { touched: [...touched], created: createdPapers, upserts: changes.upserts.length, deletes: changes.deletes.length, tags: changes.tags.length > 0, marks };
+  return {
+    touched: [...touched],
+    created: createdPapers,
+    upserts: changes.upserts.length,
+    deletes: changes.deletes.length,
+    tags: changes.tags.length > 0,
+    marks,
+  };
 }

@@ -21,7 +21,19 @@ import { canonical, cmpStr, emptyState, fromLocal, maxTime, merge as mergeCore, 
 import type { Tombstone } from '../db';
 
 /** The metadata fields that sync, in this order in files. */
-export const META_FIELDS = ['title', 'authors', 'abstract', 'published', 'version', 'latestVersion', 'upvotes', 'organization', 'thumbnail', 'url', 'source'] as const;
+export const META_FIELDS = [
+  'title',
+  'authors',
+  'abstract',
+  'published',
+  'version',
+  'latestVersion',
+  'upvotes',
+  'organization',
+  'thumbnail',
+  'url',
+  'source',
+] as const;
 export type MetaField = (typeof META_FIELDS)[number];
 
 /** A paper's metadata: each field with the time of the write that set it. */
