@@ -158,8 +158,9 @@ function pickRemovals(tombs: [string, number][], budget: number): { tombstones: 
  * 2. a paper newer than the area's oldest (a save or an edit here) goes in, taking the room of
  *    the titles, notes and papers older than it, oldest first;
  * 3. then only into room left: other papers (newest first), their notes, titles;
- * 4. built; over the quota as built (more removals, an edit that made a record longer), the steps
- *    of 2 and 3 are undone, last first, then the oldest papers' titles, notes and papers leave. With none of 2 and 3 taken, the area as another browser wrote it comes out again,
+ * 4. built; over the quota as built (more removals, an edit that made a record longer, a newer
+ *    paper opening chunks), the steps of 3 are undone, last first, then the oldest papers' titles,
+ *    notes and papers leave, then 2's papers, oldest first. With none of 2 and 3 taken, the area as another browser wrote it comes out again,
  *    item for item, and the round writes nothing.
  */
 export function encode(state: SyncState, now: number, opts: { device?: string; area?: SyncState } = {}): Encoded {
@@ -193,8 +194,9 @@ export function encode(state: SyncState, now: number, opts: { device?: string; a
   // room. What an edit made longer is measured as built, in 4.
   sel.budget = Math.max(sel.budget, sel.used);
 
-  // 2 and 3, each undoable.
+  // 2 and 3, each undoable: 3's steps (free room) before the area's own, 2's (newer papers) after.
   const undo: Step[] = [];
+  const fresh: string[] = [];
   const areaOldest = base.length ? Math.min(...[...held.values()].map(lastChange)) : Infinity;
   const others = [...state.papers.values()].filter((p) => !held.has(p.id)).sort(newestFirst);
   const snapshot = () => {
@@ -208,13 +210,17 @@ export function encode(state: SyncState, now: number, opts: { device?: string; a
     if (lastChange(p) <= areaOldest) break;
     const c = sel.addCost(p);
     if (c === null) continue;
-    const restore = snapshot();
-    const steps = giveUp((q) => newestFirst(p, q) < 0);
-    while (!sel.fits(c) && steps.length) steps.shift()!();
-    if (sel.fits(c)) {
-      sel.add(p);
-      undo.push(restore);
-    } else restore();
+    if (!sel.fits(c)) {
+      const restore = snapshot();
+      const steps = giveUp((q) => newestFirst(p, q) < 0);
+      for (let i = 0; !sel.fits(c) && i < steps.length; i++) steps[i]();
+      if (!sel.fits(c)) {
+        restore();
+        continue;
+      }
+    }
+    sel.add(p);
+    fresh.push(p.id);
   }
   for (const p of others) {
     if (sel.picks.has(p.id) || sel.used + MIN_RECORD > sel.budget) continue;
@@ -241,10 +247,13 @@ export function encode(state: SyncState, now: number, opts: { device?: string; a
   // 4. As built: over the quota, undo the additions, last first; then the area's own, oldest first.
   let tombstones = removals.tombstones;
   let out = build(sel.picks.values(), tombstones, state.tags, now, opts.device);
-  // The area's own give up room only once every addition is undone (they are listed then).
+  // The area's own give up room only once every addition into free room is undone (they are
+  // listed then); a newer paper keeps its place ahead of them, or an area that is full as built
+  // would never take a new save (the chunks it opens cost more than the estimate).
   const steps = (function* () {
     yield* undo.reverse();
     yield* giveUp(() => true);
+    for (const id of fresh.reverse()) yield () => sel.drop(id);
   })();
   let more = true;
   while (!within(out)) {
