@@ -33,7 +33,26 @@ function vitest(mode) {
   const j = JSON.parse(readFileSync(file, 'utf8'));
   passed += j.numPassedTests;
   failed += j.numFailedTests;
-  if (j.numFailedTests) failures.push(`${mode}: ${j.numFailedTests} failed`);
+  if (j.numFailedTests) {
+    failures.push(`${mode}: ${j.numFailedTests} failed`);
+    // Named here, at the end of the log, where a CI summary that keeps only the tail still shows them.
+    for (const file of j.testResults ?? []) {
+      for (const t of file.assertionResults ?? []) {
+        if (t.status !== 'failed') continue;
+        const why = String(t.failureMessages?.[0] ?? '')
+          .split('\n')[0]
+          .slice(0, 300);
+        failures.push(`  ${file.name.replace(`${process.cwd()}/`, '')} › ${t.fullName}: ${why}`);
+      }
+      if (file.status === 'failed' && !(file.assertionResults ?? []).length) {
+        failures.push(
+          `  ${file.name.replace(`${process.cwd()}/`, '')}: ${String(file.message ?? '')
+            .split('\n')[0]
+            .slice(0, 300)}`,
+        );
+      }
+    }
+  }
   if (r.status !== 0 && j.numFailedTests === 0) {
     failed++;
     failures.push(`${mode}: vitest exited ${r.status} with no failed test (a suite failed to load or a hook failed)`);
@@ -49,8 +68,9 @@ if (build.status !== 0 || testBuild.status !== 0) {
 } else {
   vitest('test');
   vitest('e2e');
-  // Biome: the formatter's check and the linter (biome.json); a finding that is an error fails it, a warning does not.
-  const biome = run('npx', ['biome', 'ci', '.']);
+  // Biome: the formatter's check and the linter (biome.json); a finding that is an error fails it, a warning does
+  // not (warnings are listed by `npm run lint`, not here, so that they do not bury the test log).
+  const biome = run('npx', ['biome', 'ci', '--colors=off', '--diagnostic-level=error', '.']);
   if (biome.status === 0) passed++;
   else {
     failed++;
