@@ -20,21 +20,26 @@ function run(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', ...opts });
 }
 
-/** Runs one Vitest mode and adds its counts. A suite that failed before any test ran counts as one failure. */
-function vitest(mode) {
-  const file = `${OUT}/${mode}.json`;
+/**
+ * Runs one Vitest mode and adds its counts. A suite that failed before any test ran counts as one failure.
+ * `label` names the report (test-results/<label>.json); `args` and `env` go to Vitest.
+ */
+function vitest(mode, { label = mode, args = [], env = {} } = {}) {
+  const file = `${OUT}/${label}.json`;
   rmSync(file, { force: true });
-  const r = run('npx', ['vitest', 'run', '--mode', mode, '--reporter=default', '--reporter=json', `--outputFile=${file}`]);
+  const r = run('npx', ['vitest', 'run', '--mode', mode, '--reporter=default', '--reporter=json', `--outputFile=${file}`, ...args], {
+    env: { ...process.env, ...env },
+  });
   if (!existsSync(file)) {
     failed++;
-    failures.push(`${mode}: vitest produced no report (exit ${r.status})`);
+    failures.push(`${label}: vitest produced no report (exit ${r.status})`);
     return;
   }
   const j = JSON.parse(readFileSync(file, 'utf8'));
   passed += j.numPassedTests;
   failed += j.numFailedTests;
   if (j.numFailedTests) {
-    failures.push(`${mode}: ${j.numFailedTests} failed`);
+    failures.push(`${label}: ${j.numFailedTests} failed`);
     // Named here, at the end of the log, where a CI summary that keeps only the tail still shows them.
     for (const file of j.testResults ?? []) {
       for (const t of file.assertionResults ?? []) {
@@ -55,7 +60,7 @@ function vitest(mode) {
   }
   if (r.status !== 0 && j.numFailedTests === 0) {
     failed++;
-    failures.push(`${mode}: vitest exited ${r.status} with no failed test (a suite failed to load or a hook failed)`);
+    failures.push(`${label}: vitest exited ${r.status} with no failed test (a suite failed to load or a hook failed)`);
   }
 }
 
@@ -67,7 +72,11 @@ if (build.status !== 0 || testBuild.status !== 0) {
   failures.push('build failed');
 } else {
   vitest('test');
-  vitest('e2e');
+  // The browser tests, two files at a time (E2E_WORKERS, vite.config.ts), then readme.e2e.ts alone:
+  // it runs `npm start` and `npm run package`, which rebuild dist/ under the other files' browsers.
+  const workers = process.env.E2E_WORKERS ?? '2';
+  vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers } });
+  vitest('e2e', { label: 'e2e-readme', args: ['test/e2e/readme.e2e.ts'] });
   // Biome: the formatter's check and the linter (biome.json); a finding that is an error fails it, a warning does
   // not (warnings are listed by `npm run lint`, not here, so that they do not bury the test log).
   const biome = run('npx', ['biome', 'ci', '--colors=off', '--diagnostic-level=error', '.']);
