@@ -81,8 +81,9 @@ export interface Applied {
 /**
  * Creates the papers of `patches` (changesFor's creates) that the store still holds neither as a
  * paper nor in the trash, in one transaction: each as applySync would make it (applyPatch), with
- * the merged metadata as the metadata pass below would put on it (withMeta). The search index
- * follows in one transaction after the commit (catchUpIndex finishes it if that one does not).
+ * the merged metadata as the metadata pass below would put on it (withMeta). Their search
+ * index is owed (noted under REINDEX_KEY in the same transaction): applyLocal writes it when its
+ * other writes are done (catchUpIndex finishes it if that does not).
  * Returns the papers created; the others (saved here meanwhile, in the trash) are left to applySync.
  */
 async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now: number): Promise<Paper[]> {
@@ -106,10 +107,11 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
       if (rec) for (const f of META_FIELDS) if (rec.v[f] !== undefined) delete base[f];
       created.push((rec && withMeta(base as unknown as Paper, rec)) ?? p);
     }
-    writes.push(...putNewPapers(tx, created));
+    putNewPapers(tx, created);
     // Noted in the same transaction: the index of these papers is owed until writeIndex ends.
     if (created.length) writes.push(meta.put({ key: REINDEX_KEY, t: 0, ids: [...new Set([...(pending?.ids ?? []), ...created.map((p) => p.id)])] }));
-    await Promise.all(writes);
+    // A put that fails aborts the transaction, whose error is the put's: tx.done says it.
+    for (const w of writes) w.catch(() => {});
     await tx.done;
   } catch (e) {
     for (const w of writes) w.catch(() => {}); // after an abort every queued request rejects: the first error is the one
@@ -121,16 +123,22 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
     await tx.done.catch(() => {});
     throw e;
   }
-  // The search index follows in a transaction of its own, opened here (a search made from now on
-  // queues behind it and finds these papers) and not waited for: the papers are readable now,
-  // and at 10,000 papers the terms are seconds of work. If it does not finish, the REINDEX_KEY
-  // note written with the papers makes catchUpIndex write it at the next start.
-  if (created.length)
-    writeIndex(
-      db,
-      created.map((p) => [p.id, null, p] as const),
-    ).catch((e) => console.warn('PaperShelf: the search index of the papers a WebDAV round created is left to the next start', e));
   return created;
+}
+
+/**
+ * The search index of papers createNew wrote, in a transaction of its own, opened at once (a
+ * search made from now on queues behind it and finds these papers) and not waited for: the
+ * papers are readable already, and at 10,000 papers the terms are seconds of work. Opened
+ * after the round's other writes, which would otherwise queue behind it (it holds `meta`). If
+ * it does not finish, the REINDEX_KEY note written with the papers makes catchUpIndex write it at the next start.
+ */
+function indexCreated(db: Shelf, created: readonly Paper[]): void {
+  if (!created.length) return;
+  writeIndex(
+    db,
+    created.map((p) => [p.id, null, p] as const),
+  ).catch((e) => console.warn('PaperShelf: the search index of the papers a WebDAV round created is left to the next start', e));
 }
 
 /** Writes `merged` (= merge(local's state, the folder's)) into the library. */
@@ -142,6 +150,22 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
     merged,
     now,
   );
+  try {
+    return await applyRest(db, merged, local, now, changes, createdPapers);
+  } finally {
+    indexCreated(db, createdPapers);
+  }
+}
+
+/** applyLocal's writes after createNew: changes through applySync, metadata, "not relevant" marks. */
+async function applyRest(
+  db: Shelf,
+  merged: DavState,
+  local: FullLocal,
+  now: number,
+  changes: ReturnType<typeof changesFor>,
+  createdPapers: Paper[],
+): Promise<Applied> {
   const created = new Set(createdPapers.map((p) => p.id));
   const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)) } : changes;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
