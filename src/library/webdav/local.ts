@@ -9,7 +9,7 @@
  * own transactions, each checked against what the store holds by then, so an
  * edit made meanwhile is kept.
  */
-import type { Paper } from '../../shared/model';
+import type { Paper, Tag } from '../../shared/model';
 import type { Shelf } from '../db';
 import { abstractOf, putNewPapers, putPaper, writeTx } from '../write';
 import { fieldTime } from '../stamps';
@@ -81,12 +81,13 @@ export interface Applied {
 /**
  * Creates the papers of `patches` (changesFor's creates) that the store still holds neither as a
  * paper nor in the trash, in one transaction: each as applySync would make it (applyPatch), with
- * the merged metadata as the metadata pass below would put on it (withMeta). Their search
+ * the merged metadata as the metadata pass below would put on it (withMeta), and the merge's
+ * tags (changesFor's) when it creates any. Their search
  * index is owed (noted under REINDEX_KEY in the same transaction): applyLocal writes it when its
  * other writes are done (catchUpIndex finishes it if that does not).
  * Returns the papers created; the others (saved here meanwhile, in the trash) are left to applySync.
  */
-async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now: number): Promise<Paper[]> {
+async function createNew(db: Shelf, patches: PaperPatch[], tags: readonly Tag[], merged: DavState, now: number): Promise<Paper[]> {
   if (!patches.length) return [];
   const tx = writeTx(db);
   const meta = tx.objectStore('meta');
@@ -108,6 +109,9 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
       created.push((rec && withMeta(base as unknown as Paper, rec)) ?? p);
     }
     putNewPapers(tx, created);
+    // The tags the merge brings, as applySync would put them: in this transaction, not in one of
+    // their own that would queue behind every read of the papers started meanwhile.
+    if (created.length) for (const t of tags) writes.push(tx.objectStore('tags').put(t));
     // Noted in the same transaction: the index of these papers is owed until writeIndex ends.
     if (created.length) writes.push(meta.put({ key: REINDEX_KEY, t: 0, ids: [...new Set([...(pending?.ids ?? []), ...created.map((p) => p.id)])] }));
     // A put that fails aborts the transaction, whose error is the put's: tx.done says it.
@@ -147,6 +151,7 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
   const createdPapers = await createNew(
     db,
     changes.upserts.filter((p) => p.create),
+    changes.tags,
     merged,
     now,
   );
@@ -167,7 +172,8 @@ async function applyRest(
   createdPapers: Paper[],
 ): Promise<Applied> {
   const created = new Set(createdPapers.map((p) => p.id));
-  const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)) } : changes;
+  // Papers created, and with them the tags (createNew put them).
+  const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)), tags: [] } : changes;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
   // A removal learnt elsewhere is kept here too; old ones (collected here) are not written again and again.
   const held = new Map(local.papers.map((p) => [p.id, p]));
