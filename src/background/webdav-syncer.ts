@@ -86,6 +86,9 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
       status = { at, error: { kind, ...(http !== undefined ? { status: http } : {}), message }, ...(retry ? { retryAt: at + delay } : {}) };
     }
     await deps.local.set({ [WEBDAV_STATUS_KEY]: status });
+    // The files read or written this round are stored in the cache once the round has answered
+    // (a snapshot's state is seconds of copying); until then, and while the worker lives, memory has them.
+    setTimeout(() => void cache.flush().catch((e) => console.warn('PaperShelf: the WebDAV cache could not be stored', e)), 0);
     return status;
   };
 

@@ -67,7 +67,14 @@ function memoryDav() {
       case 'GET':
         return files.has(path) ? new Response(files.get(path)!.slice(), { status: 200 }) : new Response(null, { status: 404 });
       case 'PUT':
-        files.set(path, typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body as Uint8Array));
+        files.set(
+          path,
+          typeof body === 'string'
+            ? new TextEncoder().encode(body)
+            : body instanceof Blob
+              ? new Uint8Array(await body.arrayBuffer())
+              : new Uint8Array(body as Uint8Array),
+        );
         return new Response(null, { status: 201 });
       case 'MOVE': {
         const to = norm(new URL(headers.Destination).pathname);

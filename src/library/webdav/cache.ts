@@ -18,7 +18,13 @@ export interface CachedFile {
 
 export interface FileCache {
   get(name: string): Promise<CachedFile | undefined>;
+  /**
+   * Keeps a file's state: `get` has it at once; storing it may wait for `flush` (the round's
+   * end), so that copying a state of 10,000 papers into storage (seconds) does not hold up a round.
+   */
   put(f: CachedFile): Promise<void>;
+  /** Stores what `put` kept since the last flush. A flush that fails loses only the cache (the next round reads the file again). */
+  flush(): Promise<void>;
   /** Forgets files no longer listed. */
   keepOnly(names: Set<string>): Promise<void>;
   lastMarks(): Promise<Map<string, Mark>>;
@@ -33,6 +39,7 @@ export function memoryCache(): FileCache {
   return {
     get: async (n) => files.get(n),
     put: async (f) => void files.set(f.name, f),
+    flush: async () => {},
     keepOnly: async (names) => {
       for (const n of [...files.keys()]) if (!names.has(n)) files.delete(n);
     },
@@ -50,7 +57,11 @@ interface CacheDB extends DBSchema {
   kv: { key: string; value: { key: string; value: unknown } };
 }
 
-/** The IndexedDB cache, with its files also held in memory while the worker lives. */
+/**
+ * The IndexedDB cache, with its files also held in memory while the worker lives. A put is
+ * stored at the next flush (the background's syncer flushes after a round's status is out):
+ * the structured clone of a snapshot's state takes the worker's thread for a second or more.
+ */
 export function idbCache(name = 'papershelf-webdav'): FileCache {
   let db: Promise<IDBPDatabase<CacheDB>> | undefined;
   const open = () =>
@@ -65,6 +76,18 @@ export function idbCache(name = 'papershelf-webdav'): FileCache {
       },
     }));
   const mem = new Map<string, CachedFile>();
+  /** Put since the last flush, not stored yet. */
+  const queued = new Map<string, CachedFile>();
+  /** The flush under way: later flushes, keepOnly and clear come after it. */
+  let writing: Promise<void> = Promise.resolve();
+  const after = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = writing.then(f);
+    writing = p.then(
+      () => {},
+      () => {},
+    );
+    return p;
+  };
   return {
     async get(n) {
       const hit = mem.get(n);
@@ -75,16 +98,30 @@ export function idbCache(name = 'papershelf-webdav'): FileCache {
     },
     async put(f) {
       mem.set(f.name, f);
-      await (await open()).put('files', f);
+      queued.set(f.name, f);
+    },
+    flush() {
+      if (!queued.size) return writing;
+      const batch = [...queued.values()];
+      queued.clear();
+      return after(async () => {
+        const tx = (await open()).transaction('files', 'readwrite');
+        for (const f of batch) void tx.store.put(f).catch(() => {}); // a failed put aborts the transaction: tx.done says so
+        await tx.done;
+      });
     },
     async keepOnly(names) {
-      const d = await open();
-      for (const n of await d.getAllKeys('files')) {
-        if (!names.has(n)) {
-          mem.delete(n);
-          await d.delete('files', n);
+      for (const n of [...mem.keys()]) if (!names.has(n)) mem.delete(n);
+      for (const n of [...queued.keys()]) if (!names.has(n)) queued.delete(n);
+      await after(async () => {
+        const d = await open();
+        for (const n of await d.getAllKeys('files')) {
+          if (!names.has(n)) {
+            mem.delete(n);
+            await d.delete('files', n);
+          }
         }
-      }
+      });
     },
     async lastMarks() {
       return ((await (await open()).get('kv', 'marks'))?.value as Map<string, Mark> | undefined) ?? new Map();
@@ -94,9 +131,12 @@ export function idbCache(name = 'papershelf-webdav'): FileCache {
     },
     async clear() {
       mem.clear();
-      const d = await open();
-      await d.clear('files');
-      await d.clear('kv');
+      queued.clear();
+      await after(async () => {
+        const d = await open();
+        await d.clear('files');
+        await d.clear('kv');
+      });
     },
   };
 }

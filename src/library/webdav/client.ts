@@ -118,10 +118,14 @@ export class DavClient {
     this.counters.requests++;
     const body = init.body;
     this.counters.sent += headerBytes(method, url, headers) + (body === undefined ? 0 : typeof body === 'string' ? body.length : body.byteLength);
+    // Bytes go as a Blob: Chromium sends a 17 MB Uint8Array body from the worker's own thread,
+    // piece by piece (7-8 s for a snapshot of 10,000 papers on a loaded machine), a Blob from
+    // its blob storage (1.6 s, plus under 1 s to make the Blob).
+    const sent = body instanceof Uint8Array ? new Blob([body as BlobPart]) : body;
     let res: Response;
     try {
       // credentials: 'omit': no cookies, no stored logins, and no browser login prompt on a 401.
-      res = await this.fetcher(url, { method, headers, body: body as BodyInit | undefined, credentials: 'omit', cache: 'no-store', redirect: 'follow' });
+      res = await this.fetcher(url, { method, headers, body: sent, credentials: 'omit', cache: 'no-store', redirect: 'follow' });
     } catch (e) {
       throw new DavError(0, method, path, errorText(e));
     }
@@ -168,7 +172,9 @@ export class DavClient {
     const res = await this.request('GET', path);
     if (res.status === 404) return (await res.body?.cancel(), null);
     if (res.status !== 200) return this.fail(res, 'GET', path);
-    const b = new Uint8Array(await res.arrayBuffer());
+    // Read as a Blob first: in Chromium, arrayBuffer() of a 17 MB answer took 1.8-2.1 s on a
+    // loaded machine, blob() then its arrayBuffer() 0.4-0.6 s.
+    const b = new Uint8Array(await (await res.blob()).arrayBuffer());
     this.counters.received += b.byteLength;
     return b;
   }

@@ -163,6 +163,10 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
   const { client, device, cache } = deps;
   const c0 = { ...client.counters };
   const now = deps.now();
+  // The library is read while the folder is listed and read (10,000 papers with abstracts: seconds
+  // in IndexedDB); applyLocal checks what it writes against the store as it is by then.
+  const reading = deps.readLocal();
+  reading.catch(() => {}); // a round that fails before it needs the library does not leave this unhandled
   let listed = await client.list(DATA_DIR);
   if (!listed) {
     await ensureFolders(client);
@@ -214,7 +218,7 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
   await cache.keepOnly(new Set(valid.map((v) => v.f.name)));
 
   const folder = states.length ? mergeAll(states) : emptyDav();
-  const local = await deps.readLocal();
+  const local = await reading;
   const lastMarks = await cache.lastMarks();
   const merged = mergeDav(fromLocalFull(local, lastMarks, now), folder);
   const missing = delta(merged, folder);
@@ -242,8 +246,6 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
       // A snapshot: the whole library as merged, so this device's older files are no longer needed.
       const bytes = await encodeFile(merged, 'snapshot', device, now, deps.key);
       const final = await write((h) => snapshotName(device, today, h), bytes, merged);
-      // Read back what matters: the old files go only once the snapshot is there, whole.
-      if ((await client.size(DATA_DIR + final)) !== bytes.byteLength) throw new Error(`the snapshot ${final} is not on the server after its upload`);
       snapshot = true;
       const keepFrom = dayOf(now - HISTORY_DAYS * DAY);
       const byDay = new Map<string, string>();
@@ -252,7 +254,12 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
         ...ownLogs.map((l) => l.f.name),
         ...ownSnaps.filter((s) => s.f.day === today || s.f.day! < keepFrom || byDay.get(s.f.day!) !== s.f.name).map((s) => s.f.name),
       ];
-      for (const n of old) if (n !== final) await client.delete(DATA_DIR + n);
+      const gone = old.filter((n) => n !== final);
+      // Read back what matters: the old files go only once the snapshot is there, whole (with none
+      // to delete, as on a first upload, putVerified's checks suffice: one request less).
+      if (gone.length && (await client.size(DATA_DIR + final)) !== bytes.byteLength)
+        throw new Error(`the snapshot ${final} is not on the server after its upload`);
+      for (const n of gone) await client.delete(DATA_DIR + n);
     } else {
       await write((h) => logName(device, h), await encodeFile(missing, 'log', device, now, deps.key), missing);
     }

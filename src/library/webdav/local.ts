@@ -3,13 +3,13 @@
  * (abstracts, marks included), and the merged state written back. Papers new
  * to this device (a first download, a device far behind) are written whole,
  * metadata and abstract with them, in one transaction (createNew), and indexed
- * for search in one more. Everything else goes through sync-local.ts applySync,
+ * for search in one more, which the round does not wait for. Everything else goes through sync-local.ts applySync,
  * the very write of storage.sync's rounds (per-field times, removals to the
  * trash, restores from it); metadata and "not relevant" marks follow in their
  * own transactions, each checked against what the store holds by then, so an
  * edit made meanwhile is kept.
  */
-import type { Paper } from '../../shared/model';
+import type { Paper, Tag } from '../../shared/model';
 import type { Shelf } from '../db';
 import { abstractOf, putNewPapers, putPaper, writeTx } from '../write';
 import { fieldTime } from '../stamps';
@@ -81,11 +81,13 @@ export interface Applied {
 /**
  * Creates the papers of `patches` (changesFor's creates) that the store still holds neither as a
  * paper nor in the trash, in one transaction: each as applySync would make it (applyPatch), with
- * the merged metadata as the metadata pass below would put on it (withMeta). The search index
- * follows in one transaction after the commit (catchUpIndex finishes it if that one does not).
+ * the merged metadata as the metadata pass below would put on it (withMeta), and the merge's
+ * tags (changesFor's) when it creates any. Their search
+ * index is owed (noted under REINDEX_KEY in the same transaction): applyLocal writes it when its
+ * other writes are done (catchUpIndex finishes it if that does not).
  * Returns the papers created; the others (saved here meanwhile, in the trash) are left to applySync.
  */
-async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now: number): Promise<Paper[]> {
+async function createNew(db: Shelf, patches: PaperPatch[], tags: readonly Tag[], merged: DavState, now: number): Promise<Paper[]> {
   if (!patches.length) return [];
   const tx = writeTx(db);
   const meta = tx.objectStore('meta');
@@ -106,10 +108,14 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
       if (rec) for (const f of META_FIELDS) if (rec.v[f] !== undefined) delete base[f];
       created.push((rec && withMeta(base as unknown as Paper, rec)) ?? p);
     }
-    writes.push(...putNewPapers(tx, created));
+    putNewPapers(tx, created);
+    // The tags the merge brings, as applySync would put them: in this transaction, not in one of
+    // their own that would queue behind every read of the papers started meanwhile.
+    if (created.length) for (const t of tags) writes.push(tx.objectStore('tags').put(t));
     // Noted in the same transaction: the index of these papers is owed until writeIndex ends.
     if (created.length) writes.push(meta.put({ key: REINDEX_KEY, t: 0, ids: [...new Set([...(pending?.ids ?? []), ...created.map((p) => p.id)])] }));
-    await Promise.all(writes);
+    // A put that fails aborts the transaction, whose error is the put's: tx.done says it.
+    for (const w of writes) w.catch(() => {});
     await tx.done;
   } catch (e) {
     for (const w of writes) w.catch(() => {}); // after an abort every queued request rejects: the first error is the one
@@ -121,12 +127,22 @@ async function createNew(db: Shelf, patches: PaperPatch[], merged: DavState, now
     await tx.done.catch(() => {});
     throw e;
   }
-  if (created.length)
-    await writeIndex(
-      db,
-      created.map((p) => [p.id, null, p] as const),
-    );
   return created;
+}
+
+/**
+ * The search index of papers createNew wrote, in a transaction of its own, opened at once (a
+ * search made from now on queues behind it and finds these papers) and not waited for: the
+ * papers are readable already, and at 10,000 papers the terms are seconds of work. Opened
+ * after the round's other writes, which would otherwise queue behind it (it holds `meta`). If
+ * it does not finish, the REINDEX_KEY note written with the papers makes catchUpIndex write it at the next start.
+ */
+function indexCreated(db: Shelf, created: readonly Paper[]): void {
+  if (!created.length) return;
+  writeIndex(
+    db,
+    created.map((p) => [p.id, null, p] as const),
+  ).catch((e) => console.warn('PaperShelf: the search index of the papers a WebDAV round created is left to the next start', e));
 }
 
 /** Writes `merged` (= merge(local's state, the folder's)) into the library. */
@@ -135,11 +151,29 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
   const createdPapers = await createNew(
     db,
     changes.upserts.filter((p) => p.create),
+    changes.tags,
     merged,
     now,
   );
+  try {
+    return await applyRest(db, merged, local, now, changes, createdPapers);
+  } finally {
+    indexCreated(db, createdPapers);
+  }
+}
+
+/** applyLocal's writes after createNew: changes through applySync, metadata, "not relevant" marks. */
+async function applyRest(
+  db: Shelf,
+  merged: DavState,
+  local: FullLocal,
+  now: number,
+  changes: ReturnType<typeof changesFor>,
+  createdPapers: Paper[],
+): Promise<Applied> {
   const created = new Set(createdPapers.map((p) => p.id));
-  const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)) } : changes;
+  // Papers created, and with them the tags (createNew put them).
+  const rest = created.size ? { ...changes, upserts: changes.upserts.filter((p) => !created.has(p.id)), tags: [] } : changes;
   const mine = new Map(local.tombstones.map((t) => [t.id, t.deletedAt]));
   // A removal learnt elsewhere is kept here too; old ones (collected here) are not written again and again.
   const held = new Map(local.papers.map((p) => [p.id, p]));
