@@ -99,6 +99,30 @@ export type Shelf = IDBPDatabase<ShelfDB>;
 // Writes must survive a crash or a killed worker right after they were acknowledged.
 export const STRICT = { durability: 'strict' } as const;
 
+/**
+ * Resolves when `last`, the last of many requests of `tx` with no listeners of their own,
+ * succeeded (so did every request before it). When one fails, the transaction aborts and the
+ * promise rejects with the first error, as awaiting each request would (after the first
+ * failure every pending request fails with an AbortError).
+ */
+export function lastSucceeded(tx: IDBTransaction, last: IDBRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let first: DOMException | null = null;
+    const onError = (e: Event) => {
+      first ??= (e.target as IDBRequest).error;
+    };
+    tx.addEventListener('error', onError);
+    last.addEventListener('success', () => {
+      tx.removeEventListener('error', onError);
+      resolve();
+    });
+    last.addEventListener('error', () => {
+      tx.removeEventListener('error', onError);
+      reject(first ?? last.error);
+    });
+  });
+}
+
 /** The profile holds a database written by a newer PaperShelf: this build reads and writes nothing. */
 export class NewerDatabaseError extends Error {
   constructor(public found: number | undefined) {

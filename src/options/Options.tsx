@@ -12,7 +12,7 @@ import { formatNumber, parts, t, tn, type MessageKey } from '../shared/i18n';
 import type { Paper, Tag, TagCount } from '../shared/model';
 import { AccessBanner } from '../ui/AccessBanner';
 import { exportFileName, type ExportFormat } from '../library/export';
-import { exportParts, paperRecords } from '../library/export-stream';
+import { exportBlob, paperRecords } from '../library/export-stream';
 import type { ImportOk } from '../library/import-common';
 import { planMerge, type MergePlan } from '../library/merge';
 import { applyView } from '../shared/query';
@@ -80,7 +80,7 @@ function Access() {
 
 type Scope = { kind: 'all' } | { kind: 'view' } | { kind: 'tag'; key: string };
 
-/** The papers a scope covers, newest first, without their abstracts (exportParts reads them a chunk at a time). */
+/** The papers a scope covers, newest first, without their abstracts (exportBlob reads them a chunk at a time). */
 async function papersIn(scope: Scope): Promise<Paper[]> {
   const all = await paperRecords(await db());
   if (scope.kind === 'all') return all;
@@ -91,8 +91,8 @@ async function papersIn(scope: Scope): Promise<Paper[]> {
   return applyView(all, view, hits);
 }
 
-function download(parts: string[], name: string, mime: string) {
-  const url = URL.createObjectURL(new Blob(parts, { type: `${mime};charset=utf-8` }));
+function download(file: Blob, name: string) {
+  const url = URL.createObjectURL(file);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -125,9 +125,10 @@ function Export() {
       if (!papers.length) return setError(t('options_exportNothing'));
       const tagList: Tag[] = tags.map((c) => c.tag);
       const named = format === 'backup' && sc.kind !== 'all' ? tagList.filter((g) => papers.some((p) => p.tags.includes(g.key))) : tagList;
-      const parts = await exportParts(await db(), papers, named, format);
+      const mime = FORMATS.find((f) => f.value === format)!.mime;
+      const file = await exportBlob(await db(), papers, named, format, `${mime};charset=utf-8`);
       const name = exportFileName(format);
-      download(parts, name, FORMATS.find((f) => f.value === format)!.mime);
+      download(file, name);
       setStatus(tn('options_exported', papers.length, name));
     } catch (e) {
       setError(t('options_exportFailed', errorText(e)));

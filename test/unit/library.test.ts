@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openShelf } from '../../src/library/db';
+import { lastSucceeded, openShelf } from '../../src/library/db';
 import { catchUpIndex, importInto, importLibrary } from '../../src/library/import-write';
 import { writeTx } from '../../src/library/write';
 import { Searcher } from '../../src/library/search';
@@ -49,6 +49,37 @@ describe('importLibrary', () => {
     const bad = { ...paper('2505.00003'), id: undefined } as unknown as Paper; // no key: the put fails
     await expect(importLibrary(db, [paper('2505.00002'), bad, paper('2505.00004')], [])).rejects.toThrow();
     expect(await listPapers(db)).toEqual(before);
+  });
+
+  it('many requests without listeners: the success of the last, or the first error when one fails', async () => {
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('lib-raw-requests', 1);
+      req.onupgradeneeded = () => req.result.createObjectStore('s', { keyPath: 'id' }).createIndex('u', 'u', { unique: true });
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const run = (records: { id: number; u: number }[]) => {
+      const tx = raw.transaction('s', 'readwrite');
+      let last: IDBRequest | undefined;
+      for (const r of records) last = tx.objectStore('s').put(r);
+      const done = lastSucceeded(tx, last!);
+      return { done, tx };
+    };
+    const ok = run([1, 2, 3].map((i) => ({ id: i, u: i })));
+    await ok.done;
+    // The second put breaks the unique index: the error thrown is that one, not the AbortError of the third.
+    const bad = run([
+      { id: 10, u: 10 },
+      { id: 11, u: 1 },
+      { id: 12, u: 12 },
+    ]);
+    await expect(bad.done).rejects.toMatchObject({ name: 'ConstraintError' });
+    const count = await new Promise((resolve) => {
+      const req = raw.transaction('s').objectStore('s').count();
+      req.onsuccess = () => resolve(req.result);
+    });
+    expect(count).toBe(3);
+    raw.close();
   });
 
   it('the papers are committed first and the search index follows; an index left unwritten is caught up at the next start', async () => {
