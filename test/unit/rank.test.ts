@@ -296,8 +296,10 @@ describe('rank (trainTags + rankCards) on the seed papers', () => {
       expect(r.relevance).toBeGreaterThanOrEqual(0);
       expect(r.relevance).toBeLessThanOrEqual(1);
       expect(r.suggested.length).toBeLessThanOrEqual(3);
-      if (r.suggested.length) expect(r.suggested[0]).toBe(r.bestTag);
+      // The first suggestion, where there is one, is the best tag (which may be too weak to suggest).
+      expect(r.suggested.slice(0, 1)).toEqual([r.bestTag].slice(0, r.suggested.length));
     }
+    expect(ranked.filter((r) => r.suggested.length).length, 'cards with a suggestion').toBeGreaterThan(0);
     expect(by['2509.16105'].bestTag).toBe('interpretability'); // Concepts in Motion: video CBM
     expect(by['2509.16105'].why).toContain('concept');
     expect(by['2410.14700'].suggested).toContain('mixture-of-experts'); // ExpertFlow
