@@ -315,7 +315,7 @@ function randomValue(r: Rng, depth = 0, hostile = false): unknown {
     case 10:
       return randomObject(r, depth + 1, hostile);
     case 11:
-      return hostile ? exotic(r, depth + 1) : cloneable(r, depth + 1);
+      return hostile ? exotic(r, depth + 1) : cloneable(r);
     default:
       return r.pick([S1, S2, S3, NEW, ref(NEW), stored(NEW)]);
   }
@@ -332,7 +332,7 @@ function randomObject(r: Rng, depth: number, hostile = false): Record<string, un
 }
 
 /** Odd values a structured clone still carries. */
-function cloneable(r: Rng, depth: number): unknown {
+function cloneable(r: Rng): unknown {
   switch (r.int(0, 3)) {
     case 0: {
       const o: Record<string, unknown> = { a: 1, ids: [S1] };
