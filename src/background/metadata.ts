@@ -83,10 +83,8 @@ async function get(fetchFn: Fetch, url: string, accept: string): Promise<string 
   }
 }
 
-export interface MetadataSource {
-  /** The metadata of one paper, from Hugging Face, else arXiv; null when neither answered usefully. */
-  (id: string): Promise<Metadata | null>;
-}
+/** The metadata of one paper, from Hugging Face, else arXiv; null when neither answered usefully. */
+export type MetadataSource = (id: string) => Promise<Metadata | null>;
 
 /**
  * Both sources behind one limiter. A second ask for an id already on its way

@@ -11,7 +11,7 @@
  * stale chunks are removed before new ones are written, and a manifest that
  * names a chunk not there is read as "less", never as a removal (sync.ts decode).
  */
-import browser from 'webextension-polyfill';
+import type browser from 'webextension-polyfill';
 import type { Shelf } from '../library/db';
 import { SYNC_DEVICE, SYNC_DEVICE_KEY as DEVICE_KEY, SYNC_SETTINGS, SYNC_STATUS, SYNC_STATUS_KEY, type SyncStatus } from '../shared/sync-status';
 import { syncOnce, type SyncArea } from '../library/sync';

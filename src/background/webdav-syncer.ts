@@ -6,7 +6,7 @@
  * only after the folder took its files) and is retried with syncer.ts's
  * backoff through an alarm, so a stopped worker still retries.
  */
-import browser from 'webextension-polyfill';
+import type browser from 'webextension-polyfill';
 import type { Shelf } from '../library/db';
 import { DavClient, type Fetch } from '../library/webdav/client';
 import { idbCache, type FileCache } from '../library/webdav/cache';

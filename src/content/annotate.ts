@@ -269,7 +269,7 @@ export class Annotator {
     this.completing.add(id);
     const c = [...set][0];
     const ref = c && this.refOf(c);
-    if (ref && ref.authors.length) void send('paper.complete', { ref }).catch(() => {});
+    if (ref?.authors.length) void send('paper.complete', { ref }).catch(() => {});
   }
 
   private applyChange(change: Change) {

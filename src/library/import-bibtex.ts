@@ -6,7 +6,7 @@
  * grammars take a while to compile.
  */
 // @citation-js/core ships no type declarations; the one call used is typed in `Bib` below.
-// @ts-ignore TS7016
+// @ts-expect-error TS7016
 import { plugins } from '@citation-js/core';
 // Registers the @biblatex/* and @bibtex/* parsers into @citation-js/core.
 import '@citation-js/plugin-bibtex';

@@ -106,7 +106,7 @@ export async function indexMany(words: WordStore, changes: Iterable<readonly [st
       const old = records[i];
       let ids = o.ids;
       let w = o.w;
-      if (old && old.ids) {
+      if (old?.ids) {
         // Keep the old postings of papers this write does not touch.
         const gone = new Set(o.drop ?? []);
         for (const id of o.ids) gone.add(id);

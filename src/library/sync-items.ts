@@ -59,7 +59,7 @@ export const NOTE_IN_SYNC_MAX = QUOTA.perItem;
 export const TITLE_IN_SYNC_MAX = 200;
 export const MAX_TIME = 8.64e15;
 
-export const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+export const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
 
 /** What one item costs against the quotas: key plus JSON of the value. */
 export const itemBytes = (key: string, value: unknown) => utf8Length(key) + utf8Length(JSON.stringify(value));

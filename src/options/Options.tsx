@@ -249,7 +249,8 @@ function Import() {
     <section id="import" aria-labelledby="import-h">
       <h2 id="import-h">{t('options_importHeading')}</h2>
       <p class="muted">{t('options_importIntro')}</p>
-      <div
+      {/* A group (the file input, how to drop a file) that is also the drop target; the input is the way in by keyboard. */}
+      <fieldset
         class={`drop${over ? ' over' : ''}`}
         {...testId('dropzone')}
         onDragOver={(e) => {
@@ -275,7 +276,7 @@ function Import() {
           />
         </label>
         <p class="muted">{t('options_importDrop')}</p>
-      </div>
+      </fieldset>
       {error && (
         <p class="error" role="alert">
           {error}
@@ -287,7 +288,7 @@ function Import() {
         </p>
       )}
       {preview && plan && (
-        <div class="preview" aria-label={t('options_importPreviewLabel')}>
+        <fieldset class="preview" aria-label={t('options_importPreviewLabel')}>
           <p>{parts<ComponentChildren>('options_previewSource', <strong>{preview.file}</strong>, t(SOURCES[preview.parsed.source]))}</p>
           <table>
             <tbody>
@@ -329,7 +330,7 @@ function Import() {
               {t('options_cancel')}
             </button>
           </div>
-        </div>
+        </fieldset>
       )}
     </section>
   );

@@ -44,7 +44,7 @@ export const Filters = memo(function Filters({ status, tags, sort, query, allTag
         </select>
       </div>
       {tags.length > 0 && (
-        <div class="active-tags" aria-label={t('popup_tagFiltersLabel')}>
+        <fieldset class="active-tags" aria-label={t('popup_tagFiltersLabel')}>
           {tags.map((k) => (
             <span class="chip" style={{ '--hue': tag(k)?.hue ?? 0 }}>
               {tagName(k)}
@@ -53,7 +53,7 @@ export const Filters = memo(function Filters({ status, tags, sort, query, allTag
               </button>
             </span>
           ))}
-        </div>
+        </fieldset>
       )}
     </>
   );

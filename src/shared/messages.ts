@@ -232,7 +232,7 @@ export function isEnvelope(m: unknown): m is Envelope {
 
 /** Checks a request's shape; returns a readable reason where it fails. */
 export function parseRequest(name: string, body: unknown): Result<{ name: MessageName; body: unknown }> {
-  if (!Object.prototype.hasOwnProperty.call(requests, name)) return { ok: false, error: `unknown message "${name}"` };
+  if (!Object.hasOwn(requests, name)) return { ok: false, error: `unknown message "${name}"` };
   const schema = requests[name as MessageName];
   let r: ReturnType<typeof v.safeParse<typeof schema>>;
   try {

@@ -145,7 +145,7 @@ const PATH_ID = /^\/(?:abs|pdf|html|papers|format)\/(.+?)(?:\.pdf)?\/?$/;
 // (docs/architecture.md "Budgets"), so the forms the pages use (a root-relative path, or an http(s) URL on our hosts,
 // in plain characters) are split by hand; anything else (escapes, dot segments, other hosts,
 // odd spacing) goes through URL. Both give the same answer.
-const PLAIN_HREF = /^(?:https?:\/\/(?:www\.)?((?:export\.)?arxiv\.org|huggingface\.co))?(\/[\w.\/-]*)(?:[?#]|$)/;
+const PLAIN_HREF = /^(?:https?:\/\/(?:www\.)?((?:export\.)?arxiv\.org|huggingface\.co))?(\/[\w./-]*)(?:[?#]|$)/;
 const BASE_HOST = /^https?:\/\/(?:www\.)?([a-z0-9.-]+)(?:[/?#]|$)/;
 
 /** Host (without www.), decoded path and raw path of href against base; null if it does not parse. */

@@ -34,7 +34,7 @@ const takeErrors = () => (window as unknown as { __papershelfErrors?: string[] }
 
 export async function firefoxSession(opts: SessionOptions = {}): Promise<Session> {
   const pages = new Map<string, string>();
-  const b = await launchFirefox({ extension: (opts.release ? RELEASE : DIST).firefox, pages, lang: opts.lang });
+  const b = await launchFirefox({ extension: (opts.release ? RELEASE : DIST).firefox, pages, lang: opts.lang, colorScheme: opts.colorScheme });
   /**
    * Only the tab in front gets input (as for a user) and animation frames,
    * which puppeteer's click waits on: each click/key step brings its tab to
@@ -118,14 +118,6 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
           await page.keyboard.type(text);
         }),
       errors,
-      colorScheme: async (scheme) => {
-        try {
-          await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
-          return true;
-        } catch {
-          return false; // not in every WebDriver BiDi build
-        }
-      },
     };
   };
 

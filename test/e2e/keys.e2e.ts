@@ -1,12 +1,14 @@
 /**
  * The popup by keyboard alone, in both browsers: one check per documented key
- * and per focus rule. Papers are saved by real clicks on the digest first;
- * after that, the popup gets keys only.
+ * and per focus rule. The first scenario saves its papers by real clicks on the
+ * digest; the others seed theirs (shelf.ts) and open a popup of their own, so
+ * each runs alone. Once a popup is open, it gets keys only.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
 import { BROWSERS, useSession, type Tab } from './session';
 import { controlsReady, pressedIs, saveButton } from './page';
+import { resetLibrary } from './shelf';
 
 const digest = (expectedFixtures() as Record<string, { url: string; count: number; cards: { id: string; title: string }[] }>)['hf/digest.html'];
 const papers = digest.cards.slice(0, 4);
@@ -30,21 +32,58 @@ function cursorRow(): number {
   return Number(document.querySelector('.row.focused')?.closest('li')?.getAttribute('data-index') ?? -1);
 }
 
+/** The popup lists `n` saved papers. */
+const rowsAre = (n: number) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n;
+
 describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   const ctx = useSession(name);
+  /** An extension page the library is reset and seeded from. */
+  let admin: Tab | undefined;
+  /** The tabs of the running scenario, closed after it. */
+  let mine: Tab[] = [];
+  const open = async (url: string) => {
+    const t = await ctx.open(url);
+    mine.push(t);
+    return t;
+  };
+  afterEach(async () => {
+    for (const t of mine) await t.close().catch(() => {}); // closed already by the scenario
+    mine = [];
+  });
   let popup: Tab;
   const focus = (want: string) => popup.waitFor(focusIs, want, 5000);
+  /**
+   * The library holds `papers` only, the popup lists them in that order, each to read, and a
+   * popup of the scenario's own is open on them, nothing focused.
+   */
+  const given = async () => {
+    admin ??= await ctx.open(ctx.s.popupUrl);
+    await resetLibrary(admin, [...papers].reverse());
+    popup = await open(ctx.s.popupUrl);
+    await popup.waitFor(rowsAre, papers.length);
+    expect(await popup.evaluate(titles)).toEqual(papers.map((p) => p.title));
+  };
+  /** The cursor on row 1, by keys. */
+  const toRow1 = async () => {
+    await popup.press('j');
+    await focus('row 0');
+    await popup.press('j');
+    await focus('row 1');
+  };
 
   it('opens with a visible cursor on the first row and nothing focused that a key could destroy', async () => {
-    const page = await ctx.open(digest.url);
+    admin ??= await ctx.open(ctx.s.popupUrl);
+    await resetLibrary(admin);
+    const page = await open(digest.url);
     await page.waitFor(controlsReady, digest.count);
     // Oldest first, so the popup (newest first) lists them in reverse.
     for (const p of [...papers].reverse()) {
       await page.click(...saveButton(p.id));
       await page.waitFor(pressedIs, [p.id, 'true']);
     }
-    popup = await ctx.open(ctx.s.popupUrl);
-    await popup.waitFor((n) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n, papers.length);
+    popup = await open(ctx.s.popupUrl);
+    await popup.waitFor(rowsAre, papers.length);
+    expect(await popup.evaluate(titles)).toEqual(papers.map((p) => p.title));
     expect(await popup.evaluate(cursorRow)).toBe(0);
     // Delete with nothing focused removes nothing.
     await popup.press('Delete');
@@ -60,6 +99,7 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   });
 
   it('/ focuses the search box; ↓ goes into the results, on the first row; ↑ from the first row returns', async () => {
+    await given();
     await popup.press('/');
     await focus('search');
     await popup.press('ArrowDown');
@@ -69,7 +109,11 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   });
 
   it('j and k, ↓ and ↑ move the cursor one row at a time; the first move from outside lands on the cursor row', async () => {
-    await popup.press('Escape'); // leaves the search box
+    await given();
+    // From the search box, as a user who typed there first: Escape leaves it.
+    await popup.press('/');
+    await focus('search');
+    await popup.press('Escape');
     await popup.press('j');
     await focus('row 0');
     await popup.press('j');
@@ -84,8 +128,8 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   });
 
   it('s cycles the status of the focused row', async () => {
-    await popup.press('j'); // row 1
-    await focus('row 1');
+    await given();
+    await toRow1();
     const status = () => document.querySelector<HTMLSelectElement>('li[data-index="1"] select[aria-label="Reading status"]')?.value;
     expect(await popup.evaluate(status)).toBe('to-read');
     await popup.press('s');
@@ -94,6 +138,8 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   });
 
   it('t opens the tag input; Enter adds; Escape closes it and gives focus back to its opener', async () => {
+    await given();
+    await toRow1();
     await popup.press('t');
     await focus('input Tag name in row 1');
     await popup.type('keyboard');
@@ -104,6 +150,13 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   });
 
   it("Enter on a row opens the paper; Enter on a button is the button's", async () => {
+    await given();
+    await toRow1();
+    // Focus on a control inside row 1, by keys: the tag input opened and closed gives it to "Add tag".
+    await popup.press('t');
+    await focus('input Tag name in row 1');
+    await popup.press('Escape');
+    await focus('button Add tag in row 1');
     // From a control inside row 1, k and j move by rows: back onto row 1 itself.
     await popup.press('k');
     await focus('row 0');
@@ -122,19 +175,22 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   });
 
   it('Delete removes the focused row and focus goes to the next row; Backspace (the Mac delete key) does too', async () => {
+    await given();
+    await toRow1();
     const before = await popup.evaluate(titles);
     await popup.press('Delete');
-    await popup.waitFor((n) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n, before.length - 1);
+    await popup.waitFor(rowsAre, before.length - 1);
     await focus('row 1');
     expect(await popup.evaluate(titles)).toEqual(before.filter((_, i) => i !== 1));
     const next = (await popup.evaluate(titles))[1];
     await popup.press('Backspace');
-    await popup.waitFor((n) => document.querySelectorAll('ul[aria-label="Saved papers"] li').length === n, before.length - 2);
+    await popup.waitFor(rowsAre, before.length - 2);
     expect(await popup.evaluate(titles)).not.toContain(next);
     await focus('row 1');
   });
 
   it('tabs move with the arrow keys, as tabs do', async () => {
+    await given();
     await popup.evaluate(() => document.getElementById('tab-papers')?.focus());
     await popup.press('ArrowRight');
     await popup.waitFor(() => document.activeElement?.id === 'tab-digest' && document.getElementById('tab-digest')?.getAttribute('aria-selected') === 'true');

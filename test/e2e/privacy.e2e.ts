@@ -108,7 +108,7 @@ describe.each(BROWSERS)('%s: a page sees nothing of the library and triggers not
         roots: hosts.filter((h) => h.shadowRoot).length,
         attributes: [...new Set(hosts.flatMap((h) => h.getAttributeNames()))].sort(),
         values: hosts.map((h) => h.getAttribute('data-ps-host')).filter((v) => v !== ''),
-        secretInDom: document.documentElement.outerHTML.includes(secret) || document.body.innerText.includes(secret),
+        secretInDom: document.documentElement.outerHTML.includes(secret) || document.body.textContent.includes(secret),
         dataAttributes: Array.from(document.querySelectorAll('*')).flatMap((e) =>
           e.getAttributeNames().filter((a) => /^data-(saved|relevance|suggested|papershelf|new|not-relevant)$/.test(a)),
         ),

@@ -30,8 +30,6 @@ export interface Tab {
   mouseClick(x: number, y: number): Promise<void>;
   /** Uncaught errors and unhandled rejections seen on this tab. */
   errors: string[];
-  /** Emulates the system colour scheme (prefers-color-scheme) for this tab; false where the driver cannot. */
-  colorScheme?(scheme: 'light' | 'dark'): Promise<boolean>;
   /**
    * Evaluates an expression in PaperShelf's content-script world of this tab, as a
    * compromised renderer could (Chromium only: CDP's isolated-world contexts).
@@ -78,6 +76,8 @@ export interface SessionOptions {
   release?: boolean;
   /** Run the browser with its clock this far off (libfaketime, e.g. "+365d"; Chromium). */
   faketime?: string;
+  /** The prefers-color-scheme every page sees, from the browser's start (both browsers: Firefox's WebDriver BiDi has no per-page emulation of it). */
+  colorScheme?: 'light' | 'dark';
 }
 
 export function useSession(name: BrowserName, opts: SessionOptions = {}) {
@@ -96,7 +96,8 @@ export function useSession(name: BrowserName, opts: SessionOptions = {}) {
   afterAll(async () => {
     try {
       for (const t of ctx.tabs) expect(t.errors, `errors on ${t.url()}`).toEqual([]);
-      if (ctx.s) expect(await ctx.s.backgroundErrors(), 'errors in the background').toEqual([]);
+      expect(ctx.s, 'the browser started').toBeDefined();
+      expect(await ctx.s.backgroundErrors(), 'errors in the background').toEqual([]);
     } finally {
       await ctx.s?.close();
     }
@@ -121,7 +122,13 @@ async function toFront(page: import('playwright-core').Page) {
 
 async function chromiumSession(opts: SessionOptions): Promise<Session> {
   const pages = new Map<string, string>();
-  const b = await launchChromium({ extension: (opts.release ? RELEASE : DIST).chromium, pages, lang: opts.lang, faketime: opts.faketime });
+  const b = await launchChromium({
+    extension: (opts.release ? RELEASE : DIST).chromium,
+    pages,
+    lang: opts.lang,
+    faketime: opts.faketime,
+    colorScheme: opts.colorScheme,
+  });
   const wrap = async (url: string): Promise<Tab> => {
     const page = await b.context.newPage();
     front = page; // a new tab opens in front
@@ -171,10 +178,6 @@ async function chromiumSession(opts: SessionOptions): Promise<Session> {
         await page.keyboard.type(text);
       },
       errors,
-      colorScheme: async (scheme) => {
-        await page.emulateMedia({ colorScheme: scheme });
-        return true;
-      },
       evalInContentScript: async (expression) => {
         const cdp = await b.context.newCDPSession(page);
         try {

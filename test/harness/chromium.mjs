@@ -30,9 +30,10 @@ export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
  * `lang` (a BCP 47 tag, e.g. "zh-CN") is the browser's UI language, which picks the extension's messages.
  * `faketime` (e.g. "+365d") runs the browser under Debian's libfaketime: its clock, wall and
  * monotonic (extension pages never finish loading with a real monotonic clock beside a faked one), that far off.
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string, faketime?: string }} opts
+ * `colorScheme` ('light' or 'dark') is what every page, ours included, sees as prefers-color-scheme.
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string, faketime?: string, colorScheme?: 'light' | 'dark' }} opts
  */
-export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false, lang, faketime }) {
+export async function launchChromium({ extension, headless = true, pages = new Map(), live = false, demo = false, lang, faketime, colorScheme }) {
   const executablePath = requireBrowser('chromium');
   const { chromium } = await import('playwright-core');
   // Removed on close(), on a failed start, and when the process exits in any case.
@@ -45,6 +46,7 @@ export async function launchChromium({ extension, headless = true, pages = new M
       headless,
       args: [...QUIET_FLAGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...(lang ? [`--lang=${lang}`] : [])],
       viewport: { width: 1280, height: 900 },
+      ...(colorScheme ? { colorScheme } : {}),
       ...(faketime ? { env: { ...process.env, LD_PRELOAD: FAKETIME_LIB, FAKETIME: faketime } } : {}),
     });
     if (!live)

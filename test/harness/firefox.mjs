@@ -161,10 +161,12 @@ function missingFiles(dir) {
  *
  * `lang` (a BCP 47 tag, e.g. "zh-CN") is the browser's UI language, which picks the extension's
  * messages; Firefox needs that language's pack installed (Debian: firefox-esr-l10n-zh-cn), else it stays English.
+ * `colorScheme` ('light' or 'dark') is what every page, ours included, sees as prefers-color-scheme
+ * (puppeteer's per-page emulation is not in Firefox's WebDriver BiDi).
  *
- * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string }} options
+ * @param {{ extension: string, headless?: boolean, pages?: Map<string, string>, live?: boolean, demo?: boolean, lang?: string, colorScheme?: 'light' | 'dark' }} options
  */
-export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false, demo = false, lang }) {
+export async function launchFirefox({ extension, headless = true, pages = new Map(), live = false, demo = false, lang, colorScheme }) {
   const executablePath = requireBrowser('firefox');
   const { default: puppeteer } = await import('puppeteer-core');
   // Our own profile folder rather than puppeteer's: puppeteer deletes its temporary
@@ -218,6 +220,8 @@ export async function launchFirefox({ extension, headless = true, pages = new Ma
         ...(proxy ? { 'network.proxy.ssl_port': proxy.port } : {}),
         ...extensionPrefs(),
         ...(lang ? { 'intl.locale.requested': lang } : {}),
+        // 0 dark, 1 light (2 the system's, 3 the browser theme's).
+        ...(colorScheme ? { 'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1 } : {}),
       },
     });
     const id = await browser.installExtension(copy.path);

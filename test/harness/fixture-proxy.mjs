@@ -74,7 +74,7 @@ export async function startFixtureProxy({ pages = new Map(), demo = false } = {}
     res.writeHead(a.status, { 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body) });
     res.end(a.body);
   });
-  const proxy = createServer((req, res) => {
+  const proxy = createServer((_req, res) => {
     // Plain-HTTP proxying: nothing of ours uses it.
     res.writeHead(502);
     res.end();

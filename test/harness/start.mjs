@@ -73,7 +73,7 @@ async function reachable(url) {
   }
 }
 
-let live = !opt.demo && (await reachable(opt.url));
+const live = !opt.demo && (await reachable(opt.url));
 if (!live && !fixtureFor(opt.url)) {
   const urls = Object.values(expectedFixtures()).map((e) => `  ${e.url}`);
   console.error(`npm start: there is no offline copy of ${opt.url}${opt.demo ? '' : ' (and it is not reachable)'}. Offline pages:\n${urls.join('\n')}`);

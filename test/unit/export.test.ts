@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import { parse as parseBib } from '@retorquere/bibtex-parser';
 // @citation-js/* ship no type declarations.
-// @ts-ignore TS7016
+// @ts-expect-error TS7016
 import { Cite } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import '@citation-js/plugin-csl';

@@ -115,14 +115,11 @@ function timed(text: string): [number, ImportResult] {
 // A generous ceiling: a second, plus 5 s per MB. Linear code takes well under a second per MB.
 const ceiling = (chars: number) => 1000 + (5000 * chars) / 1e6;
 
+/** The outcome the shape wants ('either' for the fuzzer's random mix), and a read that found something or a refusal that names BibTeX. */
 function check(shape: Shape, r: ImportResult) {
-  if (r.ok) {
-    expect(shape.want, `${shape.name}: read, not refused`).not.toBe('refused');
-    expect(r.papers.length + r.skipped.length, shape.name).toBeGreaterThan(0);
-  } else {
-    expect(shape.want, `${shape.name}: ${r.error}`).not.toBe('read');
-    expect(r.error, shape.name).toMatch(/^(BibTeX|No BibTeX)/);
-  }
+  const got = r.ok ? 'read' : 'refused';
+  expect([got, 'either'], `${shape.name}: ${r.ok ? 'read' : r.error}`).toContain(shape.want);
+  expect(r.ok ? r.papers.length + r.skipped.length > 0 : /^(BibTeX|No BibTeX)/.test(r.error), `${shape.name}: ${r.ok ? 'read nothing' : r.error}`).toBe(true);
 }
 
 describe('BibTeX import on hostile files', () => {

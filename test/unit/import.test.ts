@@ -245,7 +245,7 @@ describe('BibTeX', () => {
     const defined =
       '@string{constructor = {Real}}\n@String{__proto__ = "Title"}\n@misc{a, title = constructor # " " # __proto__, month = jun, year = 2021, eprint={2101.00001}, archivePrefix={arXiv}}';
     expect(ok(parseImport(defined, 'a.bib', NOW)).papers[0]).toMatchObject({ title: 'Real Title', published: '2021-06' });
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'constructor') && typeof Object.prototype.constructor).toBe('function');
+    expect(Object.hasOwn(Object.prototype, 'constructor') && typeof Object.prototype.constructor).toBe('function');
   });
 
   it('refuses @string macros that expand past twice the file (issue 18)', () => {

@@ -22,8 +22,7 @@ describe('message shapes', () => {
     ['not an object', 'paper.unsave', null, /invalid/],
   ])('rejects %s', (_, name, body, reason) => {
     const r = parseRequest(name, body);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(reason);
+    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(reason) });
   });
 });
 

@@ -52,7 +52,7 @@ describe('tf-idf (hand-computed, tiny corpus)', () => {
 
   it('equal weights for equal tf·idf; a one-term document is [1]; unknown words ignored', () => {
     const d2 = vectorize(vocab, docs[1]);
-    expect(Array.from(d2.val).map((x) => +x.toFixed(6))).toEqual([0.707107, 0.707107]);
+    expect(Array.from(d2.val).map((x) => +x.toFixed(6))).toEqual([Math.SQRT1_2, Math.SQRT1_2].map((x) => +x.toFixed(6)));
     const d3 = vectorize(vocab, docs[2]);
     expect(Array.from(d3.idx)).toEqual([2]);
     expect(d3.val[0]).toBeCloseTo(1, 6);
@@ -296,8 +296,10 @@ describe('rank (trainTags + rankCards) on the seed papers', () => {
       expect(r.relevance).toBeGreaterThanOrEqual(0);
       expect(r.relevance).toBeLessThanOrEqual(1);
       expect(r.suggested.length).toBeLessThanOrEqual(3);
-      if (r.suggested.length) expect(r.suggested[0]).toBe(r.bestTag);
+      // The first suggestion, where there is one, is the best tag (which may be too weak to suggest).
+      expect(r.suggested.slice(0, 1)).toEqual([r.bestTag].slice(0, r.suggested.length));
     }
+    expect(ranked.filter((r) => r.suggested.length).length, 'cards with a suggestion').toBeGreaterThan(0);
     expect(by['2509.16105'].bestTag).toBe('interpretability'); // Concepts in Motion: video CBM
     expect(by['2509.16105'].why).toContain('concept');
     expect(by['2410.14700'].suggested).toContain('mixture-of-experts'); // ExpertFlow

@@ -37,13 +37,15 @@ describe('ranker', () => {
       expect(v.relevance).toBeGreaterThanOrEqual(0);
       expect(v.relevance).toBeLessThanOrEqual(1);
       expect(v.suggested.length).toBeLessThanOrEqual(3);
-      if (v.suggested.length) expect(v.suggested[0]).toBe(v.bestTag);
+      // The first suggestion, where there is one, is the best tag.
+      expect(v.suggested.slice(0, 1)).toEqual([v.bestTag].slice(0, v.suggested.length));
       if (labels[p.id].map((l) => l.toUpperCase()).includes(v.bestTag!)) right++;
       expect(v.why.length).toBeGreaterThan(0);
       expect(v.seen).toBe(false);
     }
     // The held-out half: the best tag is one of the paper's own labels for most of them (eval.ts measures it properly).
     expect(right / held.length).toBeGreaterThan(0.6);
+    expect(held.filter((p) => reply.cards[p.id].suggested.length).length, 'cards with a suggestion').toBeGreaterThan(0);
   });
 
   it('scores a card without an abstract from the abstract the corpus already holds', async () => {

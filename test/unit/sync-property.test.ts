@@ -358,7 +358,7 @@ async function runProperty(seed: number, actions = 1_000): Promise<Stats> {
   const files: { papers: Paper[]; tags: Tag[]; what: string }[] = [];
   const stats: Stats = { actions: {}, writes: 0, rounds: 0, quiesceCycles: 0, papersAtEnd: 0, areaBytes: 0 };
   const fail = (where: string, problems: string[]) => {
-    if (problems.length) expect.fail(`seed ${seed}, ${where}:\n  ${problems.slice(0, 12).join('\n  ')}`);
+    expect(problems.length, `seed ${seed}, ${where}:\n  ${problems.slice(0, 12).join('\n  ')}`).toBe(0);
   };
   const roundOf = async (d: Device, label: string): Promise<SyncReport> => {
     const rep = await w.round(d);
@@ -397,7 +397,12 @@ async function runProperty(seed: number, actions = 1_000): Promise<Stats> {
         touched = ids;
         act = () => tagPapers(d.db, ids, name, card, w.wall(d));
         intent = (a) => {
-          for (const id of ids) if (present.includes(id) || card?.id === id) expect(a.get(id)?.tags, label).toContain(tagKey(name));
+          // Tagged where the paper was here or came with its card; a paper neither stays away.
+          const want = ids.map((id) => (present.includes(id) || card?.id === id ? 'tagged' : 'absent'));
+          expect(
+            ids.map((id) => (a.get(id) ? (a.get(id)!.tags.includes(tagKey(name)) ? 'tagged' : 'untagged') : 'absent')),
+            label,
+          ).toEqual(want);
         };
         break;
       }
@@ -417,7 +422,11 @@ async function runProperty(seed: number, actions = 1_000): Promise<Stats> {
         touched = ids;
         act = () => setStatus(d.db, ids, status, w.wall(d));
         intent = (a) => {
-          for (const id of ids) if (present.includes(id)) expect(a.get(id)?.status, label).toBe(status);
+          // Set where the paper was here; a paper not here stays away.
+          expect(
+            ids.map((id) => a.get(id)?.status ?? 'absent'),
+            label,
+          ).toEqual(ids.map((id) => (present.includes(id) ? status : 'absent')));
         };
         break;
       }
@@ -427,7 +436,8 @@ async function runProperty(seed: number, actions = 1_000): Promise<Stats> {
         touched = [id];
         act = () => setNote(d.db, id, note, w.wall(d));
         intent = (a) => {
-          if (present.includes(id)) expect(a.get(id)?.note, label).toBe(note);
+          // Set where the paper was here; a paper not here stays away.
+          expect(a.get(id)?.note ?? 'absent', label).toBe(present.includes(id) ? note : 'absent');
         };
         break;
       }

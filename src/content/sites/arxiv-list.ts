@@ -82,7 +82,7 @@ function cardOf(el: Element): Element | null {
     const prev = dd?.previousElementSibling;
     dt = prev?.tagName === 'DT' ? prev : null;
   }
-  return dt && dt.matches(DT) && dt.querySelector(ABS_LINK) ? dt : null;
+  return dt?.matches(DT) && dt.querySelector(ABS_LINK) ? dt : null;
 }
 
 export type ListSection = 'new' | 'cross' | 'replaced';

@@ -287,7 +287,7 @@ class Controls implements CardControls {
       void this.restore(button);
     } else if (button === this.add) {
       if (this.editor) return this.editor.close();
-      this.editor = openEditor(this.root, this.add, {
+      this.editor = openEditor(this.add, {
         tags: () => this.tags,
         suggestions: this.events.suggestions,
         add: (name) => this.events.onAddTag(this, name),

@@ -26,7 +26,7 @@ export interface EditorHooks {
  * Enter adds, Backspace on an empty input removes the last tag, Escape closes,
  * arrows move through the suggestions.
  */
-export function openEditor(root: ShadowRoot, opener: HTMLButtonElement, hooks: EditorHooks): Editor {
+export function openEditor(opener: HTMLButtonElement, hooks: EditorHooks): Editor {
   const n = ++editorSeq;
   const box = el('span', 'editor');
   const input = el('input');

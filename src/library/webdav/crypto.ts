@@ -84,8 +84,7 @@ export async function newKeyInfo(passphrase: string, iterations = ITERATIONS): P
 export function parseKeyInfo(j: unknown): KeyInfo {
   const k = j as KeyInfo;
   if (
-    !k ||
-    k.papershelf !== 'papershelf-webdav-keyinfo' ||
+    k?.papershelf !== 'papershelf-webdav-keyinfo' ||
     k.kdf?.name !== 'PBKDF2' ||
     k.kdf.hash !== 'SHA-256' ||
     !Number.isInteger(k.kdf.iterations) ||

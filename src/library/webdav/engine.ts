@@ -191,7 +191,7 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
   const usable = new Set<string>();
   for (const { f, size } of valid) {
     let hit = await cache.get(f.name);
-    if (hit && hit.bad && hit.size !== size) hit = undefined; // a bad read of a file that changed since: read again
+    if (hit?.bad && hit.size !== size) hit = undefined; // a bad read of a file that changed since: read again
     if (!hit) {
       const bytes = await client.get(DATA_DIR + f.name);
       if (!bytes) continue; // gone since the listing (its device compacted)
