@@ -17,7 +17,13 @@ export type Writer =
   /** One of our pages, which wrote and broadcast itself. */
   | 'page'
   /** A sync round (storage.sync or WebDAV): what came from other devices is not sent back at once. */
-  | 'sync';
+  | 'sync'
+  /**
+   * A mark on the ranking's data, not the library (a card's "not relevant", library/corpus.ts):
+   * the ranking is redone and the mark goes out (WebDAV carries it), but no page shows it, so
+   * nothing is broadcast and the badge does not change.
+   */
+  | 'corpus';
 
 export interface AfterWriteEffects {
   /** Ask both sync transports for a round. */
@@ -33,6 +39,7 @@ export function createAfterWrite(fx: AfterWriteEffects) {
   return async function afterWrite(writer: Writer, ids: string[], tags = false): Promise<void> {
     if (writer !== 'sync') fx.requestSync();
     fx.invalidateRanking();
+    if (writer === 'corpus') return;
     const results = await Promise.allSettled([writer === 'page' ? undefined : fx.broadcast(ids, tags), fx.updateBadge()]);
     for (const r of results) if (r.status === 'rejected') fx.log('after a stored write', r.reason);
   };

@@ -72,7 +72,7 @@ const webdav = createWebDavSyncer({
   local: browser.storage.local,
   scheduleRetry: (delay) => void browser.alarms.create(WEBDAV_RETRY_ALARM, { when: Date.now() + delay }).catch(log('could not schedule the WebDAV retry')),
 });
-const dispatch = createDispatcher({ db, changed, ranker, tabs, webdav });
+const dispatch = createDispatcher({ db, changed, marked: () => afterWrite('corpus', []), ranker, tabs, webdav });
 browser.tabs.onRemoved.addListener((tabId) => tabs.forget(tabId));
 
 const syncer = createSyncer({

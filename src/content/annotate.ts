@@ -3,7 +3,7 @@
  * keeps them in step with the library, and takes them away cleanly.
  *
  * A card far from view costs the page nothing but its id read and one
- * observation: its controls are a detached host and a JavaScript object.
+ * observation: its controls are a JavaScript object, with no element yet.
  * One IntersectionObserver over the cards (not over hosts) inserts a card's
  * host and builds its controls as the card comes within UPGRADE_MARGIN of
  * the viewport, and so does keyboard focus entering the card. A host inserted
@@ -184,7 +184,7 @@ export class Annotator {
   }
 
   private unbind(c: CardControls) {
-    c.host.remove();
+    if (c.hasHost) c.host.remove();
     this.forget(c);
     this.byId.get(c.id)?.delete(c);
   }

@@ -191,13 +191,16 @@ export const view = {
 export function apply(c: CardControls, v: CardVerdict) {
   // The host is in the page's DOM: any script of the page reads its attributes. The user's
   // tag names, relevance and seen marks go there only in test builds, where tests drive them.
-  const h = c.host;
-  if (v.relevance !== undefined) {
-    testAttr(h, 'data-relevance', String(v.relevance));
-    testAttr(h, 'data-suggested', v.suggested.join(','));
+  // (Production never reads `c.host` here: that would make a host for a card far from view.)
+  if (__PAPERSHELF_TEST_HOOKS__) {
+    const h = c.host;
+    if (v.relevance !== undefined) {
+      testAttr(h, 'data-relevance', String(v.relevance));
+      testAttr(h, 'data-suggested', v.suggested.join(','));
+    }
+    testAttr(h, 'data-new', v.seen ? null : '');
+    if (v.notRelevant) testAttr(h, 'data-not-relevant', '');
   }
-  testAttr(h, 'data-new', v.seen ? null : '');
-  if (v.notRelevant) testAttr(h, 'data-not-relevant', '');
   showRank(
     c,
     v,

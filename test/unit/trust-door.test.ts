@@ -217,6 +217,16 @@ describe('door: capabilities', () => {
     expect((await snapshot(db)) === before, READS.has(name) ? 'a read changed the library' : 'a write changed nothing').toBe(READS.has(name));
   });
 
+  it('a "not relevant" mark takes the after-write path of ranking data (marked), not the library\'s (changed)', async () => {
+    const db = await seeded();
+    const changed = vi.fn(async () => {});
+    const marked = vi.fn(async () => {});
+    const d = createDispatcher({ db: async () => db, changed, marked, ranker: createRanker(async () => db) });
+    expect(await d('paper.notRelevant', VALID['paper.notRelevant'](), 'page')).toEqual({ ok: true, value: { ok: true } });
+    expect(marked).toHaveBeenCalledTimes(1);
+    expect(changed).not.toHaveBeenCalled();
+  });
+
   it('unknown and inherited names are refused for content and unknown for pages', async () => {
     const db = await seeded();
     const d = door(db);

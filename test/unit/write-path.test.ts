@@ -91,6 +91,10 @@ describe('after a write, whoever made it', () => {
     expect(await after('sync')).toEqual(['ranking', 'broadcast 2501.00001 +tags', 'badge']);
   });
 
+  it('a "not relevant" mark (ranking data, not the library): synced out and ranking redone; nothing to broadcast, no badge', async () => {
+    expect(await after('corpus')).toEqual(['sync', 'ranking']);
+  });
+
   it('a failed broadcast or badge is logged, never thrown: the write is stored', async () => {
     const s = setUp(true);
     await expect(s.afterWrite('background', ['2501.00001'])).resolves.toBeUndefined();

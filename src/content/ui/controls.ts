@@ -36,7 +36,10 @@ export const UNDO_MS = 12_000;
 
 export interface CardControls {
   id: string;
-  host: HTMLElement;
+  /** The card's host element, made on first use (ui/host.ts): a card far from view has none yet. */
+  readonly host: HTMLElement;
+  /** Whether the host was made (reading `host` makes it). */
+  readonly hasHost: boolean;
   /** The shadow root and its buttons exist. */
   readonly upgraded: boolean;
   /** Builds the shadow root now (no-op once built; the host is in the page by then). */
@@ -172,11 +175,27 @@ class Controls implements CardControls {
 
   constructor(
     readonly id: string,
-    readonly host: HTMLElement,
     /** The card, for the test builds' marks on it (CARD_SAVED_ATTR). */
     private card: Element,
     private events: ControlEvents,
   ) {}
+
+  /**
+   * Made when first asked for (the card nears the viewport, or focus enters it): most cards of a
+   * 1,000-entry list never need one, and a scan then costs no element per card.
+   */
+  private made: HTMLElement | undefined;
+  get host(): HTMLElement {
+    if (!this.made) {
+      this.made = lightHost(this.id);
+      register(this.made, this.id);
+      if (this.saved !== undefined) testAttr(this.made, SAVED_ATTR, String(this.saved));
+    }
+    return this.made;
+  }
+  get hasHost(): boolean {
+    return this.made !== undefined;
+  }
 
   get upgraded() {
     return this.root !== undefined;
@@ -186,7 +205,7 @@ class Controls implements CardControls {
     // Most cards on a listing stay unsaved: touch the DOM only for a change.
     if (status.saved !== this.saved) {
       this.saved = status.saved;
-      testAttr(this.host, SAVED_ATTR, String(status.saved));
+      if (this.made) testAttr(this.made, SAVED_ATTR, String(status.saved));
       testAttr(this.card, CARD_SAVED_ATTR, String(status.saved));
       if (this.root) this.renderSaved();
       // Back (the Undo, a save here or anywhere): nothing to undo any more.
@@ -223,7 +242,7 @@ class Controls implements CardControls {
   }
 
   dispose() {
-    unregister(this.host);
+    if (this.made) unregister(this.made);
     this.waiting = undefined;
   }
 
@@ -371,7 +390,5 @@ class Controls implements CardControls {
  * the page as the card nears the viewport, then calls upgrade (see the top of this file).
  */
 export function createControls(id: string, card: Element, events: ControlEvents): CardControls {
-  const host = lightHost(id);
-  register(host, id);
-  return new Controls(id, host, card, events);
+  return new Controls(id, card, events);
 }

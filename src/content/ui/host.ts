@@ -3,10 +3,10 @@
  * registry of our live hosts. No controls here (controls.ts builds them in
  * the host's shadow root, tag-editor.ts the editor inside them).
  *
- * A host is made for every card at once but stays out of the page until the
- * card nears the viewport (the annotator's one IntersectionObserver over the
- * cards, content/annotate.ts): a detached element costs the page no style
- * and no layout. Inserted, it is upgraded at once (controls.ts).
+ * A host is made when a card's controls first need it (controls.ts `host`), which is
+ * when the card nears the viewport (the annotator's one IntersectionObserver over the
+ * cards, content/annotate.ts) or focus enters it: the cards of a long list far from
+ * view have none. Inserted, it is upgraded at once (controls.ts).
  */
 
 /**
@@ -72,9 +72,9 @@ export function idOfHost(host: Element): string | undefined {
   return live.get(host);
 }
 
-/** Like the scans' "papershelf:scan" (index.ts): what inserting and building controls costs the page, for `npm run bench` and DevTools. */
+/** Like the scans' "papershelf:scan" (index.ts): what inserting and building controls costs the page, for `npm run bench` and DevTools (test builds only). */
 export function timing(name: string, start: number, cards: number): void {
-  if (!cards) return;
+  if (!__PAPERSHELF_TEST_HOOKS__ || !cards) return;
   try {
     performance.measure(name, { start, detail: { cards } });
   } catch {
