@@ -46,7 +46,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
-import { browserMissing } from '../harness/browsers.mjs';
+import { browserMissing, tempDir } from '../harness/browsers.mjs';
 import { CHROMIUM, launchChromium } from '../harness/chromium.mjs';
 import { arxivListPage, hfCard, hfPage, listingCards, TAGS } from './data.mjs';
 import { backupText, importBackup } from './seed.mjs';
@@ -621,7 +621,9 @@ async function listBench(floorCode) {
     r.checks.push(ext.checks);
   });
   log(`arXiv list of ${ids.length} entries: ${n} loads with the extension and as many without (load ${load()})`);
-  figure('content.list1000.addedTask', r.added, { unit: '%', budget: 15 });
+  // The test build writes two attributes on every card (the marks `annotated` reads), so it reads a little high:
+  // the budget is held against what users install (installedListBench).
+  figure('content.list1000.addedTask', r.added, { unit: '%' });
   figure('content.list1000.addedCpu', r.addedCpu, { unit: '%' });
   figure('content.list1000.task', r.ext, { floor: 'content.list1000.floorTask', ratio: 'content.list1000.addedTask' });
   figure('content.list1000.floorTask', r.floor);
@@ -635,6 +637,75 @@ async function listBench(floorCode) {
   notes.push(
     `content.list1000: ${median(r.inserted)} hosts in the page and ${median(r.upgraded)} with their shadow root for ${ids.length} cards at idle (median); annotation checked ${median(r.checks)}× per load`,
   );
+}
+
+// ------------------------------------------------------------------ 4. the same list, as installed, against a browser without PaperShelf
+
+/** A bare MV3 extension (a worker, nothing else): the browser "without PaperShelf", started the way the harness starts one. */
+function bareExtension() {
+  const dir = tempDir('bench-bare-extension');
+  writeFileSync(join(dir.path, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'bare', version: '1', background: { service_worker: 'sw.js' } }));
+  writeFileSync(join(dir.path, 'sw.js'), '');
+  return dir;
+}
+
+/** In the page (release build): hosts near the viewport, and no attribute of the test builds. */
+function annotatedAsInstalled() {
+  return document.querySelectorAll('[data-ps-host]').length > 0 && !document.querySelector('[data-papershelf-card], [data-papershelf]');
+}
+
+/**
+ * `content.list1000.installed.addedTask`, the issue's own definition: the list's main-thread task
+ * time with what users install (dist/, closed hosts, no test marks, its User Timing off) against the
+ * same Chromium with no PaperShelf at all (a bare extension), pairs alternating, each browser seeded
+ * the same way. The release build leaves no "annotation done" mark (issue 18), so a load ends when the
+ * page is idle (QUIET) with the hosts near the viewport in place; the saved states of far cards land
+ * in a JavaScript object, which the idle wait covers.
+ */
+async function installedListBench() {
+  const fixtureHtml = readFileSync(join(ROOT, 'test/fixtures/arxiv/list-new.html'), 'utf8');
+  const seeds = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8'));
+  const { html, ids } = arxivListPage({ fixtureHtml, seeds, n: LIST_ENTRIES });
+  pages.set(LIST_URL, html);
+  const main = browser;
+  const bare = bareExtension();
+  let installed;
+  let without;
+  try {
+    installed = await launchChromium({ extension: DIST, pages });
+    without = await launchChromium({ extension: bare.path, pages });
+    browser = installed;
+    await seed();
+    const check = { fn: annotatedAsInstalled, arg: undefined };
+    const r = { ext: [], floor: [], added: [] };
+    const n = await repeat(LIST_RUNS, async (i) => {
+      let ext;
+      let floor;
+      for (const kind of i % 2 ? ['floor', 'ext'] : ['ext', 'floor']) {
+        browser = kind === 'ext' ? installed : without;
+        const l = await loadUntilIdle(LIST_URL, kind === 'ext' ? check : null);
+        const found = await l.page.evaluate(() => document.querySelectorAll('[data-ps-host]').length).finally(() => closePage(l.page));
+        if (kind === 'floor' && found) throw new Error(`${found} hosts in the browser without PaperShelf`);
+        if (kind === 'ext') ext = l;
+        else floor = l;
+      }
+      r.ext.push(ext.task);
+      r.floor.push(floor.task);
+      r.added.push(((ext.task - floor.task) / floor.task) * 100);
+    });
+    log(`arXiv list of ${ids.length} entries as installed (dist/): ${n} loads, and as many in a Chromium without PaperShelf (load ${load()})`);
+    figure('content.list1000.installed.addedTask', r.added, { unit: '%', budget: 15 });
+    figure('content.list1000.installed.task', r.ext, { floor: 'content.list1000.installed.floorTask', ratio: 'content.list1000.installed.addedTask' });
+    figure('content.list1000.installed.floorTask', r.floor);
+    notes.push(
+      `content.list1000.installed: task time with PaperShelf as installed ${r.ext.map(Math.round).join(' ')} ms, in a Chromium without it ${r.floor.map(Math.round).join(' ')} ms (in run order); median of the medians ${round(((median(r.ext) - median(r.floor)) / median(r.floor)) * 100)} %`,
+    );
+  } finally {
+    browser = main;
+    await installed?.close().catch(() => {});
+    await without?.close().catch(() => {});
+    bare.remove();
+  }
 }
 
 // ------------------------------------------------------------------ report
@@ -766,6 +837,7 @@ async function main() {
         await group('content: Hugging Face listing', () => contentBench(floorCode));
         await group('content: arXiv list of 1,020 entries', () => listBench(floorCode));
       }
+      await group('content: arXiv list of 1,020 entries as installed, against a Chromium without PaperShelf', () => installedListBench());
     }
   } finally {
     await browser.close().catch(() => {});

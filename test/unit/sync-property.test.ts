@@ -55,6 +55,16 @@ type Rng = ReturnType<typeof rng>;
 
 const utf8 = (s: string) => new TextEncoder().encode(s).length;
 
+/** A JSON.parse reviver giving objects their keys in sorted order (Chromium's storage does). */
+const sortedObject = (_k: string, v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, (v as Record<string, unknown>)[k]]),
+      )
+    : v;
+
 /** storage.sync in memory: values kept as JSON (no shared references), Chrome's quotas enforced, writes counted. */
 class QuotaArea implements SyncArea {
   data = new Map<string, string>();
@@ -64,7 +74,8 @@ class QuotaArea implements SyncArea {
   peak = { bytes: 0, items: 0, biggest: 0 };
 
   async get(_keys?: null): Promise<Record<string, unknown>> {
-    return Object.fromEntries([...this.data].map(([k, v]) => [k, JSON.parse(v)]));
+    // Objects come back with their keys sorted, as Chromium's storage gives them (sync-read.ts sortedJson).
+    return Object.fromEntries([...this.data].map(([k, v]) => [k, JSON.parse(v, sortedObject)]));
   }
   async set(items: Record<string, unknown>): Promise<void> {
     const next = new Map(this.data);

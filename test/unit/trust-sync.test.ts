@@ -23,6 +23,16 @@ import type { Paper, PaperRef, Tag } from '../../src/shared/model';
 const T0 = Date.UTC(2026, 0, 5, 9);
 const DAY = 86_400_000;
 
+/** A JSON.parse reviver giving objects their keys in sorted order (Chromium's storage does). */
+const sortedObject = (_k: string, v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, (v as Record<string, unknown>)[k]]),
+      )
+    : v;
+
 /** storage.sync in memory: values stored as JSON, as the browser does (no shared references). */
 class FakeArea implements SyncArea {
   data = new Map<string, string>();
@@ -32,7 +42,8 @@ class FakeArea implements SyncArea {
 
   async get(_keys?: null): Promise<Record<string, unknown>> {
     this.log.push({ op: 'get', keys: [] });
-    return Object.fromEntries([...this.data].map(([k, v]) => [k, JSON.parse(v)]));
+    // Objects come back with their keys sorted, as Chromium's storage gives them (sync-read.ts sortedJson).
+    return Object.fromEntries([...this.data].map(([k, v]) => [k, JSON.parse(v, sortedObject)]));
   }
   async set(items: Record<string, unknown>): Promise<void> {
     this.log.push({ op: 'set', keys: Object.keys(items) });

@@ -47,9 +47,13 @@ function findCards(root: ParentNode): Element[] {
   const links = Array.from(root.querySelectorAll(PAPER_LINK));
   if (root instanceof Element && root.matches(PAPER_LINK)) links.unshift(root);
   for (const a of links) {
+    // A card holds several links to its paper (thumbnail, title, comments): once its article or
+    // li is found, the others are skipped before their hrefs are parsed.
+    const box = a.closest('article') ?? a.closest('li');
+    if (box && seen.has(box)) continue;
     const id = paperLinkId(a);
     if (!id) continue;
-    const card = cardFromLink(a, id.id);
+    const card = box ?? cardFromLink(a, id.id);
     if (card && !seen.has(card)) {
       seen.add(card);
       foundBy.set(card, { link: a, href: a.getAttribute('href')!, id });
