@@ -4,9 +4,9 @@
  * digest; the others seed theirs (shelf.ts) and open a popup of their own, so
  * each runs alone. Once a popup is open, it gets keys only.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { BROWSERS, useSession, type Tab } from './session';
+import { BROWSERS, scenarioTabs, useSession, type Tab } from './session';
 import { controlsReady, pressedIs, saveButton } from './page';
 import { resetLibrary } from './shelf';
 
@@ -39,17 +39,8 @@ describe.each(BROWSERS)('%s: the popup by keyboard', (name) => {
   const ctx = useSession(name);
   /** An extension page the library is reset and seeded from. */
   let admin: Tab | undefined;
-  /** The tabs of the running scenario, closed after it. */
-  let mine: Tab[] = [];
-  const open = async (url: string) => {
-    const t = await ctx.open(url);
-    mine.push(t);
-    return t;
-  };
-  afterEach(async () => {
-    for (const t of mine) await t.close().catch(() => {}); // closed already by the scenario
-    mine = [];
-  });
+  /** Opens a tab of the running scenario, closed after it. */
+  const open = scenarioTabs(ctx);
   let popup: Tab;
   const focus = (want: string) => popup.waitFor(focusIs, want, 5000);
   /**

@@ -5,7 +5,7 @@
  * `evaluate`; clicks and keys are real input events.
  */
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../harness/chromium.mjs';
 import { dumpControls, hostUpgraded, revealHost } from './page';
 
@@ -103,6 +103,23 @@ export function useSession(name: BrowserName, opts: SessionOptions = {}) {
     }
   });
   return ctx;
+}
+
+/**
+ * Tabs a scenario (one `it`) opens through `open`, closed after it, so no scenario finds
+ * another's tabs (the session's own checks still read their errors at the end).
+ */
+export function scenarioTabs(ctx: { open(url: string): Promise<Tab> }): (url: string) => Promise<Tab> {
+  let mine: Tab[] = [];
+  afterEach(async () => {
+    for (const t of mine) await t.close().catch(() => {}); // closed already by the scenario
+    mine = [];
+  });
+  return async (url: string) => {
+    const t = await ctx.open(url);
+    mine.push(t);
+    return t;
+  };
 }
 
 export async function openSession(name: BrowserName, opts: SessionOptions = {}): Promise<Session> {

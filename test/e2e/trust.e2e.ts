@@ -4,9 +4,9 @@
  * a content-script world can ask only what cards need, and a database from a
  * newer PaperShelf is shown as such and left alone.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedFixtures } from '../harness/routes.mjs';
-import { BROWSERS, useSession, type Tab } from './session';
+import { BROWSERS, scenarioTabs, useSession } from './session';
 import { cardTagsAre, controlsReady, pressedIs, saveButton } from './page';
 import { resetLibrary, type Seed } from './shelf';
 
@@ -14,17 +14,8 @@ const digest = (expectedFixtures() as Record<string, { url: string; count: numbe
 
 describe.each(BROWSERS)('%s: page scripts and content scripts get only what they should', (name) => {
   const ctx = useSession(name);
-  /** The tabs of the running scenario, closed after it. */
-  let mine: Tab[] = [];
-  const open = async (url: string) => {
-    const t = await ctx.open(url);
-    mine.push(t);
-    return t;
-  };
-  afterEach(async () => {
-    for (const t of mine) await t.close().catch(() => {}); // closed already by the scenario
-    mine = [];
-  });
+  /** Opens a tab of the running scenario, closed after it. */
+  const open = scenarioTabs(ctx);
   /**
    * The library holds `papers` only (the last one newest), seeded from a popup of the scenario's
    * own, which is returned listing them. Each scenario starts from its own state, so each runs alone.

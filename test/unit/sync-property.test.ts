@@ -41,6 +41,7 @@ import { decode, QUOTA } from '../../src/library/sync-codec';
 import { AHEAD_LIMIT } from '../../src/library/clock';
 import { READING_STATUSES, tagKey, type Paper, type PaperRef, type Tag } from '../../src/shared/model';
 import { rng } from './rng';
+import { sortedObject } from './chromium-storage';
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const DAY = 86_400_000;
@@ -54,16 +55,6 @@ const YEAR_APART = [-YEAR, 0, YEAR] as const;
 type Rng = ReturnType<typeof rng>;
 
 const utf8 = (s: string) => new TextEncoder().encode(s).length;
-
-/** A JSON.parse reviver giving objects their keys in sorted order (Chromium's storage does). */
-const sortedObject = (_k: string, v: unknown) =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, (v as Record<string, unknown>)[k]]),
-      )
-    : v;
 
 /** storage.sync in memory: values kept as JSON (no shared references), Chrome's quotas enforced, writes counted. */
 class QuotaArea implements SyncArea {

@@ -11,6 +11,7 @@ import type { Paper as SyncedPaper } from '../../src/shared/model';
 import { PaperSchema } from '../../src/shared/messages';
 import { READING_STATUSES, tagHue, tagKey, type ReadingStatus, type Tag } from '../../src/shared/model';
 import { rng } from './rng';
+import { asChromiumReadsIt } from './chromium-storage';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const DAY = 86_400_000;
@@ -148,26 +149,12 @@ function checkQuotas(items: Record<string, unknown>) {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
-/** Objects with their keys sorted, as Chromium's storage gives values back (its dictionaries are sorted). */
-const sortedKeys = <T>(x: T): T =>
-  JSON.parse(
-    JSON.stringify(x, (_k, v: unknown) =>
-      typeof v === 'object' && v !== null && !Array.isArray(v)
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, (v as Record<string, unknown>)[k]]),
-          )
-        : v,
-    ),
-  ) as T;
-
 /** storage.sync in memory, refusing writes over the quotas as Chrome does, and reading objects back with sorted keys as Chromium does. */
 class FakeArea implements SyncArea {
   data: Record<string, unknown> = {};
   writes = 0;
   async get() {
-    return sortedKeys(this.data);
+    return asChromiumReadsIt(this.data);
   }
   async set(items: Record<string, unknown>) {
     const next = { ...this.data, ...clone(items) };
@@ -688,7 +675,7 @@ describe('diffItems: few writes', () => {
   });
 
   it('…also when the area gives objects back with their keys sorted (Chromium)', () => {
-    const area = sortedKeys(before);
+    const area = asChromiumReadsIt(before);
     // The positive control: Chromium's order is not the order encode writes.
     expect(Object.keys(area.m as object)).not.toEqual(Object.keys(before.m as object));
     expect(diffItems(area, encode(fromLocal(papers, tags, []), NOW + 5000, { device: 'B' }).items)).toEqual({ set: {}, remove: [] });

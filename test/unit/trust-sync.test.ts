@@ -16,22 +16,13 @@ import { applySync, collectTombstones, markTombstonesSynced, readForSync } from 
 import { lastWrite } from '../../src/library/stamps';
 import { syncOnce, TOMBSTONE_TTL, type SyncArea, type SyncReport } from '../../src/library/sync';
 import type { Paper, PaperRef, Tag } from '../../src/shared/model';
+import { sortedObject } from './chromium-storage';
 
 // ---------------------------------------------------------------------------
 // The world: a clock, a shared sync area, devices
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const DAY = 86_400_000;
-
-/** A JSON.parse reviver giving objects their keys in sorted order (Chromium's storage does). */
-const sortedObject = (_k: string, v: unknown) =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, (v as Record<string, unknown>)[k]]),
-      )
-    : v;
 
 /** storage.sync in memory: values stored as JSON, as the browser does (no shared references). */
 class FakeArea implements SyncArea {
