@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../harness/chromium.mjs';
 import { requireBrowser } from '../harness/browsers.mjs';
 import { TAGS } from './data.mjs';
-import { mergeResults } from './results.mjs';
+import { median, mergeResults, p95 } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const N = 5000;
@@ -39,14 +39,6 @@ const TAG = TAGS[0][1]; // 'llm': ~5% of the synthetic papers
 
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s]`, ...a);
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-function median(xs) {
-  const s = sorted(xs);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-/** Nearest-rank p95, as run.mjs. */
-const p95 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)];
 const round = (x) => Math.round(x * 1000) / 1000;
 
 const figures = [];

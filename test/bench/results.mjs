@@ -9,6 +9,16 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = join(ROOT, 'bench/results.json');
 
+/** The statistics every part prints (run.mjs, rank.mjs). */
+export const sorted = (xs) => [...xs].sort((a, b) => a - b);
+export function median(xs) {
+  const s = sorted(xs);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+/** Nearest-rank p95. */
+export const p95 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)];
+
 /** Merges `{ name, median, p95, unit, budget, runs, … }` figures (those measured: median not null) into the file. */
 export function mergeResults(figures) {
   let results = {};

@@ -41,7 +41,7 @@
  * (floor-entry.ts: find the cards and their ids, observe each, insert light
  * hosts near the viewport); and the content script's gzip size.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -50,6 +50,7 @@ import { browserMissing, tempDir } from '../harness/browsers.mjs';
 import { CHROMIUM, launchChromium } from '../harness/chromium.mjs';
 import { arxivListPage, hfCard, hfPage, listingCards, TAGS } from './data.mjs';
 import { backupText, importBackup } from './seed.mjs';
+import { median, mergeResults, p95, RESULTS } from './results.mjs';
 import { startTrace } from './trace.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,7 +63,6 @@ const DIST = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROO
  * Sizes are measured on DIST, what users install.
  */
 const RUN_DIST = process.env.BENCH_DIST ? DIST : join(ROOT, 'dist-test/chrome');
-const RESULTS = join(ROOT, 'bench/results.json');
 const POPUP = 'src/popup/index.html';
 
 const N_PAPERS = 10_000;
@@ -101,14 +101,6 @@ const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)
 
 // ------------------------------------------------------------------ statistics
 
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-function median(xs) {
-  const s = sorted(xs);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-/** Nearest-rank p95. */
-const p95 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)];
 const round = (x) => Math.round(x * 100) / 100;
 
 function figure(name, values, { unit = 'ms', budget = null, floor, ratio } = {}) {
@@ -744,27 +736,9 @@ function report() {
   for (const f of figures) if (f.budget != null && checked(f) > f.budget) console.log(`OVER BUDGET: ${f.name} ${checked(f)} > ${f.budget}`);
   for (const { group, error } of failures) console.log(`COULD NOT MEASURE: ${group}: ${firstLine(error)}${error?.cause ? ` (${firstLine(error.cause)})` : ''}`);
 
-  mkdirSync(dirname(RESULTS), { recursive: true });
-  let all = {};
-  if (existsSync(RESULTS)) {
-    try {
-      all = JSON.parse(readFileSync(RESULTS, 'utf8'));
-    } catch {
-      console.warn(`${RESULTS} did not parse: starting it again`);
-    }
-  }
-  const measuredAt = new Date().toISOString();
-  for (const f of figures)
-    all[f.name] = {
-      median: f.median,
-      p95: f.p95,
-      unit: f.unit,
-      budget: f.budget,
-      runs: f.runs,
-      ...(f.floor && { floor: f.floor, ratio: f.ratio }),
-      measuredAt,
-    };
-  writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+  mergeResults(
+    figures.map(({ name, median, p95, unit, budget, runs, floor, ratio }) => ({ name, median, p95, unit, budget, runs, ...(floor && { floor, ratio }) })),
+  );
   console.log(`\n${figures.length} figures written to ${RESULTS.slice(ROOT.length + 1)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
