@@ -155,7 +155,7 @@ export class Annotator {
       if (status) c.set(status);
       else fresh.push(id);
       if (i >= nearFrom && i < nearTo) soon.push(c);
-      else this.placer.watch(c, adapter.mountPoint(card).parent);
+      else this.placer.watch(c, adapter.watchPoint?.(card) ?? adapter.mountPoint(card).parent);
     }
     if (soon.length) nextFrame(() => this.placer.place(soon));
     if (fresh.length) this.ask(fresh);

@@ -131,6 +131,8 @@ export const hfListing: SiteAdapter = {
   cardId,
   readCard,
   mountPoint,
+  // The controls go under the card's heading, at its top.
+  watchPoint: (card) => card,
 };
 
 // Written for: https://huggingface.co/papers, /papers/date/2025-05-20,

@@ -17,6 +17,13 @@ export interface SiteAdapter {
   /** Where the controls go: in the card or another of its parts, never inside a link or a MathJax-processed node. */
   mountPoint(card: Element): { parent: Element; before: Node | null };
   /**
+   * What the annotator observes for a card far from view, so its host goes in before its place
+   * comes near: the card itself where the controls go near its top (cheaper than finding the
+   * mount point of each of 1,000 cards at load); absent: the mount point's parent (an arXiv
+   * list's host goes in the `dd` below the `dt` that is the card).
+   */
+  watchPoint?(card: Element): Element;
+  /**
    * The elements a card is made of when it is more than one element (an arXiv
    * list's `dt` and its `dd`), card first; absent for a card that is one element.
    */
