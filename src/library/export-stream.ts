@@ -40,11 +40,17 @@ async function withAbstracts(db: Shelf, papers: Paper[]): Promise<Paper[]> {
 
 /**
  * Writes each chunk of `papers` (abstracts joined) with `write`, in order; the next
- * chunk's abstracts are being read while `write` runs on this one.
+ * chunk's abstracts are being read while `write` runs on this one. `meanwhile` runs
+ * while the first chunk's are read (what every chunk's writing needs, such as the citation keys).
  */
-async function eachChunk(db: Shelf, papers: Paper[], write: (chunk: Paper[], first: boolean) => void): Promise<void> {
+async function eachChunk(db: Shelf, papers: Paper[], write: (chunk: Paper[], first: boolean) => void, meanwhile?: () => void): Promise<void> {
   const slice = (i: number) => papers.slice(i, i + EXPORT_CHUNK);
   let next = withAbstracts(db, slice(0));
+  if (meanwhile) {
+    // Run after the reads are queued; should it throw, the read's own failure is not left unhandled.
+    next.catch(() => {});
+    meanwhile();
+  }
   for (let i = 0; i < papers.length; i += EXPORT_CHUNK) {
     const chunk = await next;
     if (i + EXPORT_CHUNK < papers.length) next = withAbstracts(db, slice(i + EXPORT_CHUNK));
@@ -104,19 +110,31 @@ async function writeExport(db: Shelf, papers: Paper[], tags: Tag[], format: Expo
     return;
   }
   const names = tagNameMap(tags);
-  const keys = citationKeys(papers);
+  // The citation keys (every paper's, for their uniqueness) are made while the first abstracts are read.
+  let keys = new Map<string, string>();
+  const makeKeys = () => void (keys = citationKeys(papers));
   if (format === 'csl') {
     if (!papers.length) return void push('[]\n');
     push('[\n');
-    await eachChunk(db, papers, (chunk, first) => {
-      push(first ? '' : ',\n');
-      push(cslJsonItems(chunk, names, keys));
-    });
+    await eachChunk(
+      db,
+      papers,
+      (chunk, first) => {
+        push(first ? '' : ',\n');
+        push(cslJsonItems(chunk, names, keys));
+      },
+      makeKeys,
+    );
     push('\n]\n');
     return;
   }
-  await eachChunk(db, papers, (chunk, first) => {
-    push(first ? '' : '\n');
-    push(bibTeXEntries(chunk, names, keys));
-  });
+  await eachChunk(
+    db,
+    papers,
+    (chunk, first) => {
+      push(first ? '' : '\n');
+      push(bibTeXEntries(chunk, names, keys));
+    },
+    makeKeys,
+  );
 }

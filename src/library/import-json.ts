@@ -13,16 +13,9 @@ import { combine } from './merge';
 import { checkJsonTree, Collector, describeIssue, entryLabel, fail, finishPaper, idMonth, isObject, type ImportOk, type ImportResult } from './import-common';
 import { errorText } from '../shared/errors';
 import { compileSchema, INVALID } from './import-fast';
+import { checkSize, MAX_IMPORT_BYTES } from './import-size';
 
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-/** An error message for a file too large to import, or null. Check before reading the file. */
-export function checkSize(bytes: number): string | null {
-  if (bytes <= MAX_IMPORT_BYTES) return null;
-  return t('lib_importTooBig', mb(bytes), mb(MAX_IMPORT_BYTES));
-}
+export { checkSize, MAX_IMPORT_BYTES };
 
 export const BackupSchema = v.strictObject({
   format: v.literal(BACKUP_FORMAT),
