@@ -47,6 +47,9 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
       const d = await deps.db();
       const client = new DavClient(s.url, { user: s.user, password: s.password }, deps.fetch);
       let touched: string[] = [];
+      // The search index of the papers the round created starts once the round is done, before the
+      // pages hear of them: computed meanwhile, its terms held up the round's end by seconds.
+      let index = () => {};
       const r = await syncRound({
         client,
         device: s.device,
@@ -54,12 +57,12 @@ export function createWebDavSyncer(deps: WebDavSyncerDeps) {
         cache,
         readLocal: () => readLocalFull(d),
         applyLocal: async (merged, local) => {
-          const a = await applyLocal(d, merged, local, clock());
+          const a = await applyLocal(d, merged, local, clock(), { indexLater: (start) => void (index = start) });
           touched = a.touched;
           return a;
         },
         now: clock,
-      });
+      }).finally(() => index());
       if (touched.length) await deps.changed(touched).catch((e) => console.error('PaperShelf: WebDAV round written; telling the pages failed', e));
       status = {
         at: clock(),

@@ -15,6 +15,7 @@ vi.mock('webextension-polyfill', () => ({ default: {} }));
 import { openShelf, type Shelf } from '../../src/library/db';
 import { savePaper } from '../../src/library/papers';
 import { readFull } from '../../src/library/write';
+import { Searcher } from '../../src/library/search';
 import { memoryCache } from '../../src/library/webdav/cache';
 import type { Fetch } from '../../src/library/webdav/client';
 import { createWebDavSyncer, type WebDavSyncerDeps } from '../../src/background/webdav-syncer';
@@ -110,14 +111,14 @@ const ref = (id: string) => ({
 let dbN = 0;
 
 /** A device: its library, its storage.local, its syncer on `dav`, a spy for the retry alarm, and a signal per status written. */
-async function device(dav: ReturnType<typeof memoryDav>, opts: { password?: string } = {}) {
+async function device(dav: ReturnType<typeof memoryDav>, opts: { password?: string; onChanged?: (db: Shelf, ids: string[]) => Promise<void> } = {}) {
   const db: Shelf = await openShelf(`webdav-syncer-${dbN++}`);
   const local: Record<string, unknown> = {};
   const written: WebDavStatus[] = [];
   const waiting: (() => void)[] = [];
   let t = Date.UTC(2026, 5, 1, 8);
   const scheduleRetry = vi.fn<(delay: number) => void>();
-  const changed = vi.fn(async (_ids: string[]) => {});
+  const changed = vi.fn(async (ids: string[]) => opts.onChanged?.(db, ids));
   const deps: WebDavSyncerDeps = {
     db: async () => db,
     changed,
@@ -176,6 +177,18 @@ describe('the WebDAV syncer', () => {
     expect(b.connected!.ok).toMatchObject({ sentFiles: 0, receivedFiles: 1, papers: 1, devices: 1, pulled: 1 });
     expect(await b.papers()).toEqual(['2601.00001']);
     expect(b.changed).toHaveBeenCalledWith(['2601.00001']);
+  });
+
+  it('a first download: a search made when the pages hear of the papers finds them (the index is open by then)', async () => {
+    const dav = memoryDav();
+    const a = await device(dav);
+    for (let i = 1; i <= 3; i++) await savePaper(a.db, { ...ref(`2601.0000${i}`), abstract: `On the quokkaite${i} lattice` }, Date.UTC(2026, 5, 1) + i);
+    await a.syncer.now();
+    const found: (string[] | null)[] = [];
+    // The search the popup makes on the broadcast: at once, not waiting for the index the round left behind.
+    const b = await device(dav, { onChanged: async (db) => void found.push(await new Searcher(async () => db).search('quokkaite2')) });
+    expect(b.connected!.ok).toMatchObject({ pulled: 3 });
+    expect(found).toEqual([['2601.00002']]);
   });
 
   it('requests within the debounce make one round, when the last one is due', async () => {
