@@ -241,7 +241,10 @@ describe('the richer state', () => {
     const like = state([paper('1', { authors: ['X', 'Y'], abstract: 'text', version: 'v2' })]);
     expect(delta(like, base).meta.size).toBe(0);
     for (const over of [{ authors: ['X', 'Z'] }, { authors: ['X'] }, { abstract: 'text.' }, { version: 'v3' }, { upvotes: 1 }, { updatedAt: T + 1 }])
-      expect([over, [...delta(state([paper('1', { authors: ['X', 'Y'], abstract: 'text', version: 'v2', ...over })]), base).meta.keys()]]).toEqual([over, ['1']]);
+      expect([over, [...delta(state([paper('1', { authors: ['X', 'Y'], abstract: 'text', version: 'v2', ...over })]), base).meta.keys()]]).toEqual([
+        over,
+        ['1'],
+      ]);
   });
 
   it("reads both servers' listings", () => {
