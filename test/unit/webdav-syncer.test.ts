@@ -191,7 +191,7 @@ describe('the WebDAV syncer', () => {
     // The search the popup makes on the broadcast: at once, not waiting for the index the round left behind.
     const b = await device(dav, { onChanged: async (db) => void found.push(await new Searcher(async () => db).search('quokkaite2')) });
     expect(b.connected!.ok).toMatchObject({ pulled: 3 });
-    expect(found).toEqual([['2601.00002']]);
+    await vi.waitFor(() => expect(found).toEqual([['2601.00002']]));
   });
 
   it('the marks a round ends with are stored only when they changed', async () => {
