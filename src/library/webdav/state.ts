@@ -88,7 +88,8 @@ export function joinMeta(a: MetaRecord, b: MetaRecord): MetaRecord {
     let pick: MetaRecord | undefined;
     if (ta === undefined) pick = tb === undefined ? undefined : b;
     else if (tb === undefined) pick = a;
-    else pick = ta !== tb ? (ta > tb ? a : b) : cmpStr(json(a.v[f]), json(b.v[f])) >= 0 ? a : b;
+    // At the same time the greater value as JSON; the same value (an abstract, often) needs no JSON to say so.
+    else pick = ta !== tb ? (ta > tb ? a : b) : a.v[f] === b.v[f] || cmpStr(json(a.v[f]), json(b.v[f])) >= 0 ? a : b;
     if (pick) {
       out.v[f] = pick.v[f];
       out.at[f] = pick.at[f]!;
