@@ -19,7 +19,7 @@ import { connectFolder, syncRound } from '../../src/library/webdav/engine';
 import { importKey, WrongPassphraseError } from '../../src/library/webdav/crypto';
 import { applyLocal, readLocalFull } from '../../src/library/webdav/local';
 import { parseName } from '../../src/library/webdav/format';
-import { mergeDav, metaOf, sameDav, emptyDav, type DavState } from '../../src/library/webdav/state';
+import { delta, mergeDav, metaOf, sameDav, emptyDav, type DavState } from '../../src/library/webdav/state';
 import { fromLocal } from '../../src/library/sync-state';
 import { filesUnder, PASSWORD, startWebDav, USER } from '../harness/webdav.mjs';
 import type { Paper } from '../../src/shared/model';
@@ -234,6 +234,17 @@ describe('the richer state', () => {
     expect(sameDav(abc, mergeDav(abc, b))).toBe(true);
     expect(abc.meta.get('1')!.v).toMatchObject({ title: 'T 1', authors: ['X'], abstract: 'newest' });
     expect(sameDav(mergeDav(emptyDav(), a), a)).toBe(true);
+  });
+
+  it('delta: a metadata record differs by any field, its time, or one author; an equal record held apart does not', () => {
+    const base = state([paper('1', { authors: ['X', 'Y'], abstract: 'text', version: 'v2' })]);
+    const like = state([paper('1', { authors: ['X', 'Y'], abstract: 'text', version: 'v2' })]);
+    expect(delta(like, base).meta.size).toBe(0);
+    for (const over of [{ authors: ['X', 'Z'] }, { authors: ['X'] }, { abstract: 'text.' }, { version: 'v3' }, { upvotes: 1 }, { updatedAt: T + 1 }])
+      expect([over, [...delta(state([paper('1', { authors: ['X', 'Y'], abstract: 'text', version: 'v2', ...over })]), base).meta.keys()]]).toEqual([
+        over,
+        ['1'],
+      ]);
   });
 
   it("reads both servers' listings", () => {

@@ -15,7 +15,8 @@ vi.mock('webextension-polyfill', () => ({ default: {} }));
 import { openShelf, type Shelf } from '../../src/library/db';
 import { savePaper } from '../../src/library/papers';
 import { readFull } from '../../src/library/write';
-import { memoryCache } from '../../src/library/webdav/cache';
+import { Searcher } from '../../src/library/search';
+import { memoryCache, type FileCache } from '../../src/library/webdav/cache';
 import type { Fetch } from '../../src/library/webdav/client';
 import { createWebDavSyncer, type WebDavSyncerDeps } from '../../src/background/webdav-syncer';
 import { WEBDAV_SETTINGS_KEY, WEBDAV_STATUS_KEY, type WebDavSettings, type WebDavStatus } from '../../src/shared/webdav-status';
@@ -110,14 +111,17 @@ const ref = (id: string) => ({
 let dbN = 0;
 
 /** A device: its library, its storage.local, its syncer on `dav`, a spy for the retry alarm, and a signal per status written. */
-async function device(dav: ReturnType<typeof memoryDav>, opts: { password?: string } = {}) {
+async function device(
+  dav: ReturnType<typeof memoryDav>,
+  opts: { password?: string; onChanged?: (db: Shelf, ids: string[]) => Promise<void>; cache?: FileCache } = {},
+) {
   const db: Shelf = await openShelf(`webdav-syncer-${dbN++}`);
   const local: Record<string, unknown> = {};
   const written: WebDavStatus[] = [];
   const waiting: (() => void)[] = [];
   let t = Date.UTC(2026, 5, 1, 8);
   const scheduleRetry = vi.fn<(delay: number) => void>();
-  const changed = vi.fn(async (_ids: string[]) => {});
+  const changed = vi.fn(async (ids: string[]) => opts.onChanged?.(db, ids));
   const deps: WebDavSyncerDeps = {
     db: async () => db,
     changed,
@@ -132,7 +136,7 @@ async function device(dav: ReturnType<typeof memoryDav>, opts: { password?: stri
       },
     },
     scheduleRetry,
-    cache: memoryCache(),
+    cache: opts.cache ?? memoryCache(),
     fetch: dav.fetch,
     now: () => (t += SEC),
   };
@@ -176,6 +180,36 @@ describe('the WebDAV syncer', () => {
     expect(b.connected!.ok).toMatchObject({ sentFiles: 0, receivedFiles: 1, papers: 1, devices: 1, pulled: 1 });
     expect(await b.papers()).toEqual(['2601.00001']);
     expect(b.changed).toHaveBeenCalledWith(['2601.00001']);
+  });
+
+  it('a first download: a search made when the pages hear of the papers finds them (the index is open by then)', async () => {
+    const dav = memoryDav();
+    const a = await device(dav);
+    for (let i = 1; i <= 3; i++) await savePaper(a.db, { ...ref(`2601.0000${i}`), abstract: `On the quokkaite${i} lattice` }, Date.UTC(2026, 5, 1) + i);
+    await a.syncer.now();
+    const found: (string[] | null)[] = [];
+    // The search the popup makes on the broadcast: at once, not waiting for the index the round left behind.
+    const b = await device(dav, { onChanged: async (db) => void found.push(await new Searcher(async () => db).search('quokkaite2')) });
+    expect(b.connected!.ok).toMatchObject({ pulled: 3 });
+    await vi.waitFor(() => expect(found).toEqual([['2601.00002']]));
+  });
+
+  it('the marks a round ends with are stored only when they changed', async () => {
+    const dav = memoryDav();
+    const a = await device(dav);
+    await savePaper(a.db, ref('2601.00001'), Date.UTC(2026, 5, 1));
+    await a.syncer.now();
+    const cache = memoryCache();
+    const stored = vi.spyOn(cache, 'setLastMarks');
+    const b = await device(dav, { cache });
+    expect(b.connected!.ok).toMatchObject({ pulled: 1 });
+    await b.syncer.now();
+    expect(stored).not.toHaveBeenCalled();
+    await cache.setLastMarks(new Map([['2601.00009', { on: true, at: 5 }]]));
+    stored.mockClear();
+    await b.syncer.now();
+    // The mark gone from this library since: its unmark is stored.
+    expect(stored.mock.calls.map(([m]) => [...m.keys()])).toEqual([['2601.00009']]);
   });
 
   it('requests within the debounce make one round, when the last one is due', async () => {

@@ -43,7 +43,7 @@ import {
 } from './format';
 import { decryptBody, encryptBody, isEncrypted, newKeyInfo, parseKeyInfo, unlock, type KeyInfo } from './crypto';
 import type { FileCache } from './cache';
-import { delta, emptyDav, fromLocalFull, isEmptyDav, mergeAll, mergeDav, type DavState, type FullLocal } from './state';
+import { delta, emptyDav, fromLocalFull, isEmptyDav, mergeAll, mergeDav, type DavState, type FullLocal, type Mark } from './state';
 import { DAY } from '../clock';
 import type { Paper } from '../../shared/model';
 
@@ -159,6 +159,9 @@ export async function decodeFile(f: FileName, bytes: Uint8Array, key?: CryptoKey
   return r.state;
 }
 
+const sameMarks = (a: Map<string, Mark>, b: Map<string, Mark>) =>
+  a.size === b.size && [...a].every(([id, m]) => b.get(id)?.on === m.on && b.get(id)?.at === m.at);
+
 export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
   const { client, device, cache } = deps;
   const c0 = { ...client.counters };
@@ -267,7 +270,9 @@ export async function syncRound(deps: RoundDeps): Promise<RoundReport> {
 
   // Written (or nothing to write): now the library may change.
   const applied = await deps.applyLocal(merged, local);
-  await cache.setLastMarks(merged.marks);
+  // Stored only when they changed: most rounds end with the marks they began with (a request to
+  // IndexedDB each, which after a first download's 17 MB waited most of a second).
+  if (!sameMarks(merged.marks, lastMarks)) await cache.setLastMarks(merged.marks);
   if (applied.upserts) {
     // Writing the merge here can make what it did not say: a paper restored elsewhere after a
     // removal known here comes back with a save date made from its newest write (sync-patch.ts

@@ -196,7 +196,15 @@ export function fromJson(j: unknown): { state: DavState; kind: FileKind; device:
     if (!isObj(m) || typeof m.on !== 'boolean' || !isTime(m.at)) bad(`mark of ${id}`);
     marks.set(id, { on: m.on as boolean, at: m.at as number });
   }
-  const sort = <V>(m: Map<string, V>) => new Map([...m].sort((a, b) => cmpStr(a[0], b[0])));
+  // Files are written in key order (toJson of sorted maps): checked, and sorted only when they are not.
+  const sort = <V>(m: Map<string, V>) => {
+    let prev: string | undefined;
+    for (const k of m.keys()) {
+      if (prev !== undefined && cmpStr(prev, k) >= 0) return new Map([...m].sort((a, b) => cmpStr(a[0], b[0])));
+      prev = k;
+    }
+    return m;
+  };
   const core: SyncState = { papers: sort(papers), tombstones: sort(tombstones), tags: sort(tags) };
   return { state: { core, meta: sort(meta), marks: sort(marks) }, kind: o.kind as FileKind, device: o.device as string, writtenAt: o.writtenAt as number };
 }

@@ -131,11 +131,13 @@ async function createNew(db: Shelf, patches: PaperPatch[], tags: readonly Tag[],
 }
 
 /**
- * The search index of papers createNew wrote, in a transaction of its own, opened at once (a
- * search made from now on queues behind it and finds these papers) and not waited for: the
- * papers are readable already, and at 10,000 papers the terms are seconds of work. Opened
- * after the round's other writes, which would otherwise queue behind it (it holds `meta`). If
- * it does not finish, the REINDEX_KEY note written with the papers makes catchUpIndex write it at the next start.
+ * The search index of papers createNew wrote, in a transaction of its own, not waited for: the
+ * papers are readable already, and at 10,000 papers the terms are seconds of work. A search made
+ * once it is open queues behind it and finds these papers. Opened after the round's other writes,
+ * which would otherwise queue behind it (it holds `meta`); and, with `indexLater`, after the
+ * round's own remaining work, which its terms (computed on the same thread, a chunk after each
+ * read) slowed down by seconds. If it does not finish, the REINDEX_KEY note written with the
+ * papers makes catchUpIndex write it at the next start.
  */
 function indexCreated(db: Shelf, created: readonly Paper[]): void {
   if (!created.length) return;
@@ -145,8 +147,19 @@ function indexCreated(db: Shelf, created: readonly Paper[]): void {
   ).catch((e) => console.warn('PaperShelf: the search index of the papers a WebDAV round created is left to the next start', e));
 }
 
-/** Writes `merged` (= merge(local's state, the folder's)) into the library. */
-export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, now: number): Promise<Applied> {
+/**
+ * Writes `merged` (= merge(local's state, the folder's)) into the library. The search index of
+ * the papers it created is opened when it returns, or, given `indexLater`, handed to it as a
+ * function to call once the round is otherwise done (before the pages hear of the change, so that
+ * a search they make then queues behind the index).
+ */
+export async function applyLocal(
+  db: Shelf,
+  merged: DavState,
+  local: FullLocal,
+  now: number,
+  opts: { indexLater?: (start: () => void) => void } = {},
+): Promise<Applied> {
   const changes = changesFor(local.papers, merged.core, local.tags);
   const createdPapers = await createNew(
     db,
@@ -158,7 +171,9 @@ export async function applyLocal(db: Shelf, merged: DavState, local: FullLocal, 
   try {
     return await applyRest(db, merged, local, now, changes, createdPapers);
   } finally {
-    indexCreated(db, createdPapers);
+    const start = () => indexCreated(db, createdPapers);
+    if (opts.indexLater && createdPapers.length) opts.indexLater(start);
+    else start();
   }
 }
 

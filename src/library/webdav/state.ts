@@ -88,7 +88,8 @@ export function joinMeta(a: MetaRecord, b: MetaRecord): MetaRecord {
     let pick: MetaRecord | undefined;
     if (ta === undefined) pick = tb === undefined ? undefined : b;
     else if (tb === undefined) pick = a;
-    else pick = ta !== tb ? (ta > tb ? a : b) : cmpStr(json(a.v[f]), json(b.v[f])) >= 0 ? a : b;
+    // At the same time the greater value as JSON; the same value (an abstract, often) needs no JSON to say so.
+    else pick = ta !== tb ? (ta > tb ? a : b) : a.v[f] === b.v[f] || cmpStr(json(a.v[f]), json(b.v[f])) >= 0 ? a : b;
     if (pick) {
       out.v[f] = pick.v[f];
       out.at[f] = pick.at[f]!;
@@ -168,7 +169,25 @@ export function fromLocalFull(local: FullLocal, lastMarks: Map<string, Mark>, wa
 // ------------------------------------------------------------------ delta
 
 const samePaper = (a: SyncPaper, b: SyncPaper) => json(a) === json(b);
-const sameMeta = (a: MetaRecord, b: MetaRecord) => json(a) === json(b);
+
+/** Two metadata values (numbers, strings, lists of strings) alike, as their JSON would be. */
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return json(x) === json(y);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/**
+ * Two metadata records alike: the same fields, each with the same value and time. Field by field,
+ * not as JSON: a record's JSON holds its abstract, and a first download compared 10,000 of them
+ * twice per round (two JSON copies of the whole library each time, seconds of the worker's time).
+ */
+function sameMeta(a: MetaRecord, b: MetaRecord): boolean {
+  if (a === b) return true;
+  for (const f of META_FIELDS) if (a.at[f] !== b.at[f] || !sameValue(a.v[f], b.v[f])) return false;
+  return true;
+}
 
 /**
  * The part of `full` that `base` does not have (full ⊒ base: full = merge(x, base)):
