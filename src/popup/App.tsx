@@ -37,6 +37,7 @@ import { Tabs, type TabId } from './Tabs';
 import { Filters } from './Filters';
 import { ListRow, type RowActions } from './ListRow';
 import { memo } from './memo';
+import { SearchFirst } from './search-first';
 
 // Props-less parts with their own state: a keystroke need not draw them again.
 const Banner = memo(AccessBanner);
@@ -67,9 +68,11 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
   const scroller = useRef<HTMLDivElement>(null);
 
   const viewNow = useRef(initial);
-  const lib = useLibrary(db, first?.rows ?? null, () => index.again(viewNow.current.query));
+  // Searches read first, the library's bulk reads between them (search-first.ts).
+  const [searchFirst] = useState(() => new SearchFirst());
+  const lib = useLibrary(db, first?.rows ?? null, () => index.again(viewNow.current.query), searchFirst);
   const { papers, complete, tags, error, run } = lib;
-  const index = useSearch(db, complete, first, lib.setError);
+  const index = useSearch(db, complete, first, lib.setError, searchFirst);
   const { hits, extra } = index;
   const { view, viewRef, setView } = useView(initial, (next, merged) => {
     if ('query' in next) index.search(merged.query);
