@@ -13,7 +13,12 @@ export function useVirtual(count: number, scroller: () => HTMLElement | null, es
         scrollToFn: elementScroll,
         observeElementRect,
         observeElementOffset,
-        measureElement,
+        // A row mounted (its ref) is not measured there: reading its height forced a layout per new
+        // row, in the middle of Preact's commit (issue 20, popup.keystroke). Its size is the one
+        // known for its paper, or the estimate, until the ResizeObserver (which virtual-core sets
+        // on every row) gives its border box after layout, before the frame is painted.
+        measureElement: (el, entry, instance) =>
+          entry ? measureElement(el, entry, instance) : (instance.itemSizeCache.get(instance.options.getItemKey(instance.indexFromElement(el))) ?? estimate),
         overscan: 6,
         getItemKey: key,
         onChange: () => rerender(0),

@@ -129,6 +129,25 @@ function cpuOfKeys(events, origin, keys) {
   ).toFixed(1)}`;
 }
 
+/** A CPU profile's self time by function (ms), the top 25, the idle and program samples left out. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    const f = n.callFrame;
+    if (['(idle)', '(program)', '(root)'].includes(f.functionName)) continue;
+    const key = `${f.functionName || '(anonymous)'} ${short(f.url)}:${f.lineNumber}:${f.columnNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return `CPU profile of the typing, self time ${total.toFixed(0)} ms in all; the top:\n${[...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([k, ms]) => `  ${ms.toFixed(1).padStart(7)}  ${k}`)
+    .join('\n')}`;
+}
+
 async function seed() {
   const page0 = await b.context.newPage();
   await page0.goto(b.extensionUrl(POPUP));
@@ -169,6 +188,10 @@ try {
     } else if (MODE === 'keys') {
       await page.waitForFunction(() => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, { timeout: 60_000 });
       await page.waitForTimeout(300);
+      // A CPU profile of the typing too (sampled every 100 µs): self time by function.
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
       const keys = await page.evaluate(async (queries) => {
         const input = document.querySelector('input.search');
         const out = [];
@@ -191,6 +214,8 @@ try {
         }
         return out;
       }, QUERIES);
+      const { profile } = await cdp.send('Profiler.stop');
+      out.push(`\n${selfTimes(profile)}`);
       const slow = [...keys].sort((a, b) => b.ms - a.ms).slice(0, 5);
       out.push(`keystrokes: ${keys.length}, slowest: ${slow.map((k) => `"${k.q}" ${k.ms.toFixed(1)} ms at ${k.t0.toFixed(0)}`).join('; ')}`);
       window = { slow, all: keys };
