@@ -97,7 +97,7 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
 
   // One key function per list: a new one makes the virtual list lay out every row again (10,000 without a query).
   const keyOf = useCallback((i: number) => shown[i]?.id ?? i, [shown]);
-  const virtual = useVirtual(shown.length, () => scroller.current, 92, keyOf);
+  const { virtual, measure } = useVirtual(shown.length, () => scroller.current, 92, keyOf);
   const items = virtual.getVirtualItems();
 
   // The first paint's box had focus (and a caret): this one has them now, in the commit that removes it.
@@ -297,7 +297,7 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
                     tag={tagOf}
                     suggestions={suggestions}
                     actions={actions}
-                    measure={virtual.measureElement}
+                    measure={measure}
                   />
                 );
               })}
