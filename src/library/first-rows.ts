@@ -38,16 +38,27 @@ export function openForReading(name = DB_NAME): Promise<IDBDatabase | null> {
   });
 }
 
+/** IDBIndex.getAllRecords (Chromium 141+; not in TypeScript's DOM types yet): records in a direction, at most `count`. */
+interface RecordsIndex {
+  getAllRecords?(options: { query?: IDBKeyRange | null; count?: number; direction?: IDBCursorDirection }): IDBRequest<{ value: unknown }[]>;
+}
+
 /**
  * The `n` newest saved papers (no abstracts: they live apart), newest first as the savedAt index
- * read backwards gives them, and how many tags there are. Three requests, not a cursor's one per
- * row: each is a round trip to the browser's database process, which a loaded machine makes slow.
- * A cursor finds the n-th newest savedAt, one getAll reads from there on.
+ * read backwards gives them, and how many tags there are. Each request is a round trip to the
+ * browser's database process, which a loaded machine makes slow: where the browser has
+ * getAllRecords, one request reads the index backwards; elsewhere a cursor finds the n-th newest
+ * savedAt and one getAll reads from there on (three requests, not a cursor's one per row).
  */
 export async function readFirstRows(db: IDBDatabase, n: number): Promise<{ rows: Paper[]; tags: number }> {
   const tx = db.transaction(['papers', 'tags']);
   const tags = done(tx.objectStore('tags').count());
   const index = tx.objectStore('papers').index('savedAt');
+  const records = (index as RecordsIndex).getAllRecords;
+  if (records) {
+    const rows = (await done(records.call(index, { direction: 'prev', count: n }))).map((r) => r.value as Paper);
+    return { rows, tags: await tags };
+  }
   // The savedAt of the n-th newest paper; undefined when there are fewer (then every paper is read).
   const from = await new Promise<IDBValidKey | undefined>((resolve, reject) => {
     const req = index.openKeyCursor(null, 'prev');

@@ -162,7 +162,7 @@ export const untagPaper = (db: Shelf, id: string, key: string, wall = Date.now()
 const LIST_SLICE = 1000;
 
 /** Saved papers, newest first; `limit` reads only that many from the savedAt index. */
-export async function listPapers(db: Shelf, limit?: number, offset = 0): Promise<Paper[]> {
+export async function listPapers(db: Shelf, limit?: number, offset = 0, turn?: () => Promise<void>): Promise<Paper[]> {
   if (limit === undefined && offset === 0) {
     // getAll beats a cursor walk by an order of magnitude at 10,000 papers. In slices, each its own
     // transaction: IndexedDB runs transactions on one store one after the other, so a search typed
@@ -171,6 +171,8 @@ export async function listPapers(db: Shelf, limit?: number, offset = 0): Promise
     // and a reader that must not miss one reads those again after (popup/App.tsx).
     const out: Paper[] = [];
     for (let after: string | undefined; ; ) {
+      // The popup's searches go first (popup/search-first.ts): each slice waits for its turn.
+      await turn?.();
       const slice = await db.getAll('papers', after === undefined ? null : IDBKeyRange.lowerBound(after, true), LIST_SLICE);
       for (const p of slice) out.push(p);
       if (slice.length < LIST_SLICE) break;

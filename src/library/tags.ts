@@ -30,14 +30,32 @@ export async function tagNames(store: TagStore<IDBTransactionMode>, keys: string
 }
 
 /** Every tag with how many papers carry it, most used first. */
-export async function listTags(db: Shelf): Promise<TagCount[]> {
-  const tx = db.transaction(['tags', 'papers']);
-  const tags = await tx.objectStore('tags').getAll();
-  const index = tx.objectStore('papers').index('tags');
-  const counts = await Promise.all(tags.map((t) => index.count(t.key)));
-  await tx.done;
+export async function listTags(db: Shelf, turn?: () => Promise<void>): Promise<TagCount[]> {
+  let counts: number[];
+  let tags: Tag[];
+  if (!turn) {
+    const tx = db.transaction(['tags', 'papers']);
+    tags = await tx.objectStore('tags').getAll();
+    const index = tx.objectStore('papers').index('tags');
+    counts = await Promise.all(tags.map((t) => index.count(t.key)));
+    await tx.done;
+  } else {
+    // The popup's searches go first (popup/search-first.ts): the counts (one request per tag, each
+    // a walk of the index) go a few at a time, each batch after its turn, in transactions of their own.
+    await turn();
+    tags = await db.getAll('tags');
+    counts = [];
+    for (let i = 0; i < tags.length; i += TAG_COUNT_BATCH) {
+      await turn();
+      const index = db.transaction('papers').store.index('tags');
+      counts.push(...(await Promise.all(tags.slice(i, i + TAG_COUNT_BATCH).map((t) => index.count(t.key)))));
+    }
+  }
   return tags.map((tag, i) => ({ tag, count: counts[i] })).sort((a, b) => b.count - a.count || a.tag.name.localeCompare(b.tag.name));
 }
+
+/** Tag counts asked at once between two turns (listTags). */
+const TAG_COUNT_BATCH = 4;
 
 /** Moves every paper from tag `from` to tag `into` and deletes `from`. Returns the ids changed. */
 export async function mergeTags(db: Shelf, from: string, into: string, wall = Date.now()): Promise<string[]> {

@@ -45,12 +45,28 @@ declare global {
 }
 
 performance.mark('papershelf:script');
+// The database first: opening it is a round trip to the browser's database process, which the
+// rest of this script (and the page's parse and stylesheet) overlaps.
+const db = openForReading();
 localizePage('popupTitle');
 
 /** Rows drawn here: more than the popup shows, fewer than a read that shows on the clock. */
 const FIRST_ROWS = 30;
 /** view-store.ts's key: the query stored at the last closing comes back in the box. */
 const VIEW_KEY = 'papershelf.popup.view';
+
+interface StorageArea {
+  get(key: string): Promise<Record<string, unknown>>;
+}
+const g = globalThis as unknown as { browser?: { storage: { local: StorageArea } }; chrome?: { storage: { local: StorageArea } } };
+const storedQuery = (async () => {
+  try {
+    const q = ((await (g.browser ?? g.chrome)?.storage.local.get(VIEW_KEY))?.[VIEW_KEY] as { query?: unknown } | undefined)?.query;
+    return typeof q === 'string' && q.length <= 500 ? q : '';
+  } catch {
+    return ''; // App reads the stored view again, and says what failed
+  }
+})();
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -60,7 +76,6 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''):
 };
 
 // The frame App.tsx draws, so nothing moves when it takes over. Inert: only the search box works yet.
-const first = document.getElementById('first')!;
 const header = el('header');
 header.inert = true;
 const h1 = header.appendChild(el('h1'));
@@ -81,7 +96,31 @@ const filters = controls.appendChild(el('div', 'filters'));
 filters.inert = true;
 for (const key of ['popup_anyStatus', 'popup_addTagFilter', 'popup_sortSaved'] as const) filters.appendChild(el('select')).append(el('option', '', t(key)));
 const scroller = panel.appendChild(el('div', 'scroller'));
-first.replaceChildren(header, panel);
+/**
+ * The frame in the page. index.html loads this script in <head>, before the stylesheet (a script
+ * after a stylesheet waits for it), so the body may not be parsed yet: the frame goes in as soon
+ * as #first is there, tried again when the first rows are read, and at the latest once readyState
+ * says "interactive" (the parse done, before the stylesheet and the module scripts are waited for).
+ */
+let attach!: () => boolean;
+const attached = new Promise<void>((resolve) => {
+  attach = () => {
+    const first = document.getElementById('first');
+    if (first && !first.contains(panel)) {
+      first.replaceChildren(header, panel);
+      resolve();
+    }
+    return !!first;
+  };
+  if (attach()) return;
+  const onState = () => {
+    if (document.readyState !== 'loading') {
+      document.removeEventListener('readystatechange', onState);
+      attach();
+    }
+  };
+  document.addEventListener('readystatechange', onState);
+});
 
 function paint(rows: Paper[]) {
   const ul = el('ul', 'first');
@@ -103,20 +142,6 @@ function paint(rows: Paper[]) {
   scroller.replaceChildren(ul);
 }
 
-interface StorageArea {
-  get(key: string): Promise<Record<string, unknown>>;
-}
-const g = globalThis as unknown as { browser?: { storage: { local: StorageArea } }; chrome?: { storage: { local: StorageArea } } };
-const storedQuery = (async () => {
-  try {
-    const q = ((await (g.browser ?? g.chrome)?.storage.local.get(VIEW_KEY))?.[VIEW_KEY] as { query?: unknown } | undefined)?.query;
-    return typeof q === 'string' && q.length <= 500 ? q : '';
-  } catch {
-    return ''; // App reads the stored view again, and says what failed
-  }
-})();
-
-const db = openForReading();
 const searcher = new Searcher(async () => {
   const d = await db;
   if (!d) throw new Error('no database to read here');
@@ -169,6 +194,8 @@ async function answer(q: string) {
 }
 
 function onInput() {
+  // For `npm run bench` (popup.searchReady: when the typing arrived).
+  if (!state.typed) performance.mark('papershelf:typed');
   state.typed = true;
   asking = answer(input.value);
 }
@@ -181,6 +208,7 @@ const rowsRead = (async (): Promise<Paper[] | null> => {
   if (!d) return null;
   try {
     const { rows, tags } = await readFirstRows(d, FIRST_ROWS);
+    if (!attach()) await attached;
     if (stopped) return null;
     tagsTab.textContent = t('popup_tabTagsCount', formatNumber(tags));
     state.tagCount = tags;

@@ -12,12 +12,14 @@ import { CHANGE_KEY, type Change } from '../shared/messages';
 import type { Paper, TagCount } from '../shared/model';
 import { t, type MessageKey } from '../shared/i18n';
 import { errorText } from '../shared/errors';
+import type { SearchFirst } from './search-first';
 
 /** A message "Could not …: $1" ($1 the reason), the key written out where `run` is called. */
 export type FailKey = MessageKey & `popup_err${string}`;
 export type Run = (what: FailKey, fn: () => Promise<unknown>) => Promise<void>;
 
-export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onChange: () => void) {
+export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onChange: () => void, searchFirst?: SearchFirst) {
+  const turn = searchFirst && (() => searchFirst.turn());
   const [papers, setPapers] = useState<Paper[] | null>(first);
   const [complete, setComplete] = useState(false);
   const [tags, setTags] = useState<TagCount[]>([]);
@@ -43,7 +45,7 @@ export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onCh
   const loadTags = useCallback(
     () =>
       run('popup_errLoadTags', async () => {
-        setTags(await listTags(await db()));
+        setTags(await listTags(await db(), turn));
         setTagsIn(true);
       }),
     [run, db],
@@ -73,7 +75,7 @@ export function useLibrary(db: () => Promise<Shelf>, first: Paper[] | null, onCh
     () =>
       run('popup_errLoadPapers', async () => {
         missed.current ??= new Set();
-        const list = await listPapers(await db());
+        const list = await listPapers(await db(), undefined, 0, turn);
         const again = [...missed.current];
         missed.current = null;
         setPapers(list);

@@ -13,8 +13,9 @@ import { t } from '../shared/i18n';
 import type { FirstPaint } from './first-paint';
 import type { Hits } from '../shared/query';
 import { errorText } from '../shared/errors';
+import type { SearchFirst } from './search-first';
 
-export function useSearch(db: () => Promise<Shelf>, complete: boolean, first: FirstPaint | null, onError: (text: string) => void) {
+export function useSearch(db: () => Promise<Shelf>, complete: boolean, first: FirstPaint | null, onError: (text: string) => void, searchFirst?: SearchFirst) {
   const searcher = useMemo(() => new Searcher(db), [db]);
   /** Search results for a query (ids, best first); null ids: the query has no searchable word. */
   const [hits, setHits] = useState<Hits | null>(first?.hits ?? null);
@@ -34,12 +35,17 @@ export function useSearch(db: () => Promise<Shelf>, complete: boolean, first: Fi
       if (!q) return setHits(null);
       void (async () => {
         try {
-          const ids = await searcher.search(q);
-          // Opened a moment ago, the whole list not read yet: the best hits are read by id, so the answer need not wait for it.
-          if (ids?.length && !completeRef.current) {
-            const found = await getPapers(await db(), ids.slice(0, 200));
-            if (mine === seq.current) setExtra((m) => new Map([...m, ...found.map((p) => [p.id, p] as const)]));
-          }
+          const read = async () => {
+            const ids = await searcher.search(q);
+            // Opened a moment ago, the whole list not read yet: the best hits are read by id, so the answer need not wait for it.
+            if (ids?.length && !completeRef.current) {
+              const found = await getPapers(await db(), ids.slice(0, 200));
+              if (mine === seq.current) setExtra((m) => new Map([...m, ...found.map((p) => [p.id, p] as const)]));
+            }
+            return ids;
+          };
+          // The library's bulk reads wait while this one reads (search-first.ts).
+          const ids = await (searchFirst ? searchFirst.during(read) : read());
           if (mine !== seq.current) return;
           setHits({ query: q, ids });
           performance.mark('papershelf:search-answered');
@@ -48,7 +54,7 @@ export function useSearch(db: () => Promise<Shelf>, complete: boolean, first: Fi
         }
       })();
     },
-    [searcher, db],
+    [searcher, db, searchFirst],
   );
 
   /** The library changed: what was read is forgotten, and `query` asked again. */

@@ -2,6 +2,13 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer, measureElement } from '@tanstack/virtual-core';
 import { useLayoutEffect, useReducer, useState } from 'preact/hooks';
 
+/**
+ * The virtualizer, and `measure`, the ref of every row. A row mounted is measured after the commit,
+ * with the others, not in its ref: Preact applies a ref in the middle of its commit, so reading a
+ * row's height there forced one layout per new row (issue 20, popup.keystroke); after it, the first
+ * read lays out once and the others read that layout. The ResizeObserver virtual-core sets on every
+ * row measures its later changes.
+ */
 export function useVirtual(count: number, scroller: () => HTMLElement | null, estimate: number, key: (i: number) => string) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [v] = useState(
@@ -21,8 +28,17 @@ export function useVirtual(count: number, scroller: () => HTMLElement | null, es
         initialRect: { width: 480, height: 460 },
       }),
   );
+  const [mounted] = useState(() => new Set<HTMLElement>());
+  const [measure] = useState(() => (el: HTMLElement | null) => {
+    if (el) mounted.add(el);
+    else v.measureElement(null); // a row gone: virtual-core lets go of the rows no longer in the page
+  });
   v.setOptions({ ...v.options, count, getItemKey: key });
   useLayoutEffect(() => v._didMount(), []);
-  useLayoutEffect(() => v._willUpdate());
-  return v;
+  useLayoutEffect(() => {
+    v._willUpdate();
+    for (const el of mounted) if (el.isConnected) v.measureElement(el);
+    mounted.clear();
+  });
+  return { virtual: v, measure };
 }

@@ -183,13 +183,14 @@ if (seeded) {
       ready.push(await page.evaluate(() => performance.now()));
       const at = await page.evaluate(() =>
         Object.fromEntries(
-          ['papershelf:script', 'papershelf:db-open', 'papershelf:first-paint-answer', 'papershelf:review-ui'].map((n) => [
+          ['papershelf:script', 'papershelf:db-open', 'papershelf:first-paint-answer', 'papershelf:review-ui', 'papershelf:typed'].map((n) => [
             n,
             performance.getEntriesByName(n)[0]?.startTime,
           ]),
         ),
       );
       for (const [k, v] of Object.entries(at)) (phases[k] ??= []).push(v ?? NaN);
+      (phases.afterTyping ??= []).push(ready.at(-1) - (at['papershelf:typed'] ?? NaN));
       await page.evaluate(() => {
         const input = document.querySelector('input.search');
         input.value = '';
@@ -203,7 +204,8 @@ if (seeded) {
     const byFirst = phases['papershelf:first-paint-answer'].filter(Number.isFinite).length;
     notes.push(
       `popup.searchReady, where the time goes (medians, ms from navigation start): first-paint script ${med(phases['papershelf:script'])}, IndexedDB open ${med(phases['papershelf:db-open'])}, ` +
-        `the first paint's answer ${byFirst ? med(phases['papershelf:first-paint-answer']) : '—'} (in ${byFirst} of ${ready.length} runs; the others were answered by the review UI), review UI mounted ${med(phases['papershelf:review-ui'])}`,
+        `the first paint's answer ${byFirst ? med(phases['papershelf:first-paint-answer']) : '—'} (in ${byFirst} of ${ready.length} runs; the others were answered by the review UI), review UI mounted ${med(phases['papershelf:review-ui'])}; ` +
+        `the bench's typing arrived at ${med(phases['papershelf:typed'])} and was answered ${med(phases.afterTyping)} later (p95 ${round(pct(phases.afterTyping.filter(Number.isFinite), 95))})`,
     );
   });
 
