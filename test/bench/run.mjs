@@ -564,10 +564,19 @@ async function loadUntilIdle(url, check) {
   return { page, task: m.TaskDuration * 1000, cpu: m.ThreadTime * 1000, checks, wall: Date.now() - t0 };
 }
 
+/** The 1,020-entry arXiv list (data.mjs arxivListPage), made once for both list groups. */
+let listPageMade;
+function listPage() {
+  listPageMade ??= arxivListPage({
+    fixtureHtml: readFileSync(join(ROOT, 'test/fixtures/arxiv/list-new.html'), 'utf8'),
+    seeds: JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8')),
+    n: LIST_ENTRIES,
+  });
+  return listPageMade;
+}
+
 async function listBench(floorCode) {
-  const fixtureHtml = readFileSync(join(ROOT, 'test/fixtures/arxiv/list-new.html'), 'utf8');
-  const seeds = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8'));
-  const { html, ids, savedIds } = arxivListPage({ fixtureHtml, seeds, n: LIST_ENTRIES });
+  const { html, ids, savedIds } = listPage();
   pages.set(LIST_URL, html);
   pages.set(LIST_FLOOR_URL, html);
   const check = { fn: annotated, arg: [ids.length, seeded ? savedIds : []] };
@@ -655,9 +664,7 @@ function annotatedAsInstalled() {
  * in a JavaScript object, which the idle wait covers.
  */
 async function installedListBench() {
-  const fixtureHtml = readFileSync(join(ROOT, 'test/fixtures/arxiv/list-new.html'), 'utf8');
-  const seeds = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/seed-papers.json'), 'utf8'));
-  const { html, ids } = arxivListPage({ fixtureHtml, seeds, n: LIST_ENTRIES });
+  const { html, ids } = listPage();
   pages.set(LIST_URL, html);
   const main = browser;
   const bare = bareExtension();
