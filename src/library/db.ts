@@ -16,6 +16,7 @@ import type { Paper, Tag } from '../shared/model';
 import { indexMany, termsOf, type Terms, type WordRecord } from './search';
 import type { CorpusEntry } from './corpus';
 import type { TrashEntry } from './trash';
+import { pageOf, type AbstractPage } from './abstracts';
 
 import { DB_NAME, DB_VERSION } from '../shared/database';
 import { t } from '../shared/i18n';
@@ -40,11 +41,12 @@ export interface ShelfDB extends DBSchema {
   /**
    * Abstracts, apart from the papers since v4: the popup reads papers for its
    * list and never needs 10,000 abstracts (~15 MB) in memory. The library
-   * joins them back where a whole paper is wanted (export, merge).
+   * joins them back where a whole paper is wanted (export, merge). Since v7 in
+   * ABSTRACT_PAGES pages of many abstracts each (abstracts.ts), not one record each.
    */
   abstracts: {
     key: string;
-    value: { id: string; text: string };
+    value: AbstractPage;
   };
   /** The search index (search.ts), since v4: one record per term with its postings. */
   words: {
@@ -197,6 +199,8 @@ function upgrade(
 ) {
   /** The v2 fill's walk, when it runs: v4's walk starts after it, or the two would write the same records in turn. */
   let filled: Promise<void> | undefined;
+  /** The v4 walk, when it runs: v7's paging of the abstracts starts after it. */
+  let moved: Promise<void> | undefined;
   if (oldVersion < 1) {
     const papers = db.createObjectStore('papers', { keyPath: 'id' });
     papers.createIndex('savedAt', 'savedAt');
@@ -231,13 +235,14 @@ function upgrade(
         if (!cursor) return indexMany(words, terms);
         const { abstract, ...rest } = cursor.value;
         if (abstract) {
-          void abstracts.put({ id: rest.id, text: abstract });
+          // One record per abstract, as v4 to v6 kept them: the v7 step below puts them in pages.
+          void abstracts.put({ id: rest.id, text: abstract } as unknown as AbstractPage);
           void cursor.update(rest as Paper);
         }
         terms.push([rest.id, null, termsOf({ title: rest.title, authors: rest.authors, tags: rest.tags ?? [], note: rest.note ?? '' }, abstract)]);
         return move(await cursor.continue());
       });
-    void (filled ? filled.then(walk) : walk());
+    moved = filled ? filled.then(walk) : walk();
   }
   if (oldVersion < 5) {
     const corpus = db.createObjectStore('corpus', { keyPath: 'id' });
@@ -249,5 +254,26 @@ function upgrade(
   if (oldVersion < 6) {
     db.createObjectStore('meta', { keyPath: 'key' });
     db.createObjectStore('trash', { keyPath: 'id' }).createIndex('removedAt', 'removedAt');
+  }
+  if (oldVersion < 7) {
+    // v7: the abstracts, one record each until now, go into ABSTRACT_PAGES pages (abstracts.ts).
+    const abstracts = transaction.objectStore('abstracts');
+    const page = () =>
+      abstracts.getAll().then(async (records) => {
+        const pages = new Map<string, AbstractPage>();
+        for (const r of records as unknown as { id: string; text?: unknown; texts?: unknown }[]) {
+          if (typeof r.text !== 'string') continue; // already a page
+          const k = pageOf(r.id);
+          let p = pages.get(k);
+          if (!p) pages.set(k, (p = { id: k, texts: {} }));
+          p.texts[r.id] = r.text;
+        }
+        if (!pages.size) return;
+        const writes: Promise<unknown>[] = [];
+        for (const p of pages.values()) for (const id in p.texts) writes.push(abstracts.delete(id));
+        for (const p of pages.values()) writes.push(abstracts.put(p));
+        await Promise.all(writes);
+      });
+    void (moved ? moved.then(page) : page());
   }
 }

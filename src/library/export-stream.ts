@@ -1,15 +1,16 @@
 /**
  * Export of a library a chunk at a time (issue 20): the file as Blob parts.
  * The papers' records come without abstracts (what a scope filters and citation
- * keys are made from); the abstracts are read a chunk at a time, the next
- * chunk's read running in the browser while this one is written, so the file is
- * never one 15 MB string beside every abstract, and the reads overlap the writing.
+ * keys are made from); the abstracts are read in their pages (abstracts.ts) while
+ * the citation keys are made, and joined a chunk at a time as each is written, so
+ * the file is never one 15 MB string beside every abstract.
  * The parts put together are exactly what the whole-file exporters of export.ts
  * write (test/unit/export.test.ts compares them); exportBlob makes each part bytes as it is written.
  */
 import type { Paper, Tag } from '../shared/model';
 import { unwrap } from 'idb';
-import { lastSucceeded, type Shelf } from './db';
+import type { Shelf } from './db';
+import { abstractsOf } from './abstracts';
 import { bibTeXEntries } from './export-bibtex';
 import { citationKeys, tagNameMap } from './export-cite';
 import { cslJsonItems, toBackup, toCsv, toMarkdown, type ExportFormat } from './export';
@@ -23,37 +24,27 @@ export async function paperRecords(db: Shelf): Promise<Paper[]> {
 }
 
 /**
- * `papers` with their abstracts joined back, read in one transaction: plain requests, without
- * idb's promise and listeners per request (a third of an export's main-thread time at 10,000 papers).
- */
-async function withAbstracts(db: Shelf, papers: Paper[]): Promise<Paper[]> {
-  if (!papers.length) return [];
-  const tx = unwrap(db).transaction('abstracts');
-  const store = tx.objectStore('abstracts');
-  const reqs: IDBRequest<{ id: string; text: string } | undefined>[] = papers.map((p) => store.get(p.id));
-  await lastSucceeded(tx, reqs[reqs.length - 1]);
-  return papers.map((p, i) => {
-    const a = reqs[i].result;
-    return a ? { ...p, abstract: a.text } : p;
-  });
-}
-
-/**
- * Writes each chunk of `papers` (abstracts joined) with `write`, in order; the next
- * chunk's abstracts are being read while `write` runs on this one. `meanwhile` runs
- * while the first chunk's are read (what every chunk's writing needs, such as the citation keys).
+ * Writes each chunk of `papers` (abstracts joined) with `write`, in order. The abstracts are read
+ * first, each page that holds one of them once (abstracts.ts: 256 reads at most, where they were
+ * 10,000); `meanwhile` runs while they are read (what every chunk's writing needs, such as the
+ * citation keys).
  */
 async function eachChunk(db: Shelf, papers: Paper[], write: (chunk: Paper[], first: boolean) => void, meanwhile?: () => void): Promise<void> {
-  const slice = (i: number) => papers.slice(i, i + EXPORT_CHUNK);
-  let next = withAbstracts(db, slice(0));
+  const reading = abstractsOf(
+    unwrap(db).transaction('abstracts').objectStore('abstracts'),
+    papers.map((p) => p.id),
+  );
   if (meanwhile) {
     // Run after the reads are queued; should it throw, the read's own failure is not left unhandled.
-    next.catch(() => {});
+    reading.catch(() => {});
     meanwhile();
   }
+  const texts = await reading;
   for (let i = 0; i < papers.length; i += EXPORT_CHUNK) {
-    const chunk = await next;
-    if (i + EXPORT_CHUNK < papers.length) next = withAbstracts(db, slice(i + EXPORT_CHUNK));
+    const chunk = papers.slice(i, i + EXPORT_CHUNK).map((p) => {
+      const text = texts.get(p.id);
+      return text ? { ...p, abstract: text } : p;
+    });
     write(chunk, i === 0);
   }
 }
@@ -76,8 +67,8 @@ export async function exportParts(db: Shelf, papers: Paper[], tags: Tag[], forma
 
 /**
  * The file of exportParts as a Blob of `type`, byte for byte. Each part becomes bytes as soon as
- * it is written, while the next chunk's abstracts are being read: made from every part at the
- * end, the Blob was a tenth of a 10,000-paper BibTeX export, after the last read.
+ * it is written: made from every part at the end, the Blob was a tenth of a 10,000-paper
+ * BibTeX export.
  */
 export async function exportBlob(db: Shelf, papers: Paper[], tags: Tag[], format: ExportFormat, type: string, now: number | Date = Date.now()): Promise<Blob> {
   const blobs: Blob[] = [];

@@ -7,6 +7,7 @@ import { indexMany, termsOf, type Terms } from './search';
 import { readFull, writeTx, type WriteTx } from './write';
 import { lastWrite } from './stamps';
 import { tick } from './clock';
+import { abstractsIn, writeAbstracts } from './abstracts';
 
 export interface ImportSummary {
   added: number;
@@ -107,7 +108,6 @@ export async function importInto(
   const paperStore = tx.objectStore('papers');
   const tagStore = tx.objectStore('tags');
   const graves = tx.objectStore('tombstones');
-  const abstracts = tx.objectStore('abstracts');
   const trash = tx.objectStore('trash');
   // Each request is also marked handled: after an abort they all reject, and only the first error matters.
   const handled = <T>(req: Promise<T>): Promise<T> => {
@@ -134,8 +134,16 @@ export async function importInto(
     for (const p of papers) after = Math.max(after, removedAt.get(p.id) ?? 0);
     const now = await tick(tx, wall, after);
     // The merge sees whole papers: their abstracts joined back (stored apart since v4).
-    const texts = await Promise.all(existing.map((p) => abstracts.get(p.id)));
-    const whole = existing.map((p, i) => (texts[i] ? { ...p, abstract: texts[i]!.text } : p));
+    const texts = await handled(
+      abstractsIn(
+        tx,
+        existing.map((p) => p.id),
+      ),
+    );
+    const whole = existing.map((p) => {
+      const text = texts.get(p.id);
+      return text ? { ...p, abstract: text } : p;
+    });
     const before = new Map<string, Paper>(whole.map((p) => [p.id, p]));
     const plan = planMerge(whole, existingTags, { papers, tags, skipped: [] }, now, wall);
     // Queue every write, then wait once: awaiting each would be 10,000 round trips.
@@ -143,16 +151,17 @@ export async function importInto(
     // writes already queued would commit without the rest.
     const writes: Promise<unknown>[] = [];
     const queue = (req: Promise<unknown>) => writes.push(handled(req));
-    // The papers and their abstracts go as plain requests, without idb's promise and listeners
-    // per request (a third of the write's main-thread time at 20,000 requests): requests succeed
-    // in the order they were made, so the last one's success says every one before it succeeded.
+    // The papers go as plain requests, without idb's promise and listeners per request (a third
+    // of the write's main-thread time at 20,000 requests): requests succeed in the order they
+    // were made, so the last one's success says every one before it succeeded. Their abstracts
+    // go in their pages, each page read and written once (abstracts.ts).
     const rawPapers = unwrap(paperStore);
-    const rawAbstracts = unwrap(abstracts);
     let last: IDBRequest | undefined;
+    const abstractWrites: [string, string][] = [];
     const put = (p: Paper) => {
       const { abstract, ...stored } = p;
       last = rawPapers.put(stored);
-      if (abstract) last = rawAbstracts.put({ id: p.id, text: abstract });
+      if (abstract) abstractWrites.push([p.id, abstract]);
     };
     for (const p of plan.add) {
       // Brought back from a file after its removal: saved again now, as on a card. With its old
@@ -168,6 +177,7 @@ export async function importInto(
     }
     for (const p of plan.update) put(p);
     if (last) queue(lastSucceeded(unwrap(tx), last));
+    if (abstractWrites.length) queue(writeAbstracts(tx, abstractWrites));
     // The search index follows: in this transaction (one read and one write per term touched), or,
     // for importLibrary, in one of its own after this one commits (its ids noted here, in case).
     const written = [...plan.add, ...plan.update];

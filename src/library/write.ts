@@ -8,6 +8,7 @@ import { unwrap, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
 import { STRICT, WRITE_STORES, type Shelf, type ShelfDB } from './db';
 import { indexMany, indexWrite, termsOf } from './search';
+import { abstractIn, abstractsOf, allAbstracts, writeAbstracts } from './abstracts';
 
 export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite'>;
 
@@ -15,9 +16,7 @@ export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite
 export const writeTx = (db: Shelf): WriteTx => db.transaction([...WRITE_STORES], 'readwrite', STRICT);
 
 /** The stored abstract of a paper (undefined when none). */
-export async function abstractOf(tx: WriteTx, id: string): Promise<string | undefined> {
-  return (await tx.objectStore('abstracts').get(id))?.text;
-}
+export const abstractOf = abstractIn;
 
 /**
  * Puts `after` in place of `before` (what the store held, read in this
@@ -27,9 +26,8 @@ export async function abstractOf(tx: WriteTx, id: string): Promise<string | unde
 export async function putPaper(tx: WriteTx, before: Paper | undefined, after: Paper): Promise<void> {
   const { abstract, ...stored } = after;
   const oldAbstract = before ? await abstractOf(tx, after.id) : undefined;
-  const abstracts = tx.objectStore('abstracts');
   const writes: Promise<unknown>[] = [tx.objectStore('papers').put(stored as Paper)];
-  if (abstract !== undefined && abstract !== oldAbstract) writes.push(abstract ? abstracts.put({ id: after.id, text: abstract }) : abstracts.delete(after.id));
+  if (abstract !== undefined && abstract !== oldAbstract) writes.push(writeAbstracts(tx, [[after.id, abstract || null]]));
   const newAbstract = abstract !== undefined ? abstract : oldAbstract;
   writes.push(indexWrite(tx.objectStore('words'), after.id, before ? termsOf(before, oldAbstract) : null, termsOf(stored, newAbstract)));
   await Promise.all(writes);
@@ -41,18 +39,20 @@ export async function putPaper(tx: WriteTx, before: Paper | undefined, after: Pa
  * (import-write.ts writeIndex, noted for catchUpIndex in case it does not finish). Indexed one
  * by one, each paper would read and rewrite the postings of every term it has, which grow with
  * every paper: a first download of 10,000 papers took minutes that way.
- * The puts are queued on the stores themselves, without a promise each (20,000 of them, with
- * their listeners, were a second of a first download's CPU): a put that fails aborts the
- * transaction, so the caller learns of it from `tx.done`, which it awaits.
+ * The puts are queued on the store itself, without a promise each (10,000 of them, with
+ * their listeners, were half a second of a first download's CPU), and the abstracts go in
+ * their pages (abstracts.ts): a put that fails aborts the transaction, so the caller learns
+ * of it from `tx.done`, which it awaits.
  */
 export function putNewPapers(tx: WriteTx, papers: readonly Paper[]): void {
   const store = unwrap(tx.objectStore('papers'));
-  const abstracts = unwrap(tx.objectStore('abstracts'));
+  const texts: [string, string][] = [];
   for (const p of papers) {
     const { abstract, ...stored } = p;
     store.put(stored);
-    if (abstract) abstracts.put({ id: p.id, text: abstract });
+    if (abstract) texts.push([p.id, abstract]);
   }
+  if (texts.length) writeAbstracts(tx, texts).catch(() => {}); // its failure aborts tx: the caller's tx.done says it
 }
 
 /** Deletes a paper, its abstract and its terms. */
@@ -60,7 +60,7 @@ export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
   const oldAbstract = await abstractOf(tx, before.id);
   await Promise.all([
     tx.objectStore('papers').delete(before.id),
-    tx.objectStore('abstracts').delete(before.id),
+    writeAbstracts(tx, [[before.id, null]]),
     indexWrite(tx.objectStore('words'), before.id, termsOf(before, oldAbstract), null),
   ]);
 }
@@ -73,14 +73,17 @@ export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
  */
 export async function deletePapers(tx: WriteTx, before: readonly Paper[]): Promise<void> {
   const papers = tx.objectStore('papers');
-  const abstracts = tx.objectStore('abstracts');
   const writes: Promise<unknown>[] = [
+    writeAbstracts(
+      tx,
+      before.map((p) => [p.id, null] as const),
+    ),
     indexMany(
       tx.objectStore('words'),
       before.map((p) => [p.id, termsOf(p, p.abstract), null] as const),
     ),
   ];
-  for (const p of before) writes.push(papers.delete(p.id), abstracts.delete(p.id));
+  for (const p of before) writes.push(papers.delete(p.id));
   await Promise.all(writes);
 }
 
@@ -96,11 +99,15 @@ export async function readFull(db: Shelf, ids?: string[]): Promise<Paper[]> {
   const papers = ids
     ? (await Promise.all(ids.map((id) => tx.objectStore('papers').get(id)))).filter((p): p is Paper => !!p)
     : (await tx.objectStore('papers').index('savedAt').getAll()).reverse();
-  const abstracts = ids ? await Promise.all(papers.map((p) => tx.objectStore('abstracts').get(p.id))) : null;
-  const all = abstracts ? null : new Map((await tx.objectStore('abstracts').getAll()).map((a) => [a.id, a.text]));
+  const texts = ids
+    ? await abstractsOf(
+        unwrap(tx.objectStore('abstracts')),
+        papers.map((p) => p.id),
+      )
+    : await allAbstracts(tx.objectStore('abstracts'));
   await tx.done;
-  return papers.map((p, i) => {
-    const text = abstracts ? abstracts[i]?.text : all!.get(p.id);
+  return papers.map((p) => {
+    const text = texts.get(p.id);
     return text ? { ...p, abstract: text } : p;
   });
 }

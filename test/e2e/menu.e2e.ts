@@ -39,12 +39,13 @@ function storedPaper(id: string): Promise<{ title: string; authors: string[]; ab
         'readonly',
       );
       const get = tx.objectStore('papers').get(id);
-      const abs = db.objectStoreNames.contains('abstracts') ? tx.objectStore('abstracts').get(id) : null;
+      // Since v7 the abstracts are in pages ({id, texts: {paperId: text}}, src/library/abstracts.ts).
+      const pages = db.objectStoreNames.contains('abstracts') ? tx.objectStore('abstracts').getAll() : null;
       tx.oncomplete = () => {
         db.close();
         const p = get.result;
-        const a = abs?.result;
-        resolve(p ? { ...p, abstract: p.abstract ?? a?.text } : null);
+        const page = (pages?.result ?? []).find((pg: { texts?: Record<string, string> }) => pg.texts && id in pg.texts);
+        resolve(p ? { ...p, abstract: p.abstract ?? page?.texts[id] } : null);
       };
       tx.onerror = () => reject(tx.error);
     };

@@ -308,15 +308,16 @@ export async function startWebDav(kind = 'apache') {
   };
 }
 
-/** In an extension page: the stored abstract of a paper, read from the library's database `db` (papers.get leaves abstracts out). */
+/** In an extension page: the stored abstract of a paper, read from the library's database `db` (papers.get leaves abstracts out), or null. */
 export function abstractIn([db, id]) {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open(db);
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
-      const req = open.result.transaction('abstracts').objectStore('abstracts').get(id);
+      // Since v7 the abstracts are in pages ({id, texts: {paperId: text}}, src/library/abstracts.ts).
+      const req = open.result.transaction('abstracts').objectStore('abstracts').getAll();
       req.onsuccess = () => {
-        resolve(req.result?.text ?? null);
+        resolve(req.result.find((page) => id in page.texts)?.texts[id] ?? null);
         open.result.close();
       };
       req.onerror = () => reject(req.error);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { connection, DB_VERSION, NewerDatabaseError, openShelf } from '../../src/library/db';
 import { readFull } from '../../src/library/write';
+import { ABSTRACT_PAGES, pageOf } from '../../src/library/abstracts';
 import type { Paper } from '../../src/shared/model';
 
 const N = 10_000;
@@ -153,6 +154,58 @@ describe('migration', () => {
     expect(await db.get('papers', p.id)).toEqual(p);
     db.close();
   });
+
+  it(`from version 6 with ${N.toLocaleString('en')} abstracts, one record each, puts them in pages and loses none`, async () => {
+    const name = fresh('v6');
+    // Version 6's layout, as PaperShelf 6 made it: one record per abstract.
+    const raw = await openRaw(name, 6, (db) => {
+      const papers = db.createObjectStore('papers', { keyPath: 'id' });
+      papers.createIndex('savedAt', 'savedAt');
+      papers.createIndex('tags', 'tags', { multiEntry: true });
+      papers.createIndex('status', 'status');
+      db.createObjectStore('tags', { keyPath: 'key' });
+      db.createObjectStore('tombstones', { keyPath: 'id' });
+      db.createObjectStore('abstracts', { keyPath: 'id' });
+      db.createObjectStore('words', { keyPath: 't' });
+      const corpus = db.createObjectStore('corpus', { keyPath: 'id' });
+      corpus.createIndex('listedAt', 'listedAt');
+      corpus.createIndex('notRelevant', 'notRelevant');
+      db.createObjectStore('rank', { keyPath: 'key' });
+      db.createObjectStore('meta', { keyPath: 'key' });
+      db.createObjectStore('trash', { keyPath: 'id' }).createIndex('removedAt', 'removedAt');
+    });
+    const originals = Array.from({ length: N }, (_, i) => v2Paper(i));
+    await fill(
+      raw,
+      'papers',
+      originals.map(({ abstract: _, ...rest }) => rest),
+    );
+    const withText = originals.filter((p) => p.abstract);
+    await fill(
+      raw,
+      'abstracts',
+      withText.map((p) => ({ id: p.id, text: p.abstract })),
+    );
+    raw.close();
+
+    const db = await openShelf(name);
+    try {
+      expect(db.version).toBe(DB_VERSION);
+      const byId = new Map((await readFull(db)).map((p) => [p.id, p]));
+      for (const o of originals) expect(byId.get(o.id)).toEqual(o);
+      // Every record of the store is a page, and each abstract is in the page its id names.
+      const pages = await db.getAll('abstracts');
+      expect(pages.length).toBe(new Set(withText.map((p) => pageOf(p.id))).size);
+      expect(pages.length).toBeLessThanOrEqual(ABSTRACT_PAGES);
+      for (const page of pages) {
+        expect(Object.keys(page).sort()).toEqual(['id', 'texts']);
+        for (const pid of Object.keys(page.texts)) expect(pageOf(pid)).toBe(page.id);
+      }
+      expect(pages.reduce((n, page) => n + Object.keys(page.texts).length, 0)).toBe(withText.length);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
 
   it('opening the current version again changes nothing', async () => {
     const name = fresh('v3');

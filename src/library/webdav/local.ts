@@ -11,6 +11,7 @@
  */
 import type { Paper, Tag } from '../../shared/model';
 import type { Shelf } from '../db';
+import { flatten } from '../abstracts';
 import { abstractOf, putNewPapers, putPaper, writeTx } from '../write';
 import { fieldTime } from '../stamps';
 import { observe } from '../clock';
@@ -32,7 +33,7 @@ export async function readLocalFull(db: Shelf): Promise<FullLocal> {
     tx.objectStore('corpus').index('notRelevant').getAll(),
   ]);
   await tx.done;
-  const text = new Map(abstracts.map((a) => [a.id, a.text]));
+  const text = flatten(abstracts);
   return {
     papers: papers.map((p) => (text.has(p.id) ? { ...p, abstract: text.get(p.id) } : p)),
     tags,
