@@ -94,7 +94,7 @@ describe('abstracts in pages', () => {
     expect(some.map((p) => p.abstract)).toEqual(['Abstract 1.', undefined, 'Abstract 2999.']);
   });
 
-  it('an import that updates papers sees their stored abstracts: it fills a missing one and keeps the library\'s', async () => {
+  it("an import that updates papers sees their stored abstracts: it fills a missing one and keeps the library's", async () => {
     const db = await fresh();
     await savePaper(db, ref(id(1), 'Kept.'), 1);
     await savePaper(db, ref(id(2), 'Old.'), 2);
