@@ -211,11 +211,23 @@ export class Searcher {
     return numbered;
   }
 
-  /** Ids of the papers that match every term of `query`, best first; null when the query has no searchable term. */
+  /**
+   * Ids of the papers that match every term of `query`, best first; null when the query has no
+   * searchable term. A last word of one or two letters still being typed (nothing after it) that
+   * no paper has as a whole word is left out until it is a prefix (three letters): typing
+   * "diffusion mo" keeps the answer to "diffusion" instead of emptying the list at every second
+   * letter; "diffusion 3d" still narrows to papers with the word "3d".
+   */
   async search(query: string): Promise<string[] | null> {
     const tokens = [...new Set(tokenize(query))];
     if (!tokens.length) return null;
     const lists = await Promise.all(tokens.map((t) => this.postings(t)));
+    const last = tokens[tokens.length - 1];
+    if (last.length < 3 && !lists[lists.length - 1].length && query.trimEnd() === query && query.toLowerCase().endsWith(last)) {
+      tokens.pop();
+      lists.pop();
+      if (!tokens.length) return null;
+    }
     const n = this.names.length;
     // The sum so far per paper number, and the papers still in (every token so far matched them),
     // in the order the last token's postings met them.

@@ -7,8 +7,9 @@
  *   popup.firstRow         the popup's own time (ms from navigation start)        reported
  *   popup.floor            a bare extension page that renders 30 rows from
  *                          localStorage with plain DOM, measured the same way     reported
- *   popup.searchReady      opening → a word only one abstract holds answered
- *                          from the full index (ms from navigation start)         ≤ 300 ms (p95)
+ *   popup.searchReady      opening → a word only one abstract holds, typed the
+ *                          moment the search box exists, answered from the full
+ *                          index (ms from navigation start)                       ≤ 300 ms (p95)
  *   popup.keystroke        a letter typed → the list updated in the DOM, p95      ≤ 16 ms
  *   popup.heap             popup heap after GC, all loaded and searched          ≤ 13 MB
  *
@@ -53,6 +54,29 @@ function figure(name, xs, { unit = 'ms', budget = null, by = 'p95', floor, ratio
   }
   const f = { name, median: round(pct(xs, 50)), p95: round(pct(xs, 95)), unit, budget, runs: xs.length, by, floor, ratio };
   figures.push(f);
+}
+
+/**
+ * Runs in the popup before its scripts (page.addInitScript): types `word` into the search box as
+ * soon as the box is in the document (a user who types at once), and marks `bench:answered` when
+ * the list shows the one row that answers it (at the next frame). The mutation callbacks run after the script that
+ * added the box, so its input listener is there.
+ */
+function typeAtOnce(word) {
+  const typed = new MutationObserver(() => {
+    const input = document.querySelector('input.search');
+    if (!input) return;
+    typed.disconnect();
+    input.value = word;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const answered = new MutationObserver(() => {
+      if (document.querySelectorAll('.scroller li').length !== 1) return;
+      answered.disconnect();
+      requestAnimationFrame(() => performance.mark('bench:answered')); // the frame that shows it
+    });
+    answered.observe(document, { childList: true, subtree: true });
+  });
+  typed.observe(document, { childList: true, subtree: true });
 }
 
 /** The floor: 30 rows from localStorage, plain DOM, then the same mark the popup sets. */
@@ -176,11 +200,14 @@ if (seeded) {
     const phases = {};
     for (let i = 0; i < Math.max(4, RUNS / 2); i++) {
       const page = await b.context.newPage();
+      // The word is typed in the page the moment the search box exists, and the answer is seen
+      // there (one row): the figure is the popup's, not the driver's. Typed through Playwright
+      // after page.goto (which waits for the load event) and waitForSelector, the typing arrived
+      // 735–949 ms after navigation, most of the figure, while the popup answered 158–313 ms later.
+      await page.addInitScript(typeAtOnce, ABSTRACT_ONLY_WORD);
       await page.goto(b.extensionUrl(POPUP));
-      await page.waitForSelector('input.search', { timeout: 30_000 });
-      await page.fill('input.search', ABSTRACT_ONLY_WORD);
-      await page.waitForFunction(() => document.querySelectorAll('.scroller li').length === 1, null, { timeout: 30_000, polling: 'raf' });
-      ready.push(await page.evaluate(() => performance.now()));
+      await page.waitForFunction(() => performance.getEntriesByName('bench:answered').length > 0, null, { timeout: 30_000, polling: 100 });
+      ready.push(await page.evaluate(() => performance.getEntriesByName('bench:answered')[0].startTime));
       const at = await page.evaluate(() =>
         Object.fromEntries(
           ['papershelf:script', 'papershelf:db-open', 'papershelf:first-paint-answer', 'papershelf:review-ui', 'papershelf:typed'].map((n) => [

@@ -107,6 +107,23 @@ describe('search index', () => {
     expect(await s.search('diffusion')).toEqual(['2501.00001', '2501.00003', '2501.00002']);
   });
 
+  it('leaves out a last word of one or two letters no paper has while it is typed, and keeps a whole two-letter word', async () => {
+    const db = await openShelf(`search-${n++}`);
+    await savePaper(db, ref('2501.00001', 'Diffusion models for video', 'Latent generation.'), 1);
+    await savePaper(db, ref('2501.00002', 'Diffusion in 3D scenes', 'Point clouds.'), 2);
+    await savePaper(db, ref('2501.00003', 'Robot grasping', 'Policies for manipulation.'), 3);
+    const s = new Searcher(async () => db);
+    // Being typed: the list keeps the answer to what came before it, instead of emptying.
+    expect(await s.search('diffusion mo')).toEqual(['2501.00001', '2501.00002']);
+    expect(await s.search('mo')).toBeNull();
+    expect(await s.search('diffusion mod')).toEqual(['2501.00001']); // three letters: a prefix
+    // A whole two-letter word narrows, typed last or not.
+    expect(await s.search('diffusion 3d')).toEqual(['2501.00002']);
+    // Finished (a space after it) or followed by another word, a two-letter word no paper has matches nothing.
+    expect(await s.search('diffusion mo ')).toEqual([]);
+    expect(await s.search('mo diffusion')).toEqual([]);
+  });
+
   it('v3 → v4 moves abstracts to their store and builds the index', async () => {
     const name = `search-mig-${n++}`;
     const v3 = await openDB(name, 3, {
@@ -163,6 +180,9 @@ describe('search index', () => {
     /** The merge as it was (strings in maps), over the same reads. */
     const byMaps = (query: string) => {
       const tokens = [...new Set(tokenize(query))];
+      // A last word of one or two letters being typed that no record has as a term is left out (Searcher.search).
+      const last = tokens[tokens.length - 1];
+      if (last && last.length < 3 && !records.some((x) => x.t === last) && query.trimEnd() === query) tokens.pop();
       if (!tokens.length) return null;
       let scores: Map<string, number> | null = null;
       for (const tok of tokens) {
