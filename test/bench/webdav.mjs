@@ -28,7 +28,8 @@ import { makePapers, TAGS } from './data.mjs';
 import { reportFigures } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = join(ROOT, 'dist-test/chrome');
+// BENCH_TEST_DIST=<dir>: another test build's Chrome target (an older one, to compare before and after a change).
+const DIST = process.env.BENCH_TEST_DIST ? resolve(process.env.BENCH_TEST_DIST) : join(ROOT, 'dist-test/chrome');
 const N = Number(process.env.BENCH_WEBDAV_PAPERS ?? 10_000);
 const RUNS = Number(process.env.BENCH_WEBDAV_RUNS ?? 3);
 const OPTIONS = 'src/options/index.html';

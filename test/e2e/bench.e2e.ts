@@ -38,6 +38,8 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures 
     expect(figures.map((f) => [f.name, f.unit, f.runs])).toEqual([
       ['import.preview.1k', 'ms', 1],
       ['import.write.1k', 'ms', 1],
+      ['import.write.floor.1k', 'ms', 1],
+      ['import.write.ratio.1k', 'x', 1],
       ['import.total.1k', 'ms', 1],
       ['import.indexed.1k', 'ms', 1],
       ['export.bibtex.1k', 'ms', 1],

@@ -317,7 +317,9 @@ export function abstractIn([db, id]) {
       // Since v7 the abstracts are in pages ({id, texts: {paperId: text}}, src/library/abstracts.ts).
       const req = open.result.transaction('abstracts').objectStore('abstracts').getAll();
       req.onsuccess = () => {
-        resolve(req.result.find((page) => id in page.texts)?.texts[id] ?? null);
+        // (A build before v7, one record per abstract, is read too: npm run bench compares builds.)
+        const page = req.result.find((r) => (r.texts ? id in r.texts : r.id === id));
+        resolve((page?.texts ? page.texts[id] : page?.text) ?? null);
         open.result.close();
       };
       req.onerror = () => reject(req.error);
