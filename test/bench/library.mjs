@@ -11,6 +11,8 @@
  *   import.total.10k     both                                                     reported
  *   import.indexed.10k   click Import → the search index caught up (its own transaction, after the papers')  reported
  *   export.bibtex.10k    click Export → file ready                                budget 1000 ms
+ *   export.bibtex.floor.10k  the library's records read bare and made a JSON file (exportFloorInPage)
+ *   export.bibtex.ratio.10k  export.bibtex / its floor, per run                  reported
  *
  * The export starts once the index has caught up: started while it is being written, it would
  * share the page's thread with the import's tokenising and time both.
@@ -129,7 +131,7 @@ async function importExportInPage([text, fileName, stepMs]) {
 export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log = console.log } = {}) {
   const backup = backupOf(n);
   log(`backup of ${n.toLocaleString('en')} papers: ${(backup.length / 1e6).toFixed(1)} MB`);
-  const series = { preview: [], write: [], total: [], indexed: [], bibtex: [], floor: [], ratio: [] };
+  const series = { preview: [], write: [], total: [], indexed: [], bibtex: [], floor: [], ratio: [], exportFloor: [], exportRatio: [] };
   const shown = [];
   const failures = [];
   const errors = [];
@@ -147,6 +149,7 @@ export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log
       const t = await page.evaluate(importExportInPage, [backup, BACKUP_NAME, STEP_MS]);
       // The floor, in the same page right after: the same papers written bare (writeFloorInPage).
       const floor = await page.evaluate(writeFloorInPage, backup);
+      const readFloor = await page.evaluate(exportFloorInPage);
       // A fresh profile: every paper of the file is new.
       const wrong = [
         t.shown.toAdd !== n && `the preview shows ${t.shown.toAdd} to add`,
@@ -164,8 +167,10 @@ export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log
       series.bibtex.push(t.bibtex);
       shown.push(t.shown);
       series.ratio.push(t.write / floor);
+      series.exportFloor.push(readFloor);
+      series.exportRatio.push(t.bibtex / readFloor);
       log(
-        `run ${run + 1}: preview ${round(t.preview)} ms, write ${round(t.write)} ms (floor ${round(floor)} ms), indexed ${round(t.indexed)} ms, export BibTeX ${round(t.bibtex)} ms`,
+        `run ${run + 1}: preview ${round(t.preview)} ms, write ${round(t.write)} ms (floor ${round(floor)} ms), indexed ${round(t.indexed)} ms, export BibTeX ${round(t.bibtex)} ms (floor ${round(readFloor)} ms)`,
       );
     } catch (e) {
       // A failed run is reported and the others go on: the bench always runs to its end.
@@ -223,6 +228,35 @@ async function writeFloorInPage(text) {
   return ms;
 }
 
+/**
+ * The floor of export.bibtex, in the options page after the export: the library's own records
+ * read bare (every paper and every page of abstracts, one `getAll` each, in one transaction)
+ * and made a file of, as JSON without formatting: what any export of every paper with its
+ * abstract must at least do. What export.bibtex adds over it is the BibTeX: citation keys,
+ * escaping, the entries' text.
+ */
+async function exportFloorInPage() {
+  const t0 = performance.now();
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open('papershelf');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const tx = db.transaction(['papers', 'abstracts']);
+  const all = (store) =>
+    new Promise((resolve, reject) => {
+      const req = tx.objectStore(store).getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  const [papers, abstracts] = await Promise.all([all('papers'), all('abstracts')]);
+  const file = new Blob([JSON.stringify(papers), JSON.stringify(abstracts)], { type: 'application/json' });
+  const ms = performance.now() - t0;
+  db.close();
+  if (!file.size || papers.length === 0) throw new Error('the export floor read no papers');
+  return ms;
+}
+
 /** "10k" for 10,000, "200" for 200: the size in a figure's name. */
 const sizeName = (n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
@@ -239,7 +273,9 @@ export function libraryFigures({ n, series }) {
     [`import.write.ratio.${k}`, series.ratio, null, { unit: 'x' }],
     [`import.total.${k}`, series.total, null],
     [`import.indexed.${k}`, series.indexed, null],
-    [`export.bibtex.${k}`, series.bibtex, 1000],
+    [`export.bibtex.${k}`, series.bibtex, 1000, { floor: `export.bibtex.floor.${k}`, ratio: `export.bibtex.ratio.${k}` }],
+    [`export.bibtex.floor.${k}`, series.exportFloor, null],
+    [`export.bibtex.ratio.${k}`, series.exportRatio, null, { unit: 'x' }],
   ].map(([name, xs, budget, { unit = 'ms', ...links } = {}]) => ({
     name,
     median: xs.length ? (unit === 'x' ? Math.round(pct(xs, 50) * 100) / 100 : round(pct(xs, 50))) : null,

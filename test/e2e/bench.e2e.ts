@@ -43,6 +43,8 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures 
       ['import.total.1k', 'ms', 1],
       ['import.indexed.1k', 'ms', 1],
       ['export.bibtex.1k', 'ms', 1],
+      ['export.bibtex.floor.1k', 'ms', 1],
+      ['export.bibtex.ratio.1k', 'x', 1],
     ]);
     for (const f of figures) {
       expect(Number.isFinite(f.median) && Number.isFinite(f.p95), `${f.name}: ${f.median}, ${f.p95}`).toBe(true);
