@@ -4,12 +4,14 @@
  * The version always comes from package.json.
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import base from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
+import { LongestFirst } from './test/harness/sequencer.mjs';
 
 export type Target = 'chrome' | 'firefox';
 
@@ -139,6 +141,7 @@ export default defineConfig(({ mode }) => {
             // With BROWSERS=chromium (or firefox), a suite written for the other browser only
             // (access.e2e.ts runs in Firefox) has no test: that file passes instead of failing.
             passWithNoTests: Boolean(process.env.BROWSERS),
+            sequence: { sequencer: LongestFirst },
           }
         : {
             environment: 'happy-dom',
@@ -146,6 +149,10 @@ export default defineConfig(({ mode }) => {
             environmentOptions: { happyDOM: { settings: { disableCSSFileLoading: true, handleDisabledFileLoadingAsSuccess: true } } },
             include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
             setupFiles: ['test/unit/setup.ts'],
+            // Two files at a time on two cores (Vitest's default is one fewer than the cores: one
+            // here), longest first (test/harness/sequencer.mjs).
+            maxWorkers: Math.max(2, availableParallelism() - 1),
+            sequence: { sequencer: LongestFirst },
           },
   };
 });
