@@ -134,6 +134,8 @@ export default defineConfig(({ mode }) => {
             // on 2 cores take less wall time; each file opens its own browsers and servers.
             include: ['test/e2e/**/*.e2e.ts'],
             environment: 'node',
+            // A Firefox profile template for every Firefox of the run to start from a copy of.
+            globalSetup: ['test/harness/e2e-setup.mjs'],
             fileParallelism: Number(process.env.E2E_WORKERS ?? 1) > 1,
             maxWorkers: Number(process.env.E2E_WORKERS ?? 1),
             testTimeout: 60_000,
