@@ -6,11 +6,11 @@
  * "N passed, N failed" counting all of them; exits non-zero if any failed.
  * Set BROWSERS=chromium (or firefox) to run the browser tests in one only.
  *
- * What does not depend on each other runs side by side (the machine's two cores are rarely both
- * busy with one of them): the two builds; then the unit tests beside readme.e2e.ts, web-ext lint
- * and Biome (readme.e2e.ts rebuilds dist/, which no unit test reads); then the other browser
- * tests, E2E_WORKERS files at a time. A step run beside another writes its log to
- * test-results/<label>.log, printed whole once it is done, so that logs do not interleave.
+ * What does not depend on each other runs side by side, so that both cores of a small machine stay
+ * busy: the two builds; then the unit tests beside the browser tests (readme.e2e.ts, which rebuilds
+ * dist/, then web-ext lint and Biome, then the other browser files, E2E_WORKERS at a time, default 3).
+ * The unit tests' log is printed whole once they are done (test-results/unit.log), and so is that of
+ * every step run beside another, so that logs do not interleave.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -107,18 +107,18 @@ if (build.status !== 0 || testBuild.status !== 0) {
   failures.push('build failed');
 } else {
   await Promise.all([
-    vitest('test'),
-    // Beside the unit tests, which read no build: readme.e2e.ts runs `npm start` and `npm run package`,
-    // which rebuild dist/ (hence before the other browser tests, some of which load dist/), then the
-    // checks of dist/firefox (web-ext lint) and of the sources (Biome).
+    vitest('test', { log: 'unit' }),
     (async () => {
+      // readme.e2e.ts first: it runs `npm start` and `npm run package`, which rebuild dist/, which
+      // some of the other browser tests load; then the checks of dist/firefox (web-ext lint) and of
+      // the sources (Biome); then the other browser tests, E2E_WORKERS files at a time (vite.config.ts),
+      // longest first (test/harness/sequencer.mjs). All of it beside the unit tests, which read no build.
       await vitest('e2e', { label: 'e2e-readme', args: ['test/e2e/readme.e2e.ts'], log: 'e2e-readme' });
       await lints();
+      const workers = process.env.E2E_WORKERS ?? '3';
+      await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers } });
     })(),
   ]);
-  // The other browser tests, E2E_WORKERS files at a time (vite.config.ts), longest first (test/harness/sequencer.mjs).
-  const workers = process.env.E2E_WORKERS ?? '2';
-  await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers } });
 }
 
 async function lints() {
