@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { browserPath, tempDir } from './harness/browsers.mjs';
 
 const OUT = 'test-results';
 mkdirSync(OUT, { recursive: true });
@@ -113,12 +114,32 @@ if (build.status !== 0 || testBuild.status !== 0) {
       // some of the other browser tests load; then the checks of dist/firefox (web-ext lint) and of
       // the sources (Biome); then the other browser tests, E2E_WORKERS files at a time (vite.config.ts),
       // longest first (test/harness/sequencer.mjs). All of it beside the unit tests, which read no build.
-      await vitest('e2e', { label: 'e2e-readme', args: ['test/e2e/readme.e2e.ts'], log: 'e2e-readme' });
+      // Beside it, the Firefox profile template the other files' Firefoxes start from (e2e-setup.mjs).
+      const [template] = await Promise.all([
+        firefoxTemplate(),
+        vitest('e2e', { label: 'e2e-readme', args: ['test/e2e/readme.e2e.ts'], log: 'e2e-readme', env: { FIREFOX_PROFILE_TEMPLATE: 'none' } }),
+      ]);
       await lints();
       const workers = process.env.E2E_WORKERS ?? '3';
-      await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers } });
+      await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers, ...template } });
     })(),
   ]);
+}
+
+/** { FIREFOX_PROFILE_TEMPLATE } for the browser tests (firefox.mjs makeProfileTemplate), or {} to let e2e-setup.mjs try. */
+async function firefoxTemplate() {
+  const browsers = (process.env.BROWSERS ?? 'chromium,firefox').split(',');
+  if (process.env.FIREFOX_PROFILE_TEMPLATE || !browsers.includes('firefox') || !browserPath('firefox')) return {};
+  const dir = tempDir('firefox-template'); // removed when this process exits
+  try {
+    const { makeProfileTemplate } = await import('./harness/firefox.mjs');
+    await makeProfileTemplate(dir.path);
+    return { FIREFOX_PROFILE_TEMPLATE: dir.path };
+  } catch (e) {
+    console.log(`No Firefox profile template (${e?.message ?? e}); the browser tests' setup tries again`);
+    dir.remove();
+    return {};
+  }
 }
 
 async function lints() {

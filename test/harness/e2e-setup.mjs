@@ -3,6 +3,8 @@
  * profile template (firefox.mjs makeProfileTemplate) that every Firefox of the run starts from a
  * copy of, named to the test files by FIREFOX_PROFILE_TEMPLATE. Without one (no Firefox here, or it
  * failed to start) each launch starts from an empty profile, as before, and says why if it fails.
+ * When FIREFOX_PROFILE_TEMPLATE is set already, nothing is made: `npm test` (run-all.mjs) makes the
+ * template beside readme.e2e.ts, and sets it to "none" for that file, which starts no Firefox of ours.
  */
 import { browserPath, tempDir } from './browsers.mjs';
 import { makeProfileTemplate } from './firefox.mjs';

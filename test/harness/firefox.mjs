@@ -159,7 +159,8 @@ const basePrefs = () => ({ ...QUIET_PREFS, ...extensionPrefs() });
  * Makes `dir` a profile template: Firefox started in it once, with the prefs every launch sets,
  * and quit; no extension was ever installed in it, and no page but about:blank opened. What
  * Firefox does on the first start of a profile (its startup cache, its databases) is then done:
- * launchFirefox copies the template into each new profile when FIREFOX_PROFILE_TEMPLATE names one,
+ * launchFirefox copies the template into each new profile when FIREFOX_PROFILE_TEMPLATE names one
+ * (made by test/harness/e2e-setup.mjs or run-all.mjs; a folder without a profile, "none", is none),
  * which saves about a second and two of CPU per launch. A copy, not a shared folder: each browser
  * still starts on a profile of its own that no other browser has used.
  */
