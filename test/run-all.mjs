@@ -7,10 +7,10 @@
  * Set BROWSERS=chromium (or firefox) to run the browser tests in one only.
  *
  * What does not depend on each other runs side by side, so that both cores of a small machine stay
- * busy: the two builds; then the unit tests beside the browser tests (readme.e2e.ts, which rebuilds
- * dist/, then web-ext lint and Biome, then the other browser files, E2E_WORKERS at a time, default 3).
- * The unit tests' log is printed whole once they are done (test-results/unit.log), and so is that of
- * every step run beside another, so that logs do not interleave.
+ * busy: the two builds; then the unit tests beside readme.e2e.ts (which rebuilds dist/), web-ext lint
+ * and Biome; then the other browser files, E2E_WORKERS at a time (default 3). A step run beside the
+ * unit tests writes its log to test-results/<label>.log, printed whole once it is done, so that logs
+ * do not interleave.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -107,23 +107,23 @@ if (build.status !== 0 || testBuild.status !== 0) {
   failed++;
   failures.push('build failed');
 } else {
-  await Promise.all([
-    vitest('test', { log: 'unit' }),
+  // The unit tests (which read no build) beside readme.e2e.ts: it runs `npm start` and `npm run package`,
+  // which rebuild dist/, which some of the other browser tests load. Beside these, the Firefox profile
+  // template the other browser files' Firefoxes start from (e2e-setup.mjs); then the checks of
+  // dist/firefox (web-ext lint) and of the sources (Biome).
+  const [template] = await Promise.all([
+    firefoxTemplate(),
+    vitest('test'),
     (async () => {
-      // readme.e2e.ts first: it runs `npm start` and `npm run package`, which rebuild dist/, which
-      // some of the other browser tests load; then the checks of dist/firefox (web-ext lint) and of
-      // the sources (Biome); then the other browser tests, E2E_WORKERS files at a time (vite.config.ts),
-      // longest first (test/harness/sequencer.mjs). All of it beside the unit tests, which read no build.
-      // Beside it, the Firefox profile template the other files' Firefoxes start from (e2e-setup.mjs).
-      const [template] = await Promise.all([
-        firefoxTemplate(),
-        vitest('e2e', { label: 'e2e-readme', args: ['test/e2e/readme.e2e.ts'], log: 'e2e-readme', env: { FIREFOX_PROFILE_TEMPLATE: 'none' } }),
-      ]);
+      await vitest('e2e', { label: 'e2e-readme', args: ['test/e2e/readme.e2e.ts'], log: 'e2e-readme', env: { FIREFOX_PROFILE_TEMPLATE: 'none' } });
       await lints();
-      const workers = process.env.E2E_WORKERS ?? '3';
-      await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers, ...template } });
     })(),
   ]);
+  // Then the other browser tests, alone: E2E_WORKERS files at a time (vite.config.ts), longest first
+  // (test/harness/sequencer.mjs). Not beside the unit tests: on two cores, both slow down until the
+  // unit tests' 5 s timeouts fail.
+  const workers = process.env.E2E_WORKERS ?? '3';
+  await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers, ...template } });
 }
 
 /** { FIREFOX_PROFILE_TEMPLATE } for the browser tests (firefox.mjs makeProfileTemplate), or {} to let e2e-setup.mjs try. */
