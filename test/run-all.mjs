@@ -8,7 +8,7 @@
  *
  * What does not depend on each other runs side by side, so that both cores of a small machine stay
  * busy: the two builds; then the unit tests beside readme.e2e.ts (which rebuilds dist/), web-ext lint
- * and Biome; then the other browser files, E2E_WORKERS at a time (default 3). A step run beside the
+ * and Biome; then the other browser files, E2E_WORKERS at a time (default 2). A step run beside the
  * unit tests writes its log to test-results/<label>.log, printed whole once it is done, so that logs
  * do not interleave.
  */
@@ -121,8 +121,9 @@ if (build.status !== 0 || testBuild.status !== 0) {
   ]);
   // Then the other browser tests, alone: E2E_WORKERS files at a time (vite.config.ts), longest first
   // (test/harness/sequencer.mjs). Not beside the unit tests: on two cores, both slow down until the
-  // unit tests' 5 s timeouts fail.
-  const workers = process.env.E2E_WORKERS ?? '3';
+  // unit tests' 5 s timeouts fail. Two files keep two cores busy: three took as long (537 s against
+  // 538 s on a fresh clone), with the machine's load at 15 instead of 11.
+  const workers = process.env.E2E_WORKERS ?? '2';
   await vitest('e2e', { args: ['--exclude', 'test/e2e/readme.e2e.ts'], env: { E2E_WORKERS: workers, ...template } });
 }
 
