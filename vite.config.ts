@@ -4,12 +4,14 @@
  * The version always comes from package.json.
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import base from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
+import { LongestFirst } from './test/harness/sequencer.mjs';
 
 export type Target = 'chrome' | 'firefox';
 
@@ -132,6 +134,8 @@ export default defineConfig(({ mode }) => {
             // on 2 cores take less wall time; each file opens its own browsers and servers.
             include: ['test/e2e/**/*.e2e.ts'],
             environment: 'node',
+            // A Firefox profile template for every Firefox of the run to start from a copy of.
+            globalSetup: ['test/harness/e2e-setup.mjs'],
             fileParallelism: Number(process.env.E2E_WORKERS ?? 1) > 1,
             maxWorkers: Number(process.env.E2E_WORKERS ?? 1),
             testTimeout: 60_000,
@@ -139,6 +143,7 @@ export default defineConfig(({ mode }) => {
             // With BROWSERS=chromium (or firefox), a suite written for the other browser only
             // (access.e2e.ts runs in Firefox) has no test: that file passes instead of failing.
             passWithNoTests: Boolean(process.env.BROWSERS),
+            sequence: { sequencer: LongestFirst },
           }
         : {
             environment: 'happy-dom',
@@ -146,6 +151,10 @@ export default defineConfig(({ mode }) => {
             environmentOptions: { happyDOM: { settings: { disableCSSFileLoading: true, handleDisabledFileLoadingAsSuccess: true } } },
             include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
             setupFiles: ['test/unit/setup.ts'],
+            // Two files at a time on two cores (Vitest's default is one fewer than the cores: one
+            // here), longest first (test/harness/sequencer.mjs).
+            maxWorkers: Math.max(2, availableParallelism() - 1),
+            sequence: { sequencer: LongestFirst },
           },
   };
 });

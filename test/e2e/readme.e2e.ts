@@ -17,9 +17,9 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: strin
 const tmp = mkdtempSync(join(tmpdir(), 'papershelf-readme-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs a README command line through the shell, as typed; Vitest's own environment stays out of it. */
+/** Runs a README command line through the shell, as typed; Vitest's own environment (and the test runs' Firefox profile template) stays out of it. */
 function sh(command: string, timeout = 120_000) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_ENV'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_ENV' && k !== 'FIREFOX_PROFILE_TEMPLATE'));
   const r = spawnSync('bash', ['-c', command], { encoding: 'utf8', timeout, env });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
