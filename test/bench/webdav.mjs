@@ -34,6 +34,7 @@ const N = Number(process.env.BENCH_WEBDAV_PAPERS ?? 10_000);
 const RUNS = Number(process.env.BENCH_WEBDAV_RUNS ?? 3);
 const OPTIONS = 'src/options/index.html';
 const STATUS_KEY = 'papershelf.webdav.status';
+const SYNC_STATUS_KEY = 'papershelf.sync.status';
 
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s]`, ...a);
@@ -111,6 +112,19 @@ export async function measureWebDav({ n = N, runs = RUNS } = {}) {
     const seeded = await send(a.page, 'library.import', { papers, tags });
     if (seeded.added !== n) throw new Error(`seeding added ${seeded.added} papers, not ${n}`);
     log(`device A holds ${n.toLocaleString('en')} papers (seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    // The import asks for a round of the browser's sync (seconds of A's worker at 10,000 papers):
+    // the first run must not share the two cores with it, so it waits for that round to end.
+    const seededAt = await a.page.evaluate(() => Date.now());
+    const settled = await a.page
+      .waitForFunction(async ([k, at]) => ((await chrome.storage.local.get(k))[k]?.at ?? 0) >= at, [SYNC_STATUS_KEY, seededAt], {
+        timeout: 60_000,
+        polling: 200,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+    log(settled ? "device A's browser-sync round after the import has ended" : "device A's browser-sync round did not end within 60 s: measuring anyway");
     const probe = papers[0].id;
     for (let run = 0; run < runs; run++) {
       let bDev;
