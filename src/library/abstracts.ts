@@ -33,10 +33,13 @@ export function pageOf(id: string): string {
   return `p${(h >>> 0) % ABSTRACT_PAGES}`;
 }
 
+/** The abstract of `id` in page `p`: its own key only (an id is never read as an Object method). */
+const textIn = (p: AbstractPage, id: string): string | undefined => (Object.prototype.hasOwnProperty.call(p.texts, id) ? p.texts[id] : undefined);
+
 /** Every page (`list`) as a map of paper id to abstract. */
 export function flatten(list: readonly AbstractPage[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const page of list) for (const id in page.texts) out.set(id, page.texts[id]);
+  for (const page of list) for (const id of Object.keys(page.texts)) out.set(id, page.texts[id]);
   return out;
 }
 
@@ -87,7 +90,7 @@ function page(tx: WriteTx, key: string): Promise<AbstractPage> {
 
 /** The stored abstract of a paper (undefined when none), as this write transaction has it. */
 export async function abstractIn(tx: WriteTx, id: string): Promise<string | undefined> {
-  return (await page(tx, pageOf(id))).texts[id];
+  return textIn(await page(tx, pageOf(id)), id);
 }
 
 /** The stored abstracts of `ids` (those that have one), as this write transaction has them. */
@@ -95,7 +98,7 @@ export async function abstractsIn(tx: WriteTx, ids: readonly string[]): Promise<
   const out = new Map<string, string>();
   const found = await Promise.all(ids.map((id) => page(tx, pageOf(id))));
   ids.forEach((id, i) => {
-    const t = found[i].texts[id];
+    const t = textIn(found[i], id);
     if (t !== undefined) out.set(id, t);
   });
   return out;
@@ -121,11 +124,11 @@ export async function writeAbstracts(tx: WriteTx, changes: Iterable<readonly [id
       let changed = false;
       for (const [id, text] of list) {
         if (text === null) {
-          if (id in p.texts) {
+          if (textIn(p, id) !== undefined) {
             delete p.texts[id];
             changed = true;
           }
-        } else if (p.texts[id] !== text) {
+        } else if (textIn(p, id) !== text) {
           p.texts[id] = text;
           changed = true;
         }
