@@ -7,7 +7,7 @@
  * page (about 60 kB at 10,000 papers).
  *
  * Within a write transaction, the pages read are kept for that transaction
- * (`pages`), so that two writers of the same page in it (putPaper for many
+ * (`held`), so that two writers of the same page in it (putPaper for many
  * papers at once) each change the one copy and the last put holds both.
  */
 import { unwrap } from 'idb';

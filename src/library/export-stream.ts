@@ -101,31 +101,21 @@ async function writeExport(db: Shelf, papers: Paper[], tags: Tag[], format: Expo
     return;
   }
   const names = tagNameMap(tags);
-  // The citation keys (every paper's, for their uniqueness) are made while the first abstracts are read.
+  // The citation keys (every paper's, for their uniqueness) are made while the abstracts are read.
   let keys = new Map<string, string>();
   const makeKeys = () => void (keys = citationKeys(papers));
-  if (format === 'csl') {
-    if (!papers.length) return void push('[]\n');
-    push('[\n');
-    await eachChunk(
-      db,
-      papers,
-      (chunk, first) => {
-        push(first ? '' : ',\n');
-        push(cslJsonItems(chunk, names, keys));
-      },
-      makeKeys,
-    );
-    push('\n]\n');
-    return;
-  }
+  // CSL-JSON is one array (its items joined by commas); BibTeX is entries one after another.
+  const csl = format === 'csl';
+  if (csl && !papers.length) return void push('[]\n');
+  if (csl) push('[\n');
   await eachChunk(
     db,
     papers,
     (chunk, first) => {
-      push(first ? '' : '\n');
-      push(bibTeXEntries(chunk, names, keys));
+      push(first ? '' : csl ? ',\n' : '\n');
+      push(csl ? cslJsonItems(chunk, names, keys) : bibTeXEntries(chunk, names, keys));
     },
     makeKeys,
   );
+  if (csl) push('\n]\n');
 }
