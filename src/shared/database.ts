@@ -4,4 +4,4 @@
  * first-paint script (which only reads a database of exactly this version).
  */
 export const DB_NAME = 'papershelf';
-export const DB_VERSION = 7;
+export const DB_VERSION = 8;

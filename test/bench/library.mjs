@@ -188,7 +188,7 @@ export async function measureLibrary({ n = N, runs = RUNS, extension = DIST, log
  * The floor of import.write, in the options page (same origin, process and disk): the file's
  * papers as IndexedDB must hold them at the least, written bare to a database of their own and
  * deleted after. One transaction (strict durability, as the library's), the papers without
- * their abstracts in a store with the three indexes the popup lists by (saved, tags, status),
+ * their abstracts in a store with the two indexes the library reads (saved, tags; v8 dropped status),
  * the abstracts in 256 records of many each. Not timed: parsing the file (the preview's part).
  * What import.write adds over it is the library's: the merge plan, times, tags, tombstones, the
  * page's progress and status.
@@ -202,7 +202,6 @@ async function writeFloorInPage(text) {
       const store = req.result.createObjectStore('papers', { keyPath: 'id' });
       store.createIndex('savedAt', 'savedAt');
       store.createIndex('tags', 'tags', { multiEntry: true });
-      store.createIndex('status', 'status');
       req.result.createObjectStore('abstracts', { keyPath: 'id' });
     };
     req.onsuccess = () => resolve(req.result);
