@@ -182,7 +182,25 @@ interface Preview {
   plan: MergePlan;
 }
 
+/**
+ * The backup parser's module (import-json.ts), loaded once: when the page is idle, or at the latest
+ * when a file is dragged over or chosen. Its load was 0.1–0.2 s of a 10,000-paper preview when it
+ * began at the drop (issue 20, import.preview).
+ */
+let jsonParser: Promise<typeof import('../library/import-json')> | undefined;
+const loadJsonParser = () =>
+  (jsonParser ??= import('../library/import-json').catch((e) => {
+    jsonParser = undefined; // tried again at the next call
+    throw e;
+  }));
+
 function Import() {
+  useEffect(() => {
+    const load = () => void loadJsonParser().catch(() => {}); // a failure shows when a file is chosen
+    if (typeof requestIdleCallback !== 'function') return load();
+    const idle = requestIdleCallback(load, { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, []);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
@@ -199,16 +217,17 @@ function Import() {
     try {
       const tooBig = checkSize(file.size); // before a byte is read
       if (tooBig) return setError(t('options_fileError', file.name, tooBig));
-      // The parsers load only when a file is chosen, and the BibTeX one (citation-js, whose
-      // grammars take a while to compile) only for a BibTeX file. The file is read meanwhile
-      // (the module's load and the read of a 15.7 MB backup were a fifth of a preview, one after the other).
-      const [{ readImport }, text] = await Promise.all([import('../library/import-json'), file.text()]);
+      // The JSON parser is loaded ahead (loadJsonParser), the BibTeX one (citation-js, whose grammars
+      // take a while to compile) only for a BibTeX file. The database opens while the file is read.
+      const opened = db();
+      opened.catch(() => {}); // awaited below; a failure is reported there
+      const [{ readImport }, text] = await Promise.all([loadJsonParser(), file.text()]);
       const now = Date.now();
       const read = readImport(text, file.name, now);
       const parsed = 'bibtex' in read ? (await import('../library/import-bibtex')).parseBibTeX(read.bibtex, now) : read;
       if (!parsed.ok) return setError(t('options_fileErrorNothingImported', file.name, parsed.error));
       // Only the papers the file names, whole (abstracts joined): what the merge compares with.
-      const d = await db();
+      const d = await opened;
       const [existing, tags] = await Promise.all([readFull(d, [...new Set(parsed.papers.map((p) => p.id))]), listTags(d)]);
       const plan = planMerge(
         existing,
@@ -257,6 +276,7 @@ function Import() {
         {...testId('dropzone')}
         onDragOver={(e) => {
           e.preventDefault();
+          void loadJsonParser().catch(() => {});
           setOver(true);
         }}
         onDragLeave={() => setOver(false)}
