@@ -21,6 +21,7 @@ import { launchChromium } from '../harness/chromium.mjs';
 import { ABSTRACT_ONLY_WORD, makePapers, TAGS } from './data.mjs';
 import { backupText, importBackup } from './seed.mjs';
 import { startTrace } from './trace.mjs';
+import { typeQueries } from './typing.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(ROOT, 'dist/chrome');
@@ -192,28 +193,7 @@ try {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
       await cdp.send('Profiler.start');
-      const keys = await page.evaluate(async (queries) => {
-        const input = document.querySelector('input.search');
-        const out = [];
-        for (const q of queries) {
-          for (let i = 1; i <= q.length; i++) {
-            const before = performance.getEntriesByName('papershelf:search-answered').length;
-            const t0 = performance.now();
-            input.value = q.slice(0, i);
-            input.dispatchEvent(new Event('input', { bubbles: true }));
-            const deadline = t0 + 5000;
-            while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value)) {
-              await new Promise((r) => setTimeout(r, 0));
-            }
-            await new Promise((r) => setTimeout(r, 0));
-            out.push({ q: input.value, t0, ms: performance.now() - t0 });
-          }
-          input.value = '';
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          await new Promise((r) => requestAnimationFrame(() => r()));
-        }
-        return out;
-      }, QUERIES);
+      const keys = await page.evaluate(typeQueries, QUERIES);
       const { profile } = await cdp.send('Profiler.stop');
       out.push(`\n${selfTimes(profile)}`);
       const slow = [...keys].sort((a, b) => b.ms - a.ms).slice(0, 5);

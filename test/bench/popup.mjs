@@ -30,6 +30,7 @@ import { requireBrowser } from '../harness/browsers.mjs';
 import { ABSTRACT_ONLY_WORD, makePapers, TAGS } from './data.mjs';
 import { mergeResults } from './results.mjs';
 import { backupText, importBackup } from './seed.mjs';
+import { typeQueries } from './typing.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const POPUP = 'src/popup/index.html';
@@ -241,35 +242,8 @@ if (seeded) {
     const page = await b.context.newPage();
     await page.goto(b.extensionUrl(POPUP));
     await page.waitForFunction(() => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, { timeout: 60_000 });
-    const keys = await page.evaluate(async (queries) => {
-      const input = document.querySelector('input.search');
-      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-      const out = [];
-      /** Keystroke → the index's answer in hand (the rest is drawing the list). */
-      const asked = [];
-      for (const q of queries) {
-        for (let i = 1; i <= q.length; i++) {
-          const before = performance.getEntriesByName('papershelf:search-answered').length;
-          const t0 = performance.now();
-          input.value = q.slice(0, i);
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          // Settled: the index answered this query (or it has no searchable word yet) and the list was drawn.
-          const deadline = t0 + 5000;
-          while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value)) {
-            await new Promise((r) => setTimeout(r, 0));
-          }
-          const answered = performance.getEntriesByName('papershelf:search-answered');
-          if (answered.length > before) asked.push(answered[answered.length - 1].startTime - t0);
-          // Preact commits in a microtask after the answer: a task later the list in the DOM is the new one.
-          await new Promise((r) => setTimeout(r, 0));
-          out.push(performance.now() - t0);
-        }
-        input.value = '';
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await frame();
-      }
-      return { out, asked };
-    }, QUERIES);
+    const typed = await page.evaluate(typeQueries, QUERIES);
+    const keys = { out: typed.map((k) => k.ms), asked: typed.flatMap((k) => (k.asked === null ? [] : [k.asked])) };
     figure('popup.keystroke', keys.out, { budget: 16 });
     notes.push(
       `popup.keystroke, where the time goes: the index answered at ${round(pct(keys.asked, 50))} ms median, ${round(pct(keys.asked, 95))} ms p95 (${keys.asked.length} answers); the rest is drawing the list`,
