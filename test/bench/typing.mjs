@@ -28,7 +28,8 @@ export async function typeQueries(queries) {
       input.dispatchEvent(new Event('input', { bubbles: true }));
       // Settled: the index answered this query (or it has no searchable word yet)…
       const deadline = t0 + 5000;
-      while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value)) await task();
+      while (performance.getEntriesByName('papershelf:search-answered').length === before && performance.now() < deadline && /\w{2}/.test(input.value))
+        await task();
       const answered = performance.getEntriesByName('papershelf:search-answered');
       const asked = answered.length > before ? answered[answered.length - 1].startTime - t0 : null;
       // …and Preact, which commits in a microtask after the answer, drew it: a task later the list in the DOM is the new one.
