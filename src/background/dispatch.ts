@@ -40,11 +40,8 @@ export interface Backend {
    * and answers with the write's result all the same.
    */
   changed(ids: string[], tags?: boolean): Promise<void>;
-  /**
-   * After a mark on the ranking's data ("not relevant"): afterWrite('corpus'). Absent in tests of
-   * the door alone, where the ranking is invalidated directly.
-   */
-  marked?(): Promise<void>;
+  /** After a mark on the ranking's data ("not relevant"): afterWrite('corpus') (the ranking is redone, a round asked). */
+  marked(): Promise<void>;
   /** The ranking (background/ranker.ts); absent in tests that do not rank. */
   ranker?: Ranker;
   /** Content capabilities per tab (background/tabs.ts); absent in tests of the door alone. */
@@ -200,8 +197,7 @@ export function createDispatcher(b: Backend) {
     'cards.seen': async ({ ids }) => ({ marked: await markSeen(await db(), ids) }),
     'paper.notRelevant': async ({ card, on }) => {
       await setNotRelevant(await db(), card, on);
-      if (b.marked) await b.marked();
-      else b.ranker?.invalidate();
+      await b.marked();
       return { ok: true as const };
     },
     'digest.list': async ({ days }) => {

@@ -1,6 +1,7 @@
 /** Saved papers: the writes and reads behind the paper.* messages. */
 import type { Shelf } from './db';
-import { abstractOf, deletePapers, putPaper, writeTx } from './write';
+import { deletePapers, putPaper, writeTx } from './write';
+import { abstractIn } from './abstracts';
 import { mergeRef, updatedTo, versionNumber, type Paper, type PaperRef, type PaperStatus, type ReadingStatus } from '../shared/model';
 import { ensureTag, tagNames } from './tags';
 import { lastWrite, stamp } from './stamps';
@@ -72,7 +73,7 @@ export async function removePapers(db: Shelf, ids: string[], wall = Date.now()):
     return [];
   }
   const now = await tick(tx, wall, ...found.map(lastWrite));
-  const texts = await Promise.all(found.map((p) => abstractOf(tx, p.id)));
+  const texts = await Promise.all(found.map((p) => abstractIn(tx, p.id)));
   const out = found.map((p, i) => (texts[i] ? { ...p, abstract: texts[i] } : p));
   // Every write queued at once, then waited on: a removal of thousands is one pass over the index.
   const graves = tx.objectStore('tombstones');

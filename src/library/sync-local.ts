@@ -9,7 +9,8 @@
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
 import { learnt, type Shelf, type ShelfDB } from './db';
-import { abstractOf, deletePaper, putPaper, writeTx } from './write';
+import { deletePaper, putPaper, writeTx } from './write';
+import { abstractIn } from './abstracts';
 import { lastWrite } from './stamps';
 import { observe } from './clock';
 import { toTrash } from './trash';
@@ -62,7 +63,7 @@ export async function applySync(db: Shelf, changes: LocalChanges, merged: SyncSt
     const p = await papers.get(id);
     const deletedAt = merged.tombstones.get(id) ?? 0;
     if (p && lastWrite(p) <= deletedAt) {
-      const abstract = await abstractOf(tx, id);
+      const abstract = await abstractIn(tx, id);
       await toTrash(tx, abstract ? { ...p, abstract } : p, now, deletedAt);
       await deletePaper(tx, p);
       touched.push(id);

@@ -15,9 +15,6 @@ export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite
 /** A write transaction over every store a paper write touches. */
 export const writeTx = (db: Shelf): WriteTx => db.transaction([...WRITE_STORES], 'readwrite', STRICT);
 
-/** The stored abstract of a paper (undefined when none). */
-export const abstractOf = abstractIn;
-
 /**
  * Puts `after` in place of `before` (what the store held, read in this
  * transaction; undefined for a new paper). `after.abstract`, when set,
@@ -25,7 +22,7 @@ export const abstractOf = abstractIn;
  */
 export async function putPaper(tx: WriteTx, before: Paper | undefined, after: Paper): Promise<void> {
   const { abstract, ...stored } = after;
-  const oldAbstract = before ? await abstractOf(tx, after.id) : undefined;
+  const oldAbstract = before ? await abstractIn(tx, after.id) : undefined;
   const writes: Promise<unknown>[] = [tx.objectStore('papers').put(stored as Paper)];
   if (abstract !== undefined && abstract !== oldAbstract) writes.push(writeAbstracts(tx, [[after.id, abstract || null]]));
   const newAbstract = abstract !== undefined ? abstract : oldAbstract;
@@ -57,7 +54,7 @@ export function putNewPapers(tx: WriteTx, papers: readonly Paper[]): void {
 
 /** Deletes a paper, its abstract and its terms. */
 export async function deletePaper(tx: WriteTx, before: Paper): Promise<void> {
-  const oldAbstract = await abstractOf(tx, before.id);
+  const oldAbstract = await abstractIn(tx, before.id);
   await Promise.all([
     tx.objectStore('papers').delete(before.id),
     writeAbstracts(tx, [[before.id, null]]),

@@ -69,7 +69,9 @@ async function snapshot(db: Shelf) {
 }
 
 function door(db: Shelf, changed: (ids: string[], tags?: boolean) => Promise<void> = async () => {}) {
-  return createDispatcher({ db: async () => db, changed, ranker: createRanker(async () => db) });
+  const ranker = createRanker(async () => db);
+  // As the background's afterWrite('corpus') does for the ranking.
+  return createDispatcher({ db: async () => db, changed, marked: async () => ranker.invalidate(), ranker });
 }
 
 /** One valid body per message, against the seeded library. */

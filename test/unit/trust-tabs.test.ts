@@ -35,7 +35,7 @@ async function setup(clock = { now: Date.UTC(2026, 11, 1) }) {
   const db = await openShelf(`tabs-${n++}`);
   const session = new MemorySession();
   const tabs = createTabLedger(session, () => clock.now);
-  const door = createDispatcher({ db: async () => db, changed: async () => {}, tabs });
+  const door = createDispatcher({ db: async () => db, changed: async () => {}, marked: async () => {}, tabs });
   return { db, door, tabs, session, clock };
 }
 
@@ -99,7 +99,7 @@ describe('content capabilities per tab', () => {
     await savePaper(db, ref(id(1)));
     const tab = { tabId: 4, url: 'https://huggingface.co/papers' };
     expect(await tabs.list(4, [id(1)])).toBeNull();
-    const woken = createDispatcher({ db: async () => db, changed: async () => {}, tabs: createTabLedger(session) });
+    const woken = createDispatcher({ db: async () => db, changed: async () => {}, marked: async () => {}, tabs: createTabLedger(session) });
     expect(await woken('paper.unsave', { id: id(1) }, 'content', tab)).toMatchObject({ ok: true, value: { removed: true } });
     tabs.forget(4);
     expect(session.data.size).toBe(0);

@@ -11,8 +11,8 @@
  */
 import type { Paper, Tag } from '../../shared/model';
 import type { Shelf } from '../db';
-import { flatten } from '../abstracts';
-import { abstractOf, putNewPapers, putPaper, writeTx } from '../write';
+import { abstractIn, flatten } from '../abstracts';
+import { putNewPapers, putPaper, writeTx } from '../write';
 import { fieldTime } from '../stamps';
 import { observe } from '../clock';
 import { REINDEX_KEY, writeIndex } from '../import-write';
@@ -213,7 +213,7 @@ async function applyRest(
     for (const [id, rec] of want) {
       const current = await store.get(id);
       if (!current) continue;
-      const abstract = await abstractOf(tx, id);
+      const abstract = await abstractIn(tx, id);
       const whole = abstract ? { ...current, abstract } : current;
       const next = withMeta(whole, rec);
       if (next) {
