@@ -226,14 +226,11 @@ function Import() {
       const read = readImport(text, file.name, now);
       const parsed = 'bibtex' in read ? (await import('../library/import-bibtex')).parseBibTeX(read.bibtex, now) : read;
       if (!parsed.ok) return setError(t('options_fileErrorNothingImported', file.name, parsed.error));
-      // Only the papers the file names, whole (abstracts joined): what the merge compares with.
+      // Only the papers the file names, whole (abstracts joined), and the tags (not their counts, a
+      // walk of the index per tag): what the merge compares with.
       const d = await opened;
-      const [existing, tags] = await Promise.all([readFull(d, [...new Set(parsed.papers.map((p) => p.id))]), listTags(d)]);
-      const plan = planMerge(
-        existing,
-        tags.map((c) => c.tag),
-        parsed,
-      );
+      const [existing, tags] = await Promise.all([readFull(d, [...new Set(parsed.papers.map((p) => p.id))]), d.getAll('tags')]);
+      const plan = planMerge(existing, tags, parsed);
       setPreview({ file: file.name, parsed, plan });
     } catch (e) {
       setError(t('options_fileErrorNothingImported', file.name, errorText(e)));
