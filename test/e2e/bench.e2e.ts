@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/chromium.mjs';
 import { libraryFigures, measureLibrary } from '../bench/library.mjs';
 import { backupText, importBackup } from '../bench/seed.mjs';
+import { typeQueries } from '../bench/typing.mjs';
 import { makePapers, TAGS } from '../bench/data.mjs';
 import { BROWSERS, DIST, POPUP, RELEASE } from './session';
 
@@ -84,6 +85,24 @@ describe.each(BROWSERS.filter((b) => b === 'chromium'))('%s: the bench measures 
         });
       expect(await page.evaluate(count)).toBe(300);
       expect((await send('tags.names', {})).value).toHaveLength(TAGS.length);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('times keystrokes in the popup as popup.keystroke does (typing.mjs): every letter, the index answering', async () => {
+    const b = await launchChromium({ extension: RELEASE.chromium });
+    try {
+      const page = await b.context.newPage();
+      await page.goto(b.extensionUrl(POPUP));
+      await importBackup(b, { text: backupText(makePapers(300, 5), []), stepMs: 30_000 });
+      await page.reload();
+      await page.waitForFunction(() => performance.getEntriesByName('papershelf:all-loaded').length > 0, null, { timeout: 30_000 });
+      const keys = await page.evaluate(typeQueries, ['diffusion models']);
+      expect(keys.map((k) => k.q)).toEqual(Array.from({ length: 16 }, (_, i) => 'diffusion models'.slice(0, i + 1)));
+      for (const k of keys) expect(Number.isFinite(k.ms) && k.ms >= 0, `"${k.q}": ${k.ms}`).toBe(true);
+      // From two letters on every query has a searchable word: the index answered each, none timed out (5 s).
+      expect(keys.slice(1).map((k) => k.asked !== null && k.asked < 5000)).toEqual(keys.slice(1).map(() => true));
     } finally {
       await b.close();
     }
