@@ -5,7 +5,7 @@
  */
 import { gotoExtension, isExtensionUrl, launchFirefox, reloadExtension } from '../harness/firefox.mjs';
 import type { Page } from 'puppeteer-core';
-import { DIST, isHost, RELEASE, POPUP, type Session, type SessionOptions, type Tab } from './session';
+import { DIST, isHost, POLL_MS, RELEASE, POPUP, type Session, type SessionOptions, type Tab } from './session';
 import { hostUpgraded, revealHost } from './page';
 
 /** Console noise that says a resource did not load (the routes answer 204/404 on purpose), not that code failed. */
@@ -93,13 +93,14 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
         await page.close();
       },
       evaluate: (fn, arg) => step(() => page.evaluate(fn as never, arg) as never),
-      waitFor: (fn, arg, timeout = 5000) => step(async () => void (await page.waitForFunction(fn as never, { timeout, polling: 100 }, arg))),
+      waitFor: (fn, arg, timeout = 5000) => step(async () => void (await page.waitForFunction(fn as never, { timeout, polling: POLL_MS }, arg))),
       // `>>>` is puppeteer's deep combinator: the next selector matches inside open shadow roots.
       click: (...path) =>
         step(async () => {
           await toFront(page);
           // A card's controls are built near the viewport: scroll to the card first, as a user does (session.ts Tab.click).
-          if (isHost(path) && !(await page.evaluate(revealHost, path[0]))) await page.waitForFunction(hostUpgraded, { timeout: 10_000, polling: 50 }, path[0]);
+          if (isHost(path) && !(await page.evaluate(revealHost, path[0])))
+            await page.waitForFunction(hostUpgraded, { timeout: 10_000, polling: POLL_MS }, path[0]);
           await page.locator(path.join(' >>> ')).setTimeout(10_000).click();
         }),
       press: (key) =>

@@ -21,7 +21,7 @@ import { abstractIn, filesUnder, PASSWORD, startWebDav, USER, webdavAvailable } 
 import { DavClient } from '../../src/library/webdav/client';
 import { connectFolder } from '../../src/library/webdav/engine';
 import { DB_NAME } from '../../src/shared/database';
-import { BROWSERS, DIST, openSession, type Session, type Tab as FullTab } from './session';
+import { BROWSERS, DIST, openSession, POLL_MS, type Session, type Tab as FullTab } from './session';
 
 /** What this file uses of a tab (session.ts Tab). */
 type Tab = Pick<FullTab, 'url' | 'close' | 'evaluate' | 'waitFor' | 'click' | 'errors'>;
@@ -56,7 +56,7 @@ async function chromiumDriver(): Promise<Driver> {
         url: () => page.url(),
         close: () => page.close(),
         evaluate: ((fn: never, arg: never) => page.evaluate(fn, arg)) as Tab['evaluate'],
-        waitFor: async (fn: unknown, arg: unknown, timeout = 5000) => void (await page.waitForFunction(fn as never, arg, { timeout, polling: 100 })),
+        waitFor: async (fn: unknown, arg: unknown, timeout = 5000) => void (await page.waitForFunction(fn as never, arg, { timeout, polling: POLL_MS })),
         click: async (...path: string[]) => {
           await page.bringToFront();
           await page.locator(path.join(' ')).first().click();
