@@ -139,13 +139,16 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${to}"]`)?.focus());
   };
 
-  // After a removal the cursor stays at its place: the next paper takes the removed one's row.
-  const refocusAt = useRef<number | null>(null);
+  // After a removal the cursor stays at its place: the next paper takes the removed one's row. The
+  // list may change for another reason first (the library's load finishing, a broadcast of an
+  // earlier write): the cursor moves once the removed paper has left the list, not before, or it
+  // would land on the row about to go and focus would go with it.
+  const refocusAt = useRef<{ at: number; id: string } | null>(null);
   useEffect(() => {
-    const at = refocusAt.current;
-    if (at === null) return;
+    const pending = refocusAt.current;
+    if (pending === null || shown.some((p) => p.id === pending.id)) return;
     refocusAt.current = null;
-    if (shown.length) focusRow(at);
+    if (shown.length) focusRow(pending.at);
     else search.current?.focus();
   }, [shown]);
 
@@ -156,7 +159,7 @@ export function App({ db, first, initial = DEFAULT_VIEW }: { db: () => Promise<S
     focus,
     focusRow,
     removeAt: (at, p) => {
-      refocusAt.current = at;
+      refocusAt.current = { at, id: p.id };
       void undo.remove([p.id]);
     },
     setStatus: (ids, s) => void setStatus(ids, s),
