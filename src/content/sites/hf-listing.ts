@@ -46,12 +46,9 @@ function findCards(root: ParentNode): Element[] {
   const seen = new Set<Element>();
   const links = Array.from(root.querySelectorAll(PAPER_LINK));
   if (root instanceof Element && root.matches(PAPER_LINK)) links.unshift(root);
-  /** The card found last: the links after its first are in it (thumbnail, title, comments), in document order. */
-  let last: Element | null = null;
   for (const a of links) {
-    // A card holds several links to its paper: once the card is found, the others are skipped by
-    // one walk up from the link (contains), before any selector is matched or href parsed.
-    if (last?.contains(a)) continue;
+    // A card holds several links to its paper (thumbnail, title, comments): once its article or
+    // li is found, the others are skipped before their hrefs are parsed.
     const box = a.closest('article') ?? a.closest('li');
     if (box && seen.has(box)) continue;
     const id = paperLinkId(a);
@@ -60,7 +57,6 @@ function findCards(root: ParentNode): Element[] {
     if (card && !seen.has(card)) {
       seen.add(card);
       foundBy.set(card, { link: a, href: a.getAttribute('href')!, id });
-      last = card;
     }
   }
   return [...seen];
