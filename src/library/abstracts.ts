@@ -48,26 +48,31 @@ export async function allAbstracts(from: Shelf | { getAll(): Promise<AbstractPag
   return flatten(await ('objectStoreNames' in from ? from.getAll('abstracts') : from.getAll()));
 }
 
-/** The abstracts of `ids`, each page read once, in a transaction of the caller's (read or write) or one of its own. */
-export async function abstractsOf(store: IDBObjectStore, ids: readonly string[]): Promise<Map<string, string>> {
-  const keys = [...new Set(ids.map(pageOf))];
-  const found = await Promise.all(
-    keys.map(
-      (k) =>
-        new Promise<AbstractPage | undefined>((resolve, reject) => {
-          const r = store.get(k) as IDBRequest<AbstractPage | undefined>;
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        }),
-    ),
-  );
-  const texts = flatten(found.filter((p): p is AbstractPage => !!p));
+/** The abstracts of `ids` (those that have one) from their pages, `pageAt` giving each page by key. */
+function pick(ids: readonly string[], pageAt: (key: string) => AbstractPage | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const id of ids) {
-    const t = texts.get(id);
+    const p = pageAt(pageOf(id));
+    const t = p && textIn(p, id);
     if (t !== undefined) out.set(id, t);
   }
   return out;
+}
+
+/** The abstracts of `ids`, each page read once, from the `abstracts` store of a transaction of the caller's (read or write). */
+export async function abstractsOf(store: { get(key: string): Promise<AbstractPage | undefined> }, ids: readonly string[]): Promise<Map<string, string>> {
+  const keys = [...new Set(ids.map(pageOf))];
+  const found = await Promise.all(keys.map((k) => store.get(k)));
+  const pages = new Map(keys.map((k, i) => [k, found[i]]));
+  return pick(ids, (k) => pages.get(k));
+}
+
+/** `papers` with their abstracts from `texts` joined back (a paper without one as it is). */
+export function joinAbstracts<P extends { id: string }>(papers: readonly P[], texts: ReadonlyMap<string, string>): (P & { abstract?: string })[] {
+  return papers.map((p) => {
+    const text = texts.get(p.id);
+    return text ? { ...p, abstract: text } : p;
+  });
 }
 
 /** The pages a write transaction has read, by key: one copy each, changed in place. */
@@ -95,13 +100,10 @@ export async function abstractIn(tx: WriteTx, id: string): Promise<string | unde
 
 /** The stored abstracts of `ids` (those that have one), as this write transaction has them. */
 export async function abstractsIn(tx: WriteTx, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const found = await Promise.all(ids.map((id) => page(tx, pageOf(id))));
-  ids.forEach((id, i) => {
-    const t = textIn(found[i], id);
-    if (t !== undefined) out.set(id, t);
-  });
-  return out;
+  const keys = [...new Set(ids.map(pageOf))];
+  const found = await Promise.all(keys.map((k) => page(tx, k)));
+  const pages = new Map(keys.map((k, i) => [k, found[i]]));
+  return pick(ids, (k) => pages.get(k));
 }
 
 /**

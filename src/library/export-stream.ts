@@ -8,9 +8,8 @@
  * write (test/unit/export.test.ts compares them); exportBlob makes each part bytes as it is written.
  */
 import type { Paper, Tag } from '../shared/model';
-import { unwrap } from 'idb';
 import type { Shelf } from './db';
-import { abstractsOf } from './abstracts';
+import { abstractsOf, joinAbstracts } from './abstracts';
 import { bibTeXEntries } from './export-bibtex';
 import { citationKeys, tagNameMap } from './export-cite';
 import { cslJsonItems, toBackup, toCsv, toMarkdown, type ExportFormat } from './export';
@@ -31,7 +30,7 @@ export async function paperRecords(db: Shelf): Promise<Paper[]> {
  */
 async function eachChunk(db: Shelf, papers: Paper[], write: (chunk: Paper[], first: boolean) => void, meanwhile?: () => void): Promise<void> {
   const reading = abstractsOf(
-    unwrap(db).transaction('abstracts').objectStore('abstracts'),
+    db.transaction('abstracts').store,
     papers.map((p) => p.id),
   );
   if (meanwhile) {
@@ -41,11 +40,7 @@ async function eachChunk(db: Shelf, papers: Paper[], write: (chunk: Paper[], fir
   }
   const texts = await reading;
   for (let i = 0; i < papers.length; i += EXPORT_CHUNK) {
-    const chunk = papers.slice(i, i + EXPORT_CHUNK).map((p) => {
-      const text = texts.get(p.id);
-      return text ? { ...p, abstract: text } : p;
-    });
-    write(chunk, i === 0);
+    write(joinAbstracts(papers.slice(i, i + EXPORT_CHUNK), texts), i === 0);
   }
 }
 

@@ -7,7 +7,7 @@ import { indexMany, termsOf, type Terms } from './search';
 import { readFull, writeTx, type WriteTx } from './write';
 import { lastWrite } from './stamps';
 import { tick } from './clock';
-import { abstractsIn, writeAbstracts } from './abstracts';
+import { abstractsIn, joinAbstracts, writeAbstracts } from './abstracts';
 
 export interface ImportSummary {
   added: number;
@@ -140,10 +140,7 @@ export async function importInto(
         existing.map((p) => p.id),
       ),
     );
-    const whole = existing.map((p) => {
-      const text = texts.get(p.id);
-      return text ? { ...p, abstract: text } : p;
-    });
+    const whole = joinAbstracts(existing, texts);
     const before = new Map<string, Paper>(whole.map((p) => [p.id, p]));
     const plan = planMerge(whole, existingTags, { papers, tags, skipped: [] }, now, wall);
     // Queue every write, then wait once: awaiting each would be 10,000 round trips.

@@ -8,7 +8,7 @@ import { unwrap, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Paper } from '../shared/model';
 import { STRICT, WRITE_STORES, type Shelf, type ShelfDB } from './db';
 import { indexMany, indexWrite, termsOf } from './search';
-import { abstractIn, abstractsOf, allAbstracts, writeAbstracts } from './abstracts';
+import { abstractIn, abstractsOf, allAbstracts, joinAbstracts, writeAbstracts } from './abstracts';
 
 export type WriteTx = IDBPTransaction<ShelfDB, StoreNames<ShelfDB>[], 'readwrite'>;
 
@@ -98,13 +98,10 @@ export async function readFull(db: Shelf, ids?: string[]): Promise<Paper[]> {
     : (await tx.objectStore('papers').index('savedAt').getAll()).reverse();
   const texts = ids
     ? await abstractsOf(
-        unwrap(tx.objectStore('abstracts')),
+        tx.objectStore('abstracts'),
         papers.map((p) => p.id),
       )
     : await allAbstracts(tx.objectStore('abstracts'));
   await tx.done;
-  return papers.map((p) => {
-    const text = texts.get(p.id);
-    return text ? { ...p, abstract: text } : p;
-  });
+  return joinAbstracts(papers, texts);
 }
