@@ -57,6 +57,7 @@ describe('README', () => {
     const r = sh(`npm start -- --demo --headless --screenshot ${shot}`);
     expect(r.status, r.out).toBe(0);
     expect(r.out).toMatch(/on the offline copy: https:\/\/huggingface\.co\/papers \(Chromium\)/);
+    expect(r.out).toMatch(/\([1-9]\d* cards with PaperShelf's controls\)/);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   });
 
@@ -65,6 +66,7 @@ describe('README', () => {
     const r = sh(`npm start -- --browser firefox-esr --demo --headless --screenshot ${shot} --url https://arxiv.org/list/cs.LG/new`);
     expect(r.status, r.out).toBe(0);
     expect(r.out).toMatch(/on the offline copy: https:\/\/arxiv\.org\/list\/cs\.LG\/new \(Firefox\)/);
+    expect(r.out).toMatch(/\([1-9]\d* cards with PaperShelf's controls\)/);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   });
 

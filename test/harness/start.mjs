@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm start`: opens a browser with the built PaperShelf loaded on the Hugging
+ * `npm start`: builds PaperShelf for one browser (dist/chrome, or dist/firefox
+ * with --browser firefox) and opens that browser with it on the Hugging
  * Face daily digest. Where the site cannot be reached (or with --demo) it
  * serves a bundled offline copy of the page at the real URL, dressed with our
  * own look-alike stylesheets (test/fixtures/demo/, served by routes.mjs).
@@ -27,6 +28,7 @@
  *   https://arxiv.org/search/?query=diffusion&searchtype=all  arXiv search results
  *   https://arxiv.org/abs/2505.16421                     arXiv abstract page
  */
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expectedFixtures, fixtureFor } from './routes.mjs';
@@ -64,6 +66,14 @@ try {
   process.exit(2);
 }
 
+// The build of the one browser opened (`npm run build` makes both): dist/chrome or dist/firefox.
+const target = firefox ? 'firefox' : 'chrome';
+const built = spawnSync('npx', ['vite', 'build', '--mode', target, '--logLevel', 'warn'], { stdio: 'inherit' });
+if (built.status !== 0) {
+  console.error(`npm start: the build of dist/${target} failed (above).`);
+  process.exit(1);
+}
+
 async function reachable(url) {
   try {
     const r = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(4000) });
@@ -96,16 +106,27 @@ await page.goto(opt.url);
 console.log(`PaperShelf ${live ? 'on the live page' : 'on the offline copy'}: ${opt.url} (${firefox ? 'Firefox' : 'Chromium'})`);
 
 if (opt.screenshot) {
-  // Give the content script time to annotate the cards before the picture.
+  // Give the content script time to annotate the cards before the picture: its hosts are
+  // [data-ps-host] in this build (dist/), [data-papershelf] in the test build's. Waiting for the
+  // test build's alone timed out (15 s) on every screenshot.
   await page
     .waitForFunction(
-      () => document.querySelectorAll('[data-papershelf]').length > 0,
+      () => document.querySelectorAll('[data-ps-host], [data-papershelf]').length > 0,
       firefox ? { timeout: 15000 } : undefined,
       firefox ? undefined : { timeout: 15000 },
     )
     .catch(() => {});
+  // The controls are drawn in the frames after their host is placed.
+  const cards = await page.evaluate(
+    () =>
+      new Promise((r) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => setTimeout(() => r(document.querySelectorAll('[data-ps-host], [data-papershelf]').length), 100)),
+        ),
+      ),
+  );
   await page.screenshot({ path: opt.screenshot, fullPage: false });
-  console.log(`Screenshot: ${opt.screenshot}`);
+  console.log(`Screenshot: ${opt.screenshot} (${cards} cards with PaperShelf's controls)`);
   await b.close();
 } else if (opt.headless) {
   console.log('Headless and no --screenshot: nothing to show, closing.');

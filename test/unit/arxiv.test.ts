@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 /**
  * What is particular to the arXiv adapters and the Hugging Face paper page:
  * the dt + dd card, repeated dl#articles, sections, old-style ids, MathJax,

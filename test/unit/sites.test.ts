@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 /**
  * Each adapter against its fixture pages: the cards it finds (count, ids, in
  * page order) and what it reads from each (title as a reader sees it, authors).

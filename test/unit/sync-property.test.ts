@@ -1,4 +1,3 @@
-// @vitest-environment node
 /**
  * Sync as a property (issue 17), with the real library end to end: each browser
  * is its own fake-indexeddb database, all share one in-memory storage.sync that

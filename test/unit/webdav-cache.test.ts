@@ -1,4 +1,3 @@
-// @vitest-environment node
 /**
  * library/webdav/cache.ts idbCache on fake-indexeddb: a put is read back at once, stored only
  * at the flush (the syncer flushes after a round has answered), and what keepOnly and clear

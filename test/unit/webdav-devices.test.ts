@@ -1,4 +1,3 @@
-// @vitest-environment node
 /**
  * WebDAV sync against real servers (Apache mod_dav and rclone, on loopback,
  * test/harness/webdav.mjs), three devices on the real library (fake-indexeddb),

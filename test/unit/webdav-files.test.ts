@@ -1,4 +1,3 @@
-// @vitest-environment node
 /**
  * The folder's files against a real server (Apache mod_dav on loopback):
  * encryption (a wrong passphrase is a clear error and writes nothing; the

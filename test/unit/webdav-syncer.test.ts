@@ -1,4 +1,3 @@
-// @vitest-environment node
 /**
  * background/webdav-syncer.ts with its dependencies injected: the library on
  * fake-indexeddb, storage.local as a plain object, the retry alarm as a spy, and
