@@ -100,15 +100,20 @@ export function planMerge(existing: Paper[], existingTags: Tag[], incoming: Inco
     const prev = merged.get(p.id);
     merged.set(p.id, prev ? combine(prev, p) : p);
   }
+  const allNow = Object.fromEntries(STAMPED_FIELDS.map((f) => [f, now])) as Required<NonNullable<Paper['fieldsAt']>>;
   const add: Paper[] = [];
   const update: Paper[] = [];
   let unchanged = 0;
   for (const p of merged.values()) {
     const old = have.get(p.id);
     if (!old) {
-      // New here (or back after a removal): every field is the user's write of now.
-      const { fieldsAt: _, ...fresh } = p;
-      add.push(stamp({ ...fresh, updatedAt: Math.max(p.updatedAt, p.savedAt) }, STAMPED_FIELDS, now));
+      // New here (or back after a removal): every field is the user's write of now. One copy of the
+      // file's record, not three (rest, spread, stamp): 10,000 of them are a preview's (issue 20).
+      const { fieldsAt: _, ...rest } = p;
+      const fresh = rest as Paper;
+      fresh.updatedAt = Math.max(p.updatedAt, p.savedAt, now);
+      fresh.fieldsAt = { ...allNow };
+      add.push(fresh);
       continue;
     }
     const next = combine(old, p);
