@@ -48,23 +48,18 @@ export async function allAbstracts(from: Shelf | { getAll(): Promise<AbstractPag
   return flatten(await ('objectStoreNames' in from ? from.getAll('abstracts') : from.getAll()));
 }
 
-/** The abstracts of `ids` (those that have one) from their pages, `pageAt` giving each page by key. */
-function pick(ids: readonly string[], pageAt: (key: string) => AbstractPage | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const id of ids) {
-    const p = pageAt(pageOf(id));
-    const t = p && textIn(p, id);
-    if (t !== undefined) out.set(id, t);
-  }
-  return out;
-}
-
-/** The abstracts of `ids`, each page read once, from the `abstracts` store of a transaction of the caller's (read or write). */
+/** The abstracts of `ids` (those that have one), each page read once through `store` (a transaction's, read or write). */
 export async function abstractsOf(store: { get(key: string): Promise<AbstractPage | undefined> }, ids: readonly string[]): Promise<Map<string, string>> {
   const keys = [...new Set(ids.map(pageOf))];
   const found = await Promise.all(keys.map((k) => store.get(k)));
   const pages = new Map(keys.map((k, i) => [k, found[i]]));
-  return pick(ids, (k) => pages.get(k));
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    const p = pages.get(pageOf(id));
+    const t = p && textIn(p, id);
+    if (t !== undefined) out.set(id, t);
+  }
+  return out;
 }
 
 /** `papers` with their abstracts from `texts` joined back (a paper without one as it is). */
@@ -99,11 +94,8 @@ export async function abstractIn(tx: WriteTx, id: string): Promise<string | unde
 }
 
 /** The stored abstracts of `ids` (those that have one), as this write transaction has them. */
-export async function abstractsIn(tx: WriteTx, ids: readonly string[]): Promise<Map<string, string>> {
-  const keys = [...new Set(ids.map(pageOf))];
-  const found = await Promise.all(keys.map((k) => page(tx, k)));
-  const pages = new Map(keys.map((k, i) => [k, found[i]]));
-  return pick(ids, (k) => pages.get(k));
+export function abstractsIn(tx: WriteTx, ids: readonly string[]): Promise<Map<string, string>> {
+  return abstractsOf({ get: (k) => page(tx, k) }, ids);
 }
 
 /**
