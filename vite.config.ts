@@ -4,6 +4,7 @@
  * The version always comes from package.json.
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -83,6 +84,37 @@ function firstPaintScript(define: Record<string, string>): Plugin {
   };
 }
 
+/**
+ * The message catalogues as the browsers read them: public/_locales/<locale>/messages.json without
+ * the translators' notes (`description`, placeholders' `example`), which no browser shows. Chrome
+ * reads and parses the whole catalogue, synchronously for the page, the first time a content script
+ * asks for a message on a page: measured on this machine, 53.6 kB took a median of 13 ms, the same
+ * catalogue without the notes (29.5 kB) 10 ms. The sources keep the notes for translators.
+ */
+function lightCatalogues(): Plugin {
+  const dir = fileURLToPath(new URL('./public/_locales/', import.meta.url));
+  return {
+    name: 'papershelf-light-catalogues',
+    apply: 'build',
+    generateBundle() {
+      for (const locale of readdirSync(dir)) {
+        const file = `${dir}${locale}/messages.json`;
+        this.addWatchFile(file);
+        const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+        const light = Object.fromEntries(
+          Object.entries(messages).map(([key, { message, placeholders }]) => [
+            key,
+            placeholders
+              ? { message, placeholders: Object.fromEntries(Object.entries(placeholders).map(([name, { content }]) => [name, { content }])) }
+              : { message },
+          ]),
+        );
+        this.emitFile({ type: 'asset', fileName: `_locales/${locale}/messages.json`, source: JSON.stringify(light) });
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const target: Target = mode === 'firefox' ? 'firefox' : 'chrome';
   const define = { __PAPERSHELF_TEST_HOOKS__: JSON.stringify(TEST_HOOKS || mode === 'test') };
@@ -100,6 +132,7 @@ export default defineConfig(({ mode }) => {
               contentScripts: { standaloneFiles: ['src/content/index.ts'] },
             }),
             firstPaintScript(define),
+            lightCatalogues(),
           ],
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     resolve: {

@@ -53,7 +53,8 @@ export class Triage {
   private at = -1;
   private ringed: Element | null = null;
   private help: HTMLElement | null = null;
-  private toolbar: HTMLElement;
+  /** The Sort button's host: built the first time there is something to sort by (showSort), not at load. */
+  private toolbar: HTMLElement | null = null;
   private sorted = false;
   /** Original order: each moved element's parent and next sibling, restored in reverse. */
   private original: { parent: Node; nodes: Element[]; anchor: Node | null }[] = [];
@@ -69,9 +70,8 @@ export class Triage {
     const onKey = (e: KeyboardEvent) => this.key(e);
     // Bubble phase on the window: the page's own handlers ran first, and a key they took is theirs.
     this.doc.defaultView?.addEventListener('keydown', onKey, { signal });
-    this.toolbar = this.buildToolbar();
     signal.addEventListener('abort', () => {
-      this.toolbar.remove();
+      this.toolbar?.remove();
       this.help?.remove();
       this.ring(null);
       if (this.sorted) this.unsort();
@@ -105,8 +105,13 @@ export class Triage {
     return host;
   }
 
-  /** Shown once a model exists (nothing to sort by before). */
+  /**
+   * Shown once a model exists (nothing to sort by before). Built then: a page whose cards have no
+   * relevance (no tag has a model yet) never pays for it, and the scan at load does not either.
+   */
   showSort(on: boolean) {
+    if (!on && !this.toolbar) return;
+    this.toolbar ??= this.buildToolbar();
     this.toolbar.hidden = !on;
   }
 

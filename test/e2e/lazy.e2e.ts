@@ -82,6 +82,10 @@ describe.each(BROWSERS)('%s: controls on a long listing are built as the user re
     expect(l.nearestBare).toBeGreaterThan(500);
     expect(l.reserved).toBe(true);
     expect(l.inMathjax).toBe(0);
+    // Ranked (in an empty library no tag has a model: no relevance, no suggestion), nothing to sort
+    // by: no Sort button was built into the page.
+    await t.waitFor(() => Array.from(document.querySelectorAll('[data-papershelf]')).every((h) => h.hasAttribute('data-suggested')));
+    expect(await t.evaluate(() => document.querySelectorAll('[data-papershelf-toolbar]').length)).toBe(0);
     const controls = await t.evaluate(readControls);
     expect(controls.map((c) => c.id)).toEqual(ids);
     expect(controls.every((c) => c.pressed === 'false')).toBe(true);

@@ -131,6 +131,24 @@ describe('release', () => {
         expect(testContent, attr).toContain(attr);
       expect(testContent).toMatch(/[`"']open[`"']/);
     });
+
+    it(`dist/${target}'s message catalogues hold every message of the sources, without the translators' notes`, () => {
+      const locales = readdirSync(join(ROOT, 'public/_locales'));
+      expect(locales).toEqual(expect.arrayContaining(['en', 'zh_CN']));
+      for (const locale of locales) {
+        const source = JSON.parse(readFileSync(join(ROOT, 'public/_locales', locale, 'messages.json'), 'utf8'));
+        const text = readFileSync(join(ROOT, 'dist', target, '_locales', locale, 'messages.json'), 'utf8');
+        const built = JSON.parse(text);
+        expect(Object.keys(built), locale).toEqual(Object.keys(source));
+        for (const [key, m] of Object.entries(source) as [string, { message: string; placeholders?: Record<string, { content: string }> }][]) {
+          expect(built[key].message, `${locale} ${key}`).toBe(m.message);
+          for (const [name, p] of Object.entries(m.placeholders ?? {})) expect(built[key].placeholders[name].content, `${locale} ${key} $${name}$`).toBe(p.content);
+        }
+        expect(text, locale).not.toContain('"description"');
+        // The notes are most of a source catalogue: what Chrome parses on each page is about half of it.
+        expect(text.length, locale).toBeLessThan(statSync(join(ROOT, 'public/_locales', locale, 'messages.json')).size * 0.7);
+      }
+    });
   }
 
   it('the source archive rebuilds dist/firefox byte for byte', () => {
