@@ -41,8 +41,22 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
    * front first, unless it already is (activating it again could move focus).
    */
   const toFront = async (page: Page) => {
+    if (front === page) return;
     if (!(await page.evaluate(() => document.visibilityState === 'visible'))) await page.bringToFront();
+    front = page;
   };
+  /**
+   * The tab known to be in front: the one `toFront` last found or brought there. Forgotten
+   * whenever a tab opens or closes (the extension opens tabs of its own, and a new tab comes to
+   * front), and then asked of the page again. Asking every time cost a round trip of about 40 ms
+   * before each click and key (faults.e2e.ts presses about 600 of them).
+   */
+  let front: Page | undefined;
+  const forget = () => {
+    front = undefined;
+  };
+  b.browser.on('targetcreated', forget);
+  b.browser.on('targetdestroyed', forget);
 
   const wrap = async (url: string): Promise<Tab> => {
     const page: Page = await b.newPage();
@@ -101,7 +115,19 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
           // A card's controls are built near the viewport: scroll to the card first, as a user does (session.ts Tab.click).
           if (isHost(path) && !(await page.evaluate(revealHost, path[0])))
             await page.waitForFunction(hostUpgraded, { timeout: 10_000, polling: POLL_MS }, path[0]);
-          await page.locator(path.join(' >>> ')).setTimeout(10_000).click();
+          // The element found once and clicked (about 110 ms a click here); puppeteer's locator, which
+          // also waits for the element to hold still over animation frames (about 160 ms), only when
+          // the element left the page between the two (a re-render).
+          const selector = path.join(' >>> ');
+          const el = await page.waitForSelector(selector, { timeout: 10_000, visible: true });
+          try {
+            await el!.click();
+          } catch (e) {
+            if (!/detached|not clickable|not visible|no such node|stale/i.test(String(e))) throw e;
+            await page.locator(selector).setTimeout(10_000).click();
+          } finally {
+            void el?.dispose().catch(() => {});
+          }
         }),
       press: (key) =>
         step(async () => {

@@ -82,9 +82,9 @@ describe.each(BROWSERS)('%s: controls on a long listing are built as the user re
     expect(l.nearestBare).toBeGreaterThan(500);
     expect(l.reserved).toBe(true);
     expect(l.inMathjax).toBe(0);
-    // Ranked (in an empty library no tag has a model: no relevance, no suggestion), nothing to sort
-    // by: no Sort button was built into the page.
-    await t.waitFor(() => Array.from(document.querySelectorAll('[data-papershelf]')).every((h) => h.hasAttribute('data-suggested')));
+    // Ranked (a fresh profile: every card is new; no tag has a model, so no relevance), nothing to
+    // sort by: no Sort button was built into the page.
+    await t.waitFor(() => Array.from(document.querySelectorAll('[data-papershelf]')).every((h) => h.hasAttribute('data-new')));
     expect(await t.evaluate(() => document.querySelectorAll('[data-papershelf-toolbar]').length)).toBe(0);
     const controls = await t.evaluate(readControls);
     expect(controls.map((c) => c.id)).toEqual(ids);
