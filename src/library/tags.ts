@@ -29,27 +29,20 @@ export async function tagNames(store: TagStore<IDBTransactionMode>, keys: string
   return new Map(unique.map((k, i) => [k, tags[i]?.name ?? k]));
 }
 
-/** Every tag with how many papers carry it, most used first. */
+/**
+ * Every tag with how many papers carry it, most used first. Given a `turn` (the popup: its searches
+ * go first, popup/search-first.ts), the counts (one request per tag, each a walk of the index) go a
+ * few at a time, each batch after its turn, in a transaction of its own; without one, all at once.
+ */
 export async function listTags(db: Shelf, turn?: () => Promise<void>): Promise<TagCount[]> {
-  let counts: number[];
-  let tags: Tag[];
-  if (!turn) {
-    const tx = db.transaction(['tags', 'papers']);
-    tags = await tx.objectStore('tags').getAll();
-    const index = tx.objectStore('papers').index('tags');
-    counts = await Promise.all(tags.map((t) => index.count(t.key)));
-    await tx.done;
-  } else {
-    // The popup's searches go first (popup/search-first.ts): the counts (one request per tag, each
-    // a walk of the index) go a few at a time, each batch after its turn, in transactions of their own.
-    await turn();
-    tags = await db.getAll('tags');
-    counts = [];
-    for (let i = 0; i < tags.length; i += TAG_COUNT_BATCH) {
-      await turn();
-      const index = db.transaction('papers').store.index('tags');
-      counts.push(...(await Promise.all(tags.slice(i, i + TAG_COUNT_BATCH).map((t) => index.count(t.key)))));
-    }
+  const batch = turn ? TAG_COUNT_BATCH : Number.POSITIVE_INFINITY;
+  await turn?.();
+  const tags = await db.getAll('tags');
+  const counts: number[] = [];
+  for (let i = 0; i < tags.length; i += batch) {
+    await turn?.();
+    const index = db.transaction('papers').store.index('tags');
+    counts.push(...(await Promise.all(tags.slice(i, i + batch).map((t) => index.count(t.key)))));
   }
   return tags.map((tag, i) => ({ tag, count: counts[i] })).sort((a, b) => b.count - a.count || a.tag.name.localeCompare(b.tag.name));
 }
