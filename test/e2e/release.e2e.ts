@@ -142,7 +142,8 @@ describe('release', () => {
         expect(Object.keys(built), locale).toEqual(Object.keys(source));
         for (const [key, m] of Object.entries(source) as [string, { message: string; placeholders?: Record<string, { content: string }> }][]) {
           expect(built[key].message, `${locale} ${key}`).toBe(m.message);
-          for (const [name, p] of Object.entries(m.placeholders ?? {})) expect(built[key].placeholders[name].content, `${locale} ${key} $${name}$`).toBe(p.content);
+          for (const [name, p] of Object.entries(m.placeholders ?? {}))
+            expect(built[key].placeholders[name].content, `${locale} ${key} $${name}$`).toBe(p.content);
         }
         expect(text, locale).not.toContain('"description"');
         // The notes are most of a source catalogue: what Chrome parses on each page is about half of it.

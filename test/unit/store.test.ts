@@ -50,7 +50,19 @@ describe('store', () => {
     // Saved: some ids asked for, and others between them (in the same ranges of keys) that are not asked for.
     const saved = ['2401.00002', '2401.00004', '2412.00010', '2505.00001', 'hep-th/9901001', 'cs/0101001', '2401.00003', '2507.12345'];
     for (const id of saved) await savePaper(db, ref(id));
-    const asked = ['2507.12345', '2401.00004', '2401.00001', 'cs/0101001', '2401.00004', '2412.00009', '2401.00002', 'hep-th/9901002', '2412.00011', 'hep-th/9901001', '9999.99999'];
+    const asked = [
+      '2507.12345',
+      '2401.00004',
+      '2401.00001',
+      'cs/0101001',
+      '2401.00004',
+      '2412.00009',
+      '2401.00002',
+      'hep-th/9901002',
+      '2412.00011',
+      'hep-th/9901001',
+      '9999.99999',
+    ];
     const got = await statusOf(db, asked);
     expect(Object.keys(got).sort()).toEqual([...new Set(asked)].sort());
     for (const id of asked) expect(got[id], id).toEqual({ saved: saved.includes(id), tags: [] });
