@@ -100,20 +100,17 @@ export function planMerge(existing: Paper[], existingTags: Tag[], incoming: Inco
     const prev = merged.get(p.id);
     merged.set(p.id, prev ? combine(prev, p) : p);
   }
-  const allNow = Object.fromEntries(STAMPED_FIELDS.map((f) => [f, now])) as Required<NonNullable<Paper['fieldsAt']>>;
   const add: Paper[] = [];
   const update: Paper[] = [];
   let unchanged = 0;
   for (const p of merged.values()) {
     const old = have.get(p.id);
     if (!old) {
-      // New here (or back after a removal): every field is the user's write of now. One copy of the
-      // file's record, not three (rest, spread, stamp): 10,000 of them are a preview's (issue 20).
+      // New here (or back after a removal): every field is the user's write of now. The file's times
+      // go on a copy of its own (no third copy for them: 10,000 of these are a preview's, issue 20).
       const { fieldsAt: _, ...rest } = p;
-      const fresh = rest as Paper;
-      fresh.updatedAt = Math.max(p.updatedAt, p.savedAt, now);
-      fresh.fieldsAt = { ...allNow };
-      add.push(fresh);
+      rest.updatedAt = Math.max(p.updatedAt, p.savedAt);
+      add.push(stamp(rest, STAMPED_FIELDS, now));
       continue;
     }
     const next = combine(old, p);

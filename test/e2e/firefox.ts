@@ -36,16 +36,6 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
   const pages = new Map<string, string>();
   const b = await launchFirefox({ extension: (opts.release ? RELEASE : DIST).firefox, pages, lang: opts.lang, colorScheme: opts.colorScheme });
   /**
-   * Only the tab in front gets input (as for a user) and animation frames,
-   * which puppeteer's click waits on: each click/key step brings its tab to
-   * front first, unless it already is (activating it again could move focus).
-   */
-  const toFront = async (page: Page) => {
-    if (front === page) return;
-    if (!(await page.evaluate(() => document.visibilityState === 'visible'))) await page.bringToFront();
-    front = page;
-  };
-  /**
    * The tab known to be in front: the one `toFront` last found or brought there. Forgotten
    * whenever a tab opens or closes (the extension opens tabs of its own, and a new tab comes to
    * front), and then asked of the page again. Asking every time cost a round trip of about 40 ms
@@ -57,6 +47,16 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
   };
   b.browser.on('targetcreated', forget);
   b.browser.on('targetdestroyed', forget);
+  /**
+   * Only the tab in front gets input (as for a user) and animation frames,
+   * which puppeteer's click waits on: each click/key step brings its tab to
+   * front first, unless it already is (activating it again could move focus).
+   */
+  const toFront = async (page: Page) => {
+    if (front === page) return;
+    if (!(await page.evaluate(() => document.visibilityState === 'visible'))) await page.bringToFront();
+    front = page;
+  };
 
   const wrap = async (url: string): Promise<Tab> => {
     const page: Page = await b.newPage();
