@@ -1,9 +1,12 @@
 /**
  * BibTeX import stays linear on hostile files (issue 18): a 160 kB file of blank lines
  * took 6 s and the 20 MB limit allowed hours. Each shape below is parsed at a size where
- * the time is not noise and at 4× that size: 4× the input must take less than 8× the
- * time (a quadratic step takes 16×). Times are this process's CPU time, steadier than
- * wall time on a loaded machine; a pair over the ratio is measured again before failing.
+ * the time is not noise and at 4× that size: 4× the input must take less than 10× the
+ * time (a quadratic step takes 16×; n log n about 4.5×). Times are this process's CPU
+ * time, steadier than wall time on a loaded machine, and they count the collector's
+ * threads too, whose work grows a little faster than the heap: a linear parse of a
+ * 16 MB # concatenation took 8.3× its 4 MB parse on a loaded run (so 8× was not enough).
+ * A pair over the ratio is measured again before failing.
  * Every run also has a generous ceiling, checked as the sizes grow, so a quadratic parser
  * fails on the small sizes instead of running for hours. Every file is read or refused
  * with a message, and nothing reaches Object.prototype.
@@ -145,12 +148,12 @@ describe('BibTeX import on hostile files', () => {
     expect(tLarge, `${shape.name}, ${large.length} characters`).toBeLessThan(ceiling(large.length));
     // A pause of the machine or a collection of the heap in one run is not the parser's: the pair is
     // measured again (the least of each kept) before failing.
-    for (let again = 0; again < 2 && tLarge >= 8 * tSmall + 20; again++) {
+    for (let again = 0; again < 2 && tLarge >= 10 * tSmall + 20; again++) {
       tSmall = Math.min(tSmall, timed(small)[0]);
       tLarge = Math.min(tLarge, timed(large)[0]);
     }
-    // Under 8x for 4x the input, with 20 ms of slack for sizes that stay fast.
-    expect(tLarge, `${shape.name}: ${small.length} chars in ${tSmall.toFixed(0)} ms, ${large.length} in ${tLarge.toFixed(0)} ms`).toBeLessThan(8 * tSmall + 20);
+    // Under 10x for 4x the input, with 20 ms of slack for sizes that stay fast.
+    expect(tLarge, `${shape.name}: ${small.length} chars in ${tSmall.toFixed(0)} ms, ${large.length} in ${tLarge.toFixed(0)} ms`).toBeLessThan(10 * tSmall + 20);
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoKeys);
   });
 
