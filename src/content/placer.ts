@@ -5,7 +5,7 @@
  */
 import type { SiteAdapter } from './sites/types';
 import type { CardControls } from './ui/controls';
-import { HOST_ATTR, timing, UPGRADE_MARGIN } from './ui/host';
+import { BESIDE_STYLE, HOST_ATTR, timing, UPGRADE_MARGIN } from './ui/host';
 
 export interface Cards {
   adapter(): SiteAdapter | undefined;
@@ -58,7 +58,8 @@ export class Placer {
     for (const c of todo) {
       const card = this.of.cardOf(c)!;
       this.unwatch(c);
-      const { parent, before } = adapter.mountPoint(card);
+      const { parent, before, beside } = adapter.mountPoint(card);
+      if (beside) c.host.setAttribute('style', BESIDE_STYLE);
       parent.insertBefore(c.host, before);
       this.shownSet.add(c);
       c.upgrade();

@@ -13,9 +13,10 @@
  *
  * `prepare(kind)` counts the cards (not timed: a check that the page is the one expected).
  * `insert()` is the timed part and returns its duration (ms), the cards it found and the hosts
- * it inserted. "hf" puts a host after each article's h3, "arxiv" at the end of each listing `dt`.
+ * it inserted. "hf" puts a host after each article's h3, "arxiv" at the end of each listing `dt`,
+ * floated beside its links as the content script does.
  */
-import { HOST_ATTR, HOST_ATTRIBUTES, UPGRADE_MARGIN } from '../../src/content/ui/host';
+import { BESIDE_STYLE, HOST_ATTR, HOST_ATTRIBUTES, UPGRADE_MARGIN } from '../../src/content/ui/host';
 
 interface Slot {
   id: string;
@@ -54,6 +55,8 @@ function insert(): { ms: number; cards: number; placed: number } {
   for (const s of slots) io.observe(s.parent);
   const host = document.createElement('div');
   for (const [name, value] of HOST_ATTRIBUTES) host.setAttribute(name, value);
+  // As the arXiv adapter mounts it: floated beside the dt's links (arxiv-list.ts mountPoint).
+  if (kind === 'arxiv') host.setAttribute('style', BESIDE_STYLE);
   const top = -UPGRADE_MARGIN;
   const bottom = innerHeight + UPGRADE_MARGIN;
   let placed = 0;

@@ -26,7 +26,8 @@
  * stops early (never below a minimum) when its time share is spent, so a busy
  * machine still finishes in about three minutes.
  *
- * BENCH_ONLY=content|size runs one group (the others keep their old entries). The popup is
+ * BENCH_ONLY=content|size runs one group (the others keep their old entries); BENCH_ONLY=installed
+ * only the list as installed against a browser without PaperShelf (for an A/B of a change). The popup is
  * measured by popup.mjs.
  * BENCH_DIST=<dir> measures another Chrome build than dist/chrome (an older
  * one, to compare before and after a change).
@@ -818,6 +819,8 @@ async function main() {
         await group('content: Hugging Face listing', () => contentBench(floorCode));
         await group('content: arXiv list of 1,020 entries', () => listBench(floorCode));
       }
+    }
+    if (!only || only === 'content' || only === 'installed') {
       await group('content: arXiv list of 1,020 entries as installed, against a Chromium without PaperShelf', () => installedListBench());
     }
   } finally {

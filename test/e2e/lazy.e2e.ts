@@ -92,6 +92,37 @@ describe.each(BROWSERS)('%s: controls on a long listing are built as the user re
     await t.close();
   });
 
+  it('a host going in moves nothing: it floats beside its entry\'s identifier line', async () => {
+    const t = await open();
+    // A card far from view, without its host: focus entering it (no scroll) puts its host in.
+    const id = ids[Math.floor(N * 0.4)];
+    expect(await t.evaluate(hostUpgraded, `[data-papershelf="${id}"]`)).toBe(false);
+    const where = (id: string) => {
+      const dt = document.querySelector(`[data-papershelf-card="${id}"]`)!;
+      const y = (el: Element) => el.getBoundingClientRect().top + scrollY;
+      const next = dt.nextElementSibling!.nextElementSibling!;
+      const last = document.querySelector('dl:last-of-type > dd:last-of-type')!;
+      return { dt: dt.getBoundingClientRect().height, dd: y(dt.nextElementSibling!), next: y(next), end: last.getBoundingClientRect().bottom + scrollY };
+    };
+    const before = await t.evaluate(where, id);
+    expect(await t.evaluate(focusQuietly, `[id="oth-${id}"]`)).toBe(true);
+    await t.waitFor(hostUpgraded, `[data-papershelf="${id}"]`);
+    expect(await t.evaluate(where, id)).toEqual(before);
+    // In the dt, after its links, on the identifier line (its buttons reach 3px above and below it).
+    const host = await t.evaluate((id) => {
+      const h = document.querySelector(`[data-papershelf="${id}"]`)!;
+      const dt = h.parentElement!;
+      const [r, line] = [h.getBoundingClientRect(), dt.getBoundingClientRect()];
+      return { parent: dt.tagName, last: dt.lastElementChild === h, above: line.top - r.top, below: r.bottom - line.bottom, right: line.right - r.right };
+    }, id);
+    expect(host.parent).toBe('DT');
+    expect(host.last).toBe(true);
+    expect(host.above).toBeLessThanOrEqual(4);
+    expect(host.below).toBeLessThanOrEqual(4);
+    expect(Math.abs(host.right)).toBeLessThan(1);
+    await t.close();
+  });
+
   it('builds the rest as the page scrolls, without moving what the reader sees', async () => {
     const t = await open();
     // A card far down, without its host: the page jumps to just below it, so its host goes in above the
@@ -99,9 +130,9 @@ describe.each(BROWSERS)('%s: controls on a long listing are built as the user re
     const id = ids[Math.floor(N * 0.6)];
     expect(await t.evaluate(hostUpgraded, `[data-papershelf="${id}"]`)).toBe(false);
     const before = await t.evaluate((id) => {
+      // The card's dt (where its host goes) 300 px above the viewport, within the observer's margin.
       const card = document.querySelector(`[data-papershelf-card="${id}"]`)!;
-      const dd = card.nextElementSibling as HTMLElement;
-      scrollTo(0, dd.getBoundingClientRect().bottom + scrollY + 300);
+      scrollTo(0, card.getBoundingClientRect().bottom + scrollY + 300);
       const seen = document.elementFromPoint(innerWidth / 2, innerHeight / 2)!;
       (window as unknown as { seen: Element }).seen = seen;
       return { hosted: document.querySelector(`[data-papershelf="${id}"]`) !== null, top: seen.getBoundingClientRect().top };

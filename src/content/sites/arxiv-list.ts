@@ -6,7 +6,7 @@
  * `dl#articles` repeats on /new and /recent, so nothing here looks an id up.
  */
 import { absUrl, cachedIdFromUrl, cleanText, type ArxivId, type PaperRef } from '../../shared/model';
-import type { SiteAdapter } from './types';
+import type { Mount, SiteAdapter } from './types';
 import { authorLinks, sourceText } from './arxiv-text';
 
 // /list/cs.LG/new, /list/hep-th/recent, /list/cs/pastweek, /list/cs.LG/2026-08,
@@ -16,8 +16,6 @@ const DT = 'dl > dt';
 // The abstract link: `a[title=Abstract][id=<id>]` now, `span.list-identifier > a[title=Abstract]` in the
 // older layout; both point at /abs/<id> (relative or absolute), which is what we anchor on.
 const ABS_LINK = 'a[href*="/abs/"]';
-const META = '.meta:not(.mathjax)';
-const TITLE = '.list-title';
 
 function absId(dt: Element): ArxivId | null {
   const a = dt.querySelector(ABS_LINK);
@@ -122,22 +120,15 @@ function readCard(dt: Element, _doc: Document): PaperRef | null {
 }
 
 /**
- * In the `dd`'s `.meta`, right after the title, as a new child of `.meta`
- * (docs/sites.md): never inside the title, comments or abstract, which are
- * `.mathjax` nodes that MathJax rewrites. `.meta` holds only blocks, so a block
- * host there costs the page a block layout; at the end of the `dt`, among its
- * inline links, 1,000 hosts cost twice as much (each `dt`'s line is wrapped
- * and laid out again). A `dt` without its `dd` or `.meta` gets them at its end.
+ * At the end of the `dt`, after its links, floated to the line's end (`beside`): the entry's
+ * identifier line has room to spare, and a host there takes no height, so the entry and the
+ * 1,000 below it stay where they are when it goes in. A host in the `dd`'s `.meta` (below the
+ * title, as before) pushed down everything after it: the page's layout and paint of the whole
+ * list again for each card that neared the viewport, ~50 ms of a 1,020-entry list's load
+ * (docs/architecture.md). Never inside a `.mathjax` node, which MathJax rewrites (docs/sites.md).
  */
-function mountPoint(dt: Element): { parent: Element; before: Node | null } {
-  const dd = dt.nextElementSibling;
-  const meta = dd?.tagName === 'DD' ? dd.firstElementChild : null;
-  // matches(), not classList: a DOMTokenList per element is garbage at 1,000 cards.
-  if (meta?.matches(META)) {
-    const title = meta.firstElementChild;
-    return { parent: meta, before: title?.matches(TITLE) ? title.nextSibling : meta.firstChild };
-  }
-  return { parent: dt, before: null };
+function mountPoint(dt: Element): Mount {
+  return { parent: dt, before: null, beside: true };
 }
 
 /** A card is its `dt` and the `dd` after it. */

@@ -37,6 +37,15 @@ export const HOST_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
   ['style', 'margin:6px 0;min-height:23px'],
 ];
 
+/**
+ * A host that floats beside its line's text instead of taking a row of its own (an arXiv
+ * entry's identifier line: SiteAdapter.mountPoint `beside`). Its margin box is shorter than a
+ * line (23px less 3px above and below), so the line keeps its height and nothing after it moves;
+ * the buttons reach 3px into the space around the line. At most 60% of the line: more tags
+ * than fit wrap into rows below, beside the title, which flows around them.
+ */
+export const BESIDE_STYLE = 'float:inline-end;margin:-3px 0 -3px 12px;min-height:23px;max-width:60%';
+
 /** How far (px) above or below the viewport a card gets its host and controls: a fast scroll finds them built. */
 export const UPGRADE_MARGIN = 600;
 
