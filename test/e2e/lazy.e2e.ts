@@ -92,7 +92,7 @@ describe.each(BROWSERS)('%s: controls on a long listing are built as the user re
     await t.close();
   });
 
-  it('a host going in moves nothing: it floats beside its entry\'s identifier line', async () => {
+  it("a host going in moves nothing: it floats beside its entry's identifier line", async () => {
     const t = await open();
     // A card far from view, without its host: focus entering it (no scroll) puts its host in.
     const id = ids[Math.floor(N * 0.4)];

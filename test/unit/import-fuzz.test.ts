@@ -153,7 +153,9 @@ describe('BibTeX import on hostile files', () => {
       tLarge = Math.min(tLarge, timed(large)[0]);
     }
     // Under 10x for 4x the input, with 20 ms of slack for sizes that stay fast.
-    expect(tLarge, `${shape.name}: ${small.length} chars in ${tSmall.toFixed(0)} ms, ${large.length} in ${tLarge.toFixed(0)} ms`).toBeLessThan(10 * tSmall + 20);
+    expect(tLarge, `${shape.name}: ${small.length} chars in ${tSmall.toFixed(0)} ms, ${large.length} in ${tLarge.toFixed(0)} ms`).toBeLessThan(
+      10 * tSmall + 20,
+    );
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoKeys);
   });
 
