@@ -132,7 +132,15 @@ export async function firefoxSession(opts: SessionOptions = {}): Promise<Session
       press: (key) =>
         step(async () => {
           await toFront(page);
-          await page.keyboard.press(key as never);
+          // Key combinations as Playwright takes them ("Shift+Tab"): the modifiers held down around the key.
+          const keys = key.length > 1 ? key.split('+') : [key];
+          const last = keys.pop()!;
+          for (const k of keys) await page.keyboard.down(k as never);
+          try {
+            await page.keyboard.press(last as never);
+          } finally {
+            for (const k of keys.reverse()) await page.keyboard.up(k as never);
+          }
         }),
       mouseClick: (x, y) =>
         step(async () => {
