@@ -308,15 +308,28 @@ export class Annotator {
     });
   }
 
-  /** Shows `next` at once, runs the write, and puts the old state back if it fails. */
+  /**
+   * Per paper, its last write, settled or not: the next write of that paper is sent once it has
+   * settled. Two quick actions on a card (a tag added, then taken off with Backspace) then reach
+   * the library in the order the user made them, even when the first message had to be sent
+   * again (client.ts retries a message the background did not answer).
+   */
+  private writing = new Map<string, Promise<unknown>>();
+
+  /** Shows `next` at once, runs the write (after the paper's earlier ones), and puts the old state back if it fails. */
   private async write(c: CardControls, next: PaperStatus, run: () => Promise<unknown>) {
     const before = this.known.get(c.id) ?? { saved: false, tags: [] };
     this.bump([c.id]);
     this.apply({ [c.id]: next });
     c.say('');
     c.busy(true);
+    const mine = (this.writing.get(c.id) ?? Promise.resolve()).then(run);
+    this.writing.set(
+      c.id,
+      mine.catch(() => {}),
+    );
     try {
-      await run();
+      await mine;
     } catch (e) {
       this.bump([c.id]);
       this.apply({ [c.id]: before });
