@@ -285,8 +285,10 @@ export class Annotator {
       this.bump(ids);
       if (ids.length) this.ask(ids);
     } else {
-      this.bump(Object.keys(change.papers));
-      this.apply(change.papers);
+      // A paper this page is writing keeps what the user did until the writes settle (write()).
+      const papers = Object.fromEntries(Object.entries(change.papers).filter(([id]) => !this.inflight.has(id)));
+      this.bump(Object.keys(papers));
+      this.apply(papers);
     }
   }
 
@@ -309,33 +311,36 @@ export class Annotator {
   }
 
   /**
-   * Per paper, its last write, settled or not: the next write of that paper is sent once it has
-   * settled. Two quick actions on a card (a tag added, then taken off with Backspace) then reach
-   * the library in the order the user made them, even when the first message had to be sent
-   * again (client.ts retries a message the background did not answer).
+   * Writes of each paper not settled yet. Meanwhile a change broadcast for it is ignored: it may
+   * be the commit of the user's previous action, older than what the card shows (a tag added,
+   * then another, then Backspace would act on a list without the second). Once the last write
+   * has settled, the card asks the library again.
    */
-  private writing = new Map<string, Promise<unknown>>();
+  private inflight = new Map<string, number>();
 
-  /** Shows `next` at once, runs the write (after the paper's earlier ones), and puts the old state back if it fails. */
+  /** Shows `next` at once, runs the write, and puts the old state back if it fails. */
   private async write(c: CardControls, next: PaperStatus, run: () => Promise<unknown>) {
     const before = this.known.get(c.id) ?? { saved: false, tags: [] };
     this.bump([c.id]);
     this.apply({ [c.id]: next });
     c.say('');
     c.busy(true);
-    const mine = (this.writing.get(c.id) ?? Promise.resolve()).then(run);
-    this.writing.set(
-      c.id,
-      mine.catch(() => {}),
-    );
+    this.inflight.set(c.id, (this.inflight.get(c.id) ?? 0) + 1);
     try {
-      await mine;
+      await run();
     } catch (e) {
       this.bump([c.id]);
       this.apply({ [c.id]: before });
       this.fail(e, c);
     } finally {
       c.busy(false);
+      const left = this.inflight.get(c.id)! - 1;
+      if (left) this.inflight.set(c.id, left);
+      else {
+        this.inflight.delete(c.id);
+        this.bump([c.id]);
+        this.ask([c.id]);
+      }
     }
   }
 
